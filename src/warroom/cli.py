@@ -1,0 +1,62 @@
+"""The `warroom` command: serve | migrate | demo."""
+
+import argparse
+import logging
+import sys
+from datetime import UTC, datetime
+
+from warroom.config import ConfigError, Settings, load_settings
+from warroom.db import Database, migrate
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="warroom", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the bot (Socket Mode if SLACK_APP_TOKEN is set)")
+    serve.add_argument("--port", type=int, default=3000, help="HTTP mode port (default 3000)")
+    serve.add_argument("--host", default="0.0.0.0", help="HTTP mode address (default 0.0.0.0)")
+    commands.add_parser("migrate", help="upgrade the database schema to the latest version")
+    demo = commands.add_parser("demo", help="play an incident against a local Slack sandbox")
+    demo.add_argument("--keep", action="store_true", help="leave the sandbox and bot running")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        if args.command == "demo":
+            from warroom.sandbox.demo import run_demo
+
+            return run_demo(keep=args.keep)
+        settings = load_settings()
+        if args.command == "migrate":
+            migrate(settings.database_url)
+            return 0
+        settings.require_slack_credentials()
+        return serve_bot(settings, args.host, args.port)
+    except ConfigError as error:
+        print(f"warroom: {error}", file=sys.stderr)
+        return 2
+
+
+def serve_bot(settings: Settings, host: str, port: int) -> int:
+    import uvicorn
+
+    from warroom.slack.app import build_app
+    from warroom.web import create_web_app
+
+    migrate(settings.database_url)
+    db = Database(settings.database_url)
+    bolt = build_app(settings, db, utc_now)
+    if settings.slack_app_token is not None:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        SocketModeHandler(bolt, settings.slack_app_token.get_secret_value()).start()
+    else:
+        uvicorn.run(create_web_app(bolt, db), host=host, port=port, log_level="info")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

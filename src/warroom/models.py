@@ -1,0 +1,143 @@
+"""The database schema as typed SQLAlchemy models. Alembic migrations are its only authority."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from warroom.domain import Role, Severity, Status, incident_reference
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC in and out, on SQLite (which stores naive text) and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are ambiguous; pass a timezone-aware one")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+            "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+class Incident(Base):
+    """One incident. Its primary key is its human number (INC-<id>)."""
+
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text, default="")
+    severity: Mapped[Severity] = mapped_column(String(8))
+    status: Mapped[Status] = mapped_column(String(16), default=Status.INVESTIGATING)
+    is_private: Mapped[bool] = mapped_column(Boolean, default=False)
+    declared_by: Mapped[str] = mapped_column(String(32))
+    declared_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # What exists in Slack, recorded as each piece comes to exist: never ahead of Slack.
+    channel_id: Mapped[str | None] = mapped_column(String(32), unique=True)
+    channel_name: Mapped[str | None] = mapped_column(String(80))
+    headline_ts: Mapped[str | None] = mapped_column(String(32))
+    announcement_channel_id: Mapped[str | None] = mapped_column(String(32))
+    announcement_ts: Mapped[str | None] = mapped_column(String(32))
+    setup_failure: Mapped[str | None] = mapped_column(Text)
+
+    roles: Mapped[list["RoleAssignment"]] = relationship(
+        back_populates="incident", order_by="RoleAssignment.started_at"
+    )
+
+    @property
+    def reference(self) -> str:
+        return incident_reference(self.id)
+
+    def holder(self, role: Role) -> str | None:
+        return next((a.user_id for a in self.roles if a.role == role and a.ended_at is None), None)
+
+
+class RoleAssignment(Base):
+    """Who held which role, from when to when; the open row (ended_at NULL) is the holder."""
+
+    __tablename__ = "role_assignments"
+    __table_args__ = (
+        Index(
+            "uq_role_assignments_current_holder",
+            "incident_id",
+            "role",
+            unique=True,
+            sqlite_where=text("ended_at IS NULL"),
+            postgresql_where=text("ended_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    role: Mapped[Role] = mapped_column(String(16))
+    user_id: Mapped[str] = mapped_column(String(32))
+    assigned_by: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    incident: Mapped[Incident] = relationship(back_populates="roles")
+
+
+class TimelineEntry(Base):
+    """Something that happened during an incident, at the time it happened."""
+
+    __tablename__ = "timeline_entries"
+    __table_args__ = (
+        UniqueConstraint("slack_channel_id", "slack_ts"),
+        Index("ix_timeline_entries_incident_occurred", "incident_id", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(32))
+    actor_id: Mapped[str | None] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text, default="")
+    highlighted: Mapped[bool] = mapped_column(Boolean, default=False)
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    # A message's channel and ts identify it in Slack; NULL for entries warroom made itself.
+    slack_channel_id: Mapped[str | None] = mapped_column(String(32))
+    slack_ts: Mapped[str | None] = mapped_column(String(32))
+
+
+class ProcessedEvent(Base):
+    """Slack event ids already handled, so a re-delivery is a no-op."""
+
+    __tablename__ = "processed_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)

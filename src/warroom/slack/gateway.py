@@ -1,0 +1,88 @@
+"""Every Web API call warroom makes, through one WebClient that retries what Slack asks it to."""
+
+from collections.abc import Callable, Sequence
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.models.blocks import Block
+
+# Enough to ride out a burst of 429s or a short Slack hiccup without holding a
+# responder's declare hostage for minutes.
+MAX_RETRIES = 4
+NAME_ATTEMPTS = 20
+
+
+def make_client(token: str, base_url: str) -> WebClient:
+    return WebClient(
+        token=token,
+        base_url=base_url,
+        timeout=10,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=MAX_RETRIES),
+            RateLimitErrorRetryHandler(max_retry_count=MAX_RETRIES),
+            ServerErrorRetryHandler(max_retry_count=MAX_RETRIES),
+        ],
+    )
+
+
+def slack_error(error: Exception) -> str:
+    """The Slack error code (or the transport failure) behind an exception, for people."""
+    if isinstance(error, SlackApiError):
+        return str(error.response.get("error") or f"HTTP {error.response.status_code}")
+    return type(error).__name__
+
+
+class SlackGateway:
+    def __init__(self, client: WebClient):
+        self.client = client
+
+    def create_channel(self, name_for: Callable[[int], str], private: bool) -> tuple[str, str]:
+        """Create a channel named `name_for(1)`, or `name_for(2)`... while the name is taken."""
+        for attempt in range(1, NAME_ATTEMPTS + 1):
+            name = name_for(attempt)
+            try:
+                response = self.client.conversations_create(name=name, is_private=private)
+            except SlackApiError as error:
+                if error.response.get("error") == "name_taken":
+                    continue
+                raise
+            return response["channel"]["id"], response["channel"]["name"]
+        raise RuntimeError(f"{NAME_ATTEMPTS} channel names were all taken")
+
+    def invite(self, channel_id: str, user_ids: Sequence[str]) -> None:
+        try:
+            self.client.conversations_invite(channel=channel_id, users=",".join(user_ids))
+        except SlackApiError as error:
+            if error.response.get("error") != "already_in_channel":
+                raise
+
+    def set_topic(self, channel_id: str, topic: str) -> None:
+        self.client.conversations_setTopic(channel=channel_id, topic=topic)
+
+    def post(self, channel_id: str, text: str, blocks: Sequence[Block], **extra) -> str:
+        response = self.client.chat_postMessage(
+            channel=channel_id, text=text, blocks=list(blocks), **extra
+        )
+        return response["ts"]
+
+    def update(self, channel_id: str, ts: str, text: str, blocks: Sequence[Block]) -> None:
+        self.client.chat_update(channel=channel_id, ts=ts, text=text, blocks=list(blocks))
+
+    def pin(self, channel_id: str, ts: str) -> None:
+        try:
+            self.client.pins_add(channel=channel_id, timestamp=ts)
+        except SlackApiError as error:
+            if error.response.get("error") != "already_pinned":
+                raise
+
+    def tell(self, channel_id: str, user_id: str, text: str, blocks=None) -> None:
+        """A message only `user_id` sees."""
+        self.client.chat_postEphemeral(channel=channel_id, user=user_id, text=text, blocks=blocks)
+
+    def open_view(self, trigger_id: str, view) -> None:
+        self.client.views_open(trigger_id=trigger_id, view=view)

@@ -1,0 +1,68 @@
+"""The HTTP server: Bolt's endpoint for Slack, and a health check for load balancers."""
+
+import threading
+import time
+
+import uvicorn
+from slack_bolt import App
+from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from warroom.db import Database
+
+
+def create_web_app(bolt: App, db: Database) -> Starlette:
+    async def slack_events(request: Request) -> Response:
+        bolt_request = to_bolt_request(request, await request.body())
+        # Bolt is synchronous: dispatch on a worker thread so one slow request
+        # never holds up the acknowledgements of the others.
+        return to_starlette_response(await run_in_threadpool(bolt.dispatch, bolt_request))
+
+    async def healthz(_request: Request) -> Response:
+        try:
+            await run_in_threadpool(db.ping)
+        except Exception as error:
+            reason = f"database unreachable: {type(error).__name__}"
+            return JSONResponse({"ok": False, "reason": reason}, status_code=503)
+        return JSONResponse({"ok": True})
+
+    return Starlette(
+        routes=[
+            Route("/slack/events", slack_events, methods=["POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+        ]
+    )
+
+
+class BackgroundServer:
+    """An ASGI app served by uvicorn on a thread, for the demo and for embedding.
+
+    Port 0 picks a free port; `url` says which one was chosen.
+    """
+
+    def __init__(self, app, host: str = "127.0.0.1", port: int = 0):
+        config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+
+    def start(self) -> "BackgroundServer":
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the HTTP server did not start")
+            time.sleep(0.01)
+        return self
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.servers[0].sockets[0].getsockname()[:2]
+        return f"http://{host}:{port}"
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
