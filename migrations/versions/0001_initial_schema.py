@@ -83,6 +83,9 @@ def upgrade() -> None:
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("highlighted", sa.Boolean(), nullable=False),
         sa.Column("details", sa.JSON(), nullable=False),
+        sa.Column("original_text", sa.Text(), nullable=True),
+        sa.Column("edited_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("slack_channel_id", sa.String(length=32), nullable=True),
         sa.Column("slack_ts", sa.String(length=32), nullable=True),
         sa.ForeignKeyConstraint(

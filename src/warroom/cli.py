@@ -5,8 +5,13 @@ import logging
 import sys
 from datetime import UTC, datetime
 
+import uvicorn
+
 from warroom.config import ConfigError, Settings, load_settings
 from warroom.db import Database, migrate
+from warroom.demo import run_demo
+from warroom.slack.app import build_app, socket_mode
+from warroom.web import create_web_app
 
 
 def utc_now() -> datetime:
@@ -20,15 +25,12 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=3000, help="HTTP mode port (default 3000)")
     serve.add_argument("--host", default="0.0.0.0", help="HTTP mode address (default 0.0.0.0)")
     commands.add_parser("migrate", help="upgrade the database schema to the latest version")
-    demo = commands.add_parser("demo", help="play an incident against a local Slack sandbox")
-    demo.add_argument("--keep", action="store_true", help="leave the sandbox and bot running")
+    commands.add_parser("demo", help="declare an incident against a local Slack sandbox")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         if args.command == "demo":
-            from warroom.sandbox.demo import run_demo
-
-            return run_demo(keep=args.keep)
+            return run_demo()
         settings = load_settings()
         if args.command == "migrate":
             migrate(settings.database_url)
@@ -41,18 +43,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def serve_bot(settings: Settings, host: str, port: int) -> int:
-    import uvicorn
-
-    from warroom.slack.app import build_app
-    from warroom.web import create_web_app
-
     migrate(settings.database_url)
     db = Database(settings.database_url)
     bolt = build_app(settings, db, utc_now)
     if settings.slack_app_token is not None:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-        SocketModeHandler(bolt, settings.slack_app_token.get_secret_value()).start()
+        socket_mode(bolt, settings).start()
     else:
         uvicorn.run(create_web_app(bolt, db), host=host, port=port, log_level="info")
     return 0

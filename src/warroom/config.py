@@ -16,7 +16,9 @@ class ConfigError(Exception):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+    model_config = SettingsConfigDict(
+        env_file=".env", env_ignore_empty=True, extra="ignore", case_sensitive=False
+    )
 
     slack_bot_token: SecretStr = Field(
         SecretStr(""), description="Bot token (`xoxb-...`) from the Slack app's OAuth page."
@@ -45,6 +47,9 @@ class Settings(BaseSettings):
     )
     warroom_default_severity: Severity = Field(
         Severity.SEV3, description="Severity used when `/incident declare` names none."
+    )
+    warroom_highlight_emoji: str = Field(
+        "pushpin", description="Reaction (name without colons) that marks a key timeline event."
     )
     warroom_templates_dir: Path | None = Field(
         None, description="Folder of Jinja2 templates that override the bundled ones."

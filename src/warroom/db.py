@@ -7,6 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -49,6 +50,16 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def insert_unless_present(session: Session, model, **values) -> bool:
+    """INSERT that quietly does nothing when a unique key already exists; True if inserted.
+
+    This is what makes re-delivered Slack events harmless, on both databases.
+    """
+    dialect = {"postgresql": postgresql, "sqlite": sqlite}[session.get_bind().dialect.name]
+    statement = dialect.insert(model).values(**values).on_conflict_do_nothing()
+    return session.execute(statement).rowcount == 1
 
 
 def alembic_config(url: str) -> Config:

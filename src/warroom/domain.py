@@ -121,5 +121,8 @@ class EntryKind(StrEnum):
 
     DECLARED = "declared"
     SEVERITY = "severity"
-    MESSAGE = "message"
     SETUP_FAILED = "setup_failed"
+    MESSAGE = "message"
+    FILE = "file"
+    JOINED = "joined"
+    LEFT = "left"

@@ -129,6 +129,9 @@ class TimelineEntry(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     highlighted: Mapped[bool] = mapped_column(Boolean, default=False)
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+    original_text: Mapped[str | None] = mapped_column(Text)  # set by the first edit
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # kept, out of reports
     # A message's channel and ts identify it in Slack; NULL for entries warroom made itself.
     slack_channel_id: Mapped[str | None] = mapped_column(String(32))
     slack_ts: Mapped[str | None] = mapped_column(String(32))

@@ -1,12 +1,17 @@
-"""Recording and reading an incident's timeline."""
+"""Recording and reading an incident's timeline.
+
+Entries that mirror a Slack message are keyed by (channel, ts), so the same message arriving
+twice, or being fetched again by a backfill, stays one entry.
+"""
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from warroom.db import insert_unless_present
 from warroom.domain import EntryKind
-from warroom.models import TimelineEntry
+from warroom.models import ProcessedEvent, TimelineEntry
 
 
 def record(
@@ -20,6 +25,7 @@ def record(
     highlighted: bool = False,
     details: dict | None = None,
 ) -> TimelineEntry:
+    """An entry warroom itself is the source of (declared, severity changed...)."""
     entry = TimelineEntry(
         incident_id=incident_id,
         kind=kind,
@@ -33,11 +39,97 @@ def record(
     return entry
 
 
-def entries(session: Session, incident_id: int) -> list[TimelineEntry]:
-    """The incident's entries in the order they happened."""
+def claim_event(session: Session, event_id: str, at: datetime) -> bool:
+    """True the first time an event id is seen; False for every re-delivery."""
+    return insert_unless_present(session, ProcessedEvent, event_id=event_id, received_at=at)
+
+
+def record_message(
+    session: Session,
+    incident_id: int,
+    *,
+    channel_id: str,
+    ts: str,
+    at: datetime,
+    actor_id: str | None,
+    text: str,
+    kind: EntryKind = EntryKind.MESSAGE,
+    details: dict | None = None,
+    deleted_at: datetime | None = None,
+) -> bool:
+    """The entry for one Slack message; False when it was already recorded."""
+    return insert_unless_present(
+        session,
+        TimelineEntry,
+        incident_id=incident_id,
+        kind=kind,
+        occurred_at=at,
+        actor_id=actor_id,
+        text=text,
+        highlighted=False,
+        details=details or {},
+        slack_channel_id=channel_id,
+        slack_ts=ts,
+        deleted_at=deleted_at,
+    )
+
+
+def message_entry(session: Session, channel_id: str, ts: str) -> TimelineEntry | None:
+    query = select(TimelineEntry).where(
+        TimelineEntry.slack_channel_id == channel_id, TimelineEntry.slack_ts == ts
+    )
+    return session.scalar(query)
+
+
+def edit_message(session: Session, channel_id: str, ts: str, text: str, at: datetime) -> bool:
+    """Apply an edit, keeping the text as first written; False if the message is unknown."""
+    entry = message_entry(session, channel_id, ts)
+    if entry is None:
+        return False
+    if entry.text != text:
+        if entry.original_text is None:
+            entry.original_text = entry.text
+        entry.text, entry.edited_at = text, at
+    return True
+
+
+def delete_message(session: Session, channel_id: str, ts: str, at: datetime) -> bool:
+    """Mark a message deleted (kept for the record, left out of reports)."""
+    result = session.execute(
+        update(TimelineEntry)
+        .where(TimelineEntry.slack_channel_id == channel_id, TimelineEntry.slack_ts == ts)
+        .where(TimelineEntry.deleted_at.is_(None))
+        .values(deleted_at=at)
+    )
+    return result.rowcount == 1
+
+
+def set_highlight(session: Session, channel_id: str, ts: str, source: str, on: bool) -> bool:
+    """Mark or unmark a message as a key event. A pin and a reaction are separate sources:
+    the entry stays highlighted while any source remains."""
+    entry = message_entry(session, channel_id, ts)
+    if entry is None:
+        return False
+    sources = set(entry.details.get("highlighted_by", []))
+    sources = sources | {source} if on else sources - {source}
+    entry.details = {**entry.details, "highlighted_by": sorted(sources)}
+    entry.highlighted = bool(sources)
+    return True
+
+
+def last_message_ts(session: Session, channel_id: str) -> str | None:
+    """The newest message recorded from a channel, where a backfill picks up."""
+    query = select(TimelineEntry.slack_ts).where(TimelineEntry.slack_channel_id == channel_id)
+    return session.scalar(query.order_by(TimelineEntry.occurred_at.desc()).limit(1))
+
+
+def entries(session: Session, incident_id: int, *, highlighted_only: bool = False):
+    """The incident's entries in the order they happened, deleted ones left out."""
     query = (
         select(TimelineEntry)
-        .where(TimelineEntry.incident_id == incident_id)
-        .order_by(TimelineEntry.occurred_at, TimelineEntry.id)
+        .where(TimelineEntry.incident_id == incident_id, TimelineEntry.deleted_at.is_(None))
+        .order_by(TimelineEntry.occurred_at, TimelineEntry.slack_ts, TimelineEntry.id)
     )
+    if highlighted_only:
+        query = query.where(TimelineEntry.highlighted)
     return list(session.scalars(query))

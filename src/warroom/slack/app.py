@@ -4,6 +4,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from warroom.config import Settings
 from warroom.db import Database
@@ -17,8 +18,16 @@ def build_app(settings: Settings, db: Database, now: Callable[[], datetime]) -> 
     app = App(
         client=client,
         signing_secret=settings.slack_signing_secret.get_secret_value(),
-        # Socket Mode and HTTP mode verify the same way; auth.test runs once, here.
-        token_verification_enabled=True,
+        # Acknowledge only after a listener finishes: an event that could not be recorded
+        # then gets a 500 and Slack delivers it again. Slow work goes to lazy listeners.
+        process_before_response=True,
     )
     listeners.register(app, Services(settings=settings, db=db, slack=SlackGateway(client), now=now))
     return app
+
+
+def socket_mode(app: App, settings: Settings) -> SocketModeHandler:
+    """Socket Mode over the same WebClient, so `apps.connections.open` honours SLACK_API_URL."""
+    return SocketModeHandler(
+        app, settings.slack_app_token.get_secret_value(), web_client=app.client
+    )

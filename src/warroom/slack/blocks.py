@@ -160,6 +160,16 @@ def declare_modal(default_severity: Severity, origin_channel_id: str) -> View:
     )
 
 
+def notice_view(text: str) -> View:
+    """A modal that only tells: used to show how a declare submitted from a form went."""
+    return View(
+        type="modal",
+        title=PlainTextObject(text="Declare an incident"),
+        close=PlainTextObject(text="Close"),
+        blocks=[SectionBlock(text=MarkdownTextObject(text=clip(text, SECTION_MAX)))],
+    )
+
+
 def help_text() -> str:
     lines = [f"`{usage}`  {what}" for usage, what in USAGE.values()]
     return "*warroom commands*\n" + "\n".join(lines)

@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import Block
 
 # Enough to ride out a burst of 429s or a short Slack hiccup without holding a
 # responder's declare hostage for minutes.
-MAX_RETRIES = 4
+MAX_RETRIES = 3
 NAME_ATTEMPTS = 20
 
 
@@ -65,9 +65,18 @@ class SlackGateway:
         self.client.conversations_setTopic(channel=channel_id, topic=topic)
 
     def post(self, channel_id: str, text: str, blocks: Sequence[Block], **extra) -> str:
-        response = self.client.chat_postMessage(
-            channel=channel_id, text=text, blocks=list(blocks), **extra
-        )
+        """Post a message; in a public channel the bot was never invited to, join it first."""
+        try:
+            response = self.client.chat_postMessage(
+                channel=channel_id, text=text, blocks=list(blocks), **extra
+            )
+        except SlackApiError as error:
+            if error.response.get("error") != "not_in_channel":
+                raise
+            self.client.conversations_join(channel=channel_id)
+            response = self.client.chat_postMessage(
+                channel=channel_id, text=text, blocks=list(blocks), **extra
+            )
         return response["ts"]
 
     def update(self, channel_id: str, ts: str, text: str, blocks: Sequence[Block]) -> None:
@@ -86,3 +95,6 @@ class SlackGateway:
 
     def open_view(self, trigger_id: str, view) -> None:
         self.client.views_open(trigger_id=trigger_id, view=view)
+
+    def update_view(self, view_id: str, view) -> None:
+        self.client.views_update(view_id=view_id, view=view)

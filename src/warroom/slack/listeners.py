@@ -1,14 +1,21 @@
-"""Bolt listeners: acknowledge, parse, call a use case, answer. Nothing more lives here."""
+"""Bolt listeners: acknowledge, parse, call a use case, answer. Nothing more lives here.
+
+The app runs with `process_before_response`: an event is acknowledged only once it is
+recorded, so a failure makes Slack deliver it again. Commands and forms therefore split in
+two: the acknowledgement (parse, record in the database, answer within Slack's 3 seconds) and
+a lazy follow-up that does the slower Slack work.
+"""
 
 import logging
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from sqlalchemy.exc import SQLAlchemyError
 
-from warroom import commands, incidents
+from warroom import commands, incidents, timeline
 from warroom.commands import CommandError, Declare, DeclareForm, FormErrors, Help
+from warroom.domain import Severity
 from warroom.models import Incident
-from warroom.slack import blocks
+from warroom.slack import blocks, capture
 from warroom.slack.provision import provision
 from warroom.slack.services import Services
 
@@ -22,29 +29,33 @@ UNAVAILABLE = (
 
 def register(app: App, services: Services) -> None:
     handlers = Handlers(services)
-    app.command("/incident")(handlers.incident_command)
-    app.view(blocks.DECLARE_CALLBACK)(handlers.declare_submitted)
+    app.command("/incident")(ack=handlers.ack_command, lazy=[handlers.follow_up_command])
+    app.view(blocks.DECLARE_CALLBACK)(
+        ack=handlers.ack_declare_form, lazy=[handlers.follow_up_declare_form]
+    )
+    app.event("message")(handlers.message)
+    for highlight in ("reaction_added", "reaction_removed", "pin_added", "pin_removed"):
+        app.event(highlight)(handlers.highlight)
 
 
 class Handlers:
     def __init__(self, services: Services):
         self.services = services
 
-    def incident_command(self, ack: Ack, command: dict, respond: Respond) -> None:
+    # /incident ...
+
+    def ack_command(self, ack: Ack, command: dict, context: BoltContext) -> None:
         try:
             parsed = commands.parse(command.get("text", ""))
         except CommandError as error:
-            ack(text=blocks.command_error(error))
+            _answer(ack, blocks.command_error(error))
             return
         if isinstance(parsed, Help):
-            ack(text=blocks.help_text())
+            _answer(ack, blocks.help_text())
         elif isinstance(parsed, Declare) and parsed.title is None:
             ack()
-            modal = blocks.declare_modal(
-                parsed.severity or self.services.settings.warroom_default_severity,
-                command["channel_id"],
-            )
-            self.services.slack.open_view(command["trigger_id"], modal)
+            severity = parsed.severity or self.services.settings.warroom_default_severity
+            context["follow_up"] = {"open_declare_modal": severity.value}
         else:
             form = DeclareForm(
                 title=parsed.title,
@@ -52,12 +63,23 @@ class Handlers:
             )
             incident = self._open_incident(form, command["user_id"])
             if incident is None:
-                ack(text=UNAVAILABLE)
+                _answer(ack, UNAVAILABLE)
                 return
-            ack(text=f"Declaring {incident.reference} ({form.severity.label}) ...")
-            respond(provision(self.services, incident.id).report())
+            _answer(ack, f"Declaring {incident.reference} ({form.severity.label}) ...")
+            context["follow_up"] = {"provision": incident.id}
 
-    def declare_submitted(self, ack: Ack, body: dict, view: dict) -> None:
+    def follow_up_command(self, command: dict, context: BoltContext, respond: Respond) -> None:
+        follow_up = context.get("follow_up") or {}
+        if "open_declare_modal" in follow_up:
+            severity = Severity(follow_up["open_declare_modal"])
+            modal = blocks.declare_modal(severity, command["channel_id"])
+            self.services.slack.open_view(command["trigger_id"], modal)
+        elif "provision" in follow_up:
+            respond(provision(self.services, follow_up["provision"]).report())
+
+    # the declare form
+
+    def ack_declare_form(self, ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
         values = view["state"]["values"]
         try:
             form = commands.declare_form(
@@ -69,16 +91,18 @@ class Handlers:
         except FormErrors as error:
             ack(response_action="errors", errors=error.errors)
             return
-        user_id = body["user"]["id"]
-        incident = self._open_incident(form, user_id)
+        incident = self._open_incident(form, body["user"]["id"])
         if incident is None:
             ack(response_action="errors", errors={"title": UNAVAILABLE})
             return
-        ack()
-        setup = provision(self.services, incident.id)
-        where = view.get("private_metadata") or setup.channel_id
-        if where:
-            self.services.slack.tell(where, user_id, setup.report())
+        notice = blocks.notice_view(f"Declaring {incident.reference} ({form.severity.label}) ...")
+        ack(response_action="update", view=notice)
+        context["follow_up"] = {"provision": incident.id}
+
+    def follow_up_declare_form(self, view: dict, context: BoltContext) -> None:
+        """The form stays open on a notice; it ends by saying how the setup went."""
+        setup = provision(self.services, context["follow_up"]["provision"])
+        self.services.slack.update_view(view["id"], blocks.notice_view(setup.report()))
 
     def _open_incident(self, form: DeclareForm, user_id: str) -> Incident | None:
         """Record the incident; None when the database is out of reach."""
@@ -96,6 +120,24 @@ class Handlers:
         except SQLAlchemyError:
             log.exception("recording a declared incident failed")
             return None
+
+    # events: recorded before they are acknowledged; an exception means Slack retries
+
+    def message(self, body: dict, event: dict) -> None:
+        with self.services.db.transaction() as session:
+            if timeline.claim_event(session, body["event_id"], self.services.now()):
+                capture.capture_message(session, event)
+
+    def highlight(self, body: dict, event: dict) -> None:
+        emoji = self.services.settings.warroom_highlight_emoji
+        with self.services.db.transaction() as session:
+            if timeline.claim_event(session, body["event_id"], self.services.now()):
+                capture.capture_highlight(session, event, emoji)
+
+
+def _answer(ack: Ack, text: str) -> None:
+    """Acknowledge a command with a message only the person who typed it sees."""
+    ack(response_type="ephemeral", text=text)
 
 
 def _field(values: dict, block_id: str) -> dict:

@@ -1,0 +1,8 @@
+FROM python:3.11-slim
+WORKDIR /app
+COPY pyproject.toml README.md alembic.ini ./
+COPY src ./src
+COPY migrations ./migrations
+RUN pip install --no-cache-dir -e '.[postgres]'
+EXPOSE 3000
+CMD ["warroom", "serve", "--port", "3000"]

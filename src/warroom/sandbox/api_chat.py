@@ -1,0 +1,80 @@
+"""chat.* methods: the bot posting, editing and deleting its messages."""
+
+from . import messaging
+from .api_context import ApiContext
+from .args import Args
+from .blockkit import validate_message
+from .errors import SlackError
+
+
+def _content(args: Args) -> tuple[str, list | None]:
+    text = args.str("text", "")
+    blocks = args.json("blocks", list, error="invalid_blocks_format")
+    validate_message(text, blocks)
+    return text, blocks
+
+
+def post_message(ctx: ApiContext, args: Args) -> dict:
+    with ctx.ws.lock:
+        channel = ctx.writable_channel(args.str("channel"))
+        text, blocks = _content(args)
+        message = messaging.new_message(ctx.ws, ctx.bot, text, blocks)
+        posted = messaging.post_message(ctx.ws, channel, message, args.str("thread_ts"))
+        return {"ok": True, "channel": channel.id, "ts": posted["ts"], "message": posted}
+
+
+def update(ctx: ApiContext, args: Args) -> dict:
+    with ctx.ws.lock:
+        channel = ctx.visible_channel(args.str("channel"))
+        text, blocks = _content(args)
+        ts = args.str("ts")
+        updated = messaging.edit_message(ctx.ws, channel, ts, ctx.bot, text, blocks)
+        return {"ok": True, "channel": channel.id, "ts": ts, "text": text, "message": updated}
+
+
+def delete(ctx: ApiContext, args: Args) -> dict:
+    with ctx.ws.lock:
+        channel = ctx.visible_channel(args.str("channel"))
+        ts = args.str("ts")
+        messaging.delete_message(ctx.ws, channel, ts, ctx.bot)
+        return {"ok": True, "channel": channel.id, "ts": ts}
+
+
+def post_ephemeral(ctx: ApiContext, args: Args) -> dict:
+    with ctx.ws.lock:
+        channel = ctx.writable_channel(args.str("channel"))
+        user_id = args.str("user")
+        ctx.ws.user(user_id)
+        if user_id not in channel.members:
+            raise SlackError("user_not_in_channel")
+        text, blocks = _content(args)
+        message_ts = ctx.ws.clock.next_ts()
+        ctx.ws.ephemerals.append(
+            {
+                "source": "chat.postEphemeral",
+                "user": user_id,
+                "channel": channel.id,
+                "text": text,
+                "blocks": blocks or [],
+                "thread_ts": args.str("thread_ts"),
+                "ts": message_ts,
+            }
+        )
+        return {"ok": True, "message_ts": message_ts}
+
+
+def get_permalink(ctx: ApiContext, args: Args) -> dict:
+    with ctx.ws.lock:
+        channel = ctx.visible_channel(args.str("channel"))
+        message = messaging.find_message(channel, args.str("message_ts"))
+        link = ctx.ws.permalink(channel.id, message["ts"], message.get("thread_ts"))
+        return {"ok": True, "channel": channel.id, "permalink": link}
+
+
+METHODS = {
+    "chat.postMessage": post_message,
+    "chat.update": update,
+    "chat.delete": delete,
+    "chat.postEphemeral": post_ephemeral,
+    "chat.getPermalink": get_permalink,
+}

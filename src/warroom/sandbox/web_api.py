@@ -1,0 +1,91 @@
+"""The Web API front door: tokens, faults, latency, dispatch, and the log of every call."""
+
+import time
+from dataclasses import dataclass, field
+
+from . import api_chat, api_conversations, api_files, api_misc, api_views
+from .api_context import ApiContext
+from .args import Args, decode_arguments
+from .errors import SlackError
+from .faults import Faults
+from .workspace import CallRecord
+
+METHODS = {
+    **api_chat.METHODS,
+    **api_conversations.METHODS,
+    **api_files.METHODS,
+    **api_misc.METHODS,
+    **api_views.METHODS,
+}
+# Socket Mode is opened with the app-level token; everything else takes the bot token.
+APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
+
+
+@dataclass
+class ApiAnswer:
+    status: int
+    body: dict
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class WebApi:
+    def __init__(self, ctx: ApiContext, faults: Faults, *, bot_token: str, app_token: str):
+        self._ctx = ctx
+        self._faults = faults
+        self._bot_token = bot_token
+        self._app_token = app_token
+        self.latency = 0.0  # seconds added to every call, for benchmarks
+
+    def call(self, method: str, raw_args: dict, token: str | None) -> ApiAnswer:
+        """Run one call; blocking (latency, slow faults), so servers run it off their loop."""
+        args = decode_arguments({k: v for k, v in raw_args.items() if k != "token"})
+        if self.latency:
+            time.sleep(self.latency)
+        answer = None
+        for fault in self._faults.take(method):
+            if fault.kind == "delay":
+                time.sleep(fault.seconds)
+            elif fault.kind == "rate_limit":
+                answer = ApiAnswer(
+                    429,
+                    {"ok": False, "error": "ratelimited"},
+                    {"Retry-After": str(fault.retry_after)},
+                )
+            else:
+                answer = ApiAnswer(500, {"ok": False, "error": "internal_error"})
+        if answer is None:
+            answer = ApiAnswer(200, self._run(method, args, token))
+        self._record(method, args, answer)
+        return answer
+
+    def _run(self, method: str, args: dict, token: str | None) -> dict:
+        try:
+            self._check_token(method, token)
+            handler = METHODS.get(method)
+            if handler is None:
+                raise SlackError("unknown_method")
+            return handler(self._ctx, Args(args))
+        except SlackError as error:
+            return error.to_response()
+
+    def _check_token(self, method: str, token: str | None) -> None:
+        if not token:
+            raise SlackError("not_authed")
+        if token not in (self._bot_token, self._app_token):
+            raise SlackError("invalid_auth")
+        expected = self._app_token if method in APP_TOKEN_METHODS else self._bot_token
+        if token != expected:
+            raise SlackError("not_allowed_token_type")
+
+    def _record(self, method: str, args: dict, answer: ApiAnswer) -> None:
+        ws = self._ctx.ws
+        record = CallRecord(
+            method=method,
+            args=args,
+            ok=bool(answer.body.get("ok")),
+            error=answer.body.get("error"),
+            at=ws.clock.now(),
+            http_status=answer.status,
+        )
+        with ws.lock:
+            ws.calls.append(record)

@@ -1,0 +1,83 @@
+"""Slack events about messages, turned into timeline changes.
+
+A message's time is the `ts` Slack gave it, never the time the event reached us.
+"""
+
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session
+
+from warroom import incidents, timeline
+from warroom.domain import EntryKind
+
+MESSAGE_SUBTYPES = {None, "thread_broadcast", "me_message", "bot_message", "file_share"}
+MEMBERSHIP_KINDS = {"channel_join": EntryKind.JOINED, "channel_leave": EntryKind.LEFT}
+
+
+def slack_time(ts: str) -> datetime:
+    """`1710166680.000200` -> 2024-03-11 14:18:00.000200 UTC, exactly (no float rounding)."""
+    seconds, _, fraction = ts.partition(".")
+    moment = datetime.fromtimestamp(int(seconds), UTC)
+    return moment.replace(microsecond=int(fraction.ljust(6, "0")[:6]))
+
+
+def capture_message(session: Session, event: dict) -> None:
+    """Record a `message` event from an incident channel; other channels are none of ours."""
+    channel_id = event.get("channel")
+    incident = incidents.find_by_channel(session, channel_id) if channel_id else None
+    if incident is None:
+        return
+    subtype = event.get("subtype")
+    if subtype == "message_changed":
+        message = event["message"]
+        if not timeline.edit_message(
+            session, channel_id, message["ts"], message.get("text", ""), slack_time(event["ts"])
+        ):
+            _record(session, incident.id, channel_id, message)
+    elif subtype == "message_deleted":
+        deleted_at = slack_time(event["ts"])
+        if not timeline.delete_message(session, channel_id, event["deleted_ts"], deleted_at):
+            # Deleted before we saw it: keep a tombstone so a late copy cannot revive it.
+            previous = event.get("previous_message") or {"ts": event["deleted_ts"]}
+            _record(session, incident.id, channel_id, previous, deleted_at=deleted_at)
+    elif subtype in MEMBERSHIP_KINDS or subtype in MESSAGE_SUBTYPES:
+        _record(session, incident.id, channel_id, event)
+
+
+def _record(session, incident_id, channel_id, message: dict, deleted_at=None) -> None:
+    kind = MEMBERSHIP_KINDS.get(message.get("subtype"), EntryKind.MESSAGE)
+    details = {}
+    if message.get("thread_ts") and message["thread_ts"] != message["ts"]:
+        details["thread_ts"] = message["thread_ts"]
+    if message.get("files"):
+        kind = EntryKind.FILE
+        details["files"] = [
+            {key: file.get(key) for key in ("name", "filetype", "permalink")}
+            for file in message["files"]
+        ]
+    timeline.record_message(
+        session,
+        incident_id,
+        channel_id=channel_id,
+        ts=message["ts"],
+        at=slack_time(message["ts"]),
+        actor_id=message.get("user") or message.get("bot_id"),
+        text=message.get("text", ""),
+        kind=kind,
+        details=details,
+        deleted_at=deleted_at,
+    )
+
+
+def capture_highlight(session: Session, event: dict, highlight_emoji: str) -> None:
+    """A :pushpin: reaction or a pin marks the message as a key event; removal unmarks."""
+    kind, item = event["type"], event.get("item") or {}
+    if kind.startswith("reaction_"):
+        if event.get("reaction") != highlight_emoji or item.get("type") != "message":
+            return
+        source, ts = "reaction", item.get("ts")
+    else:
+        source, ts = "pin", (item.get("message") or {}).get("ts")
+    channel_id = item.get("channel") or event.get("channel_id")
+    if channel_id and ts:
+        timeline.set_highlight(session, channel_id, ts, source, kind.endswith("_added"))

@@ -1,0 +1,145 @@
+"""Shared fixtures: a migrated database (SQLite, or PostgreSQL when
+WARROOM_TEST_DATABASE_URL is set), the local Slack sandbox, and warroom serving HTTP
+against it, wired exactly as in production."""
+
+import os
+import shutil
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from warroom.db import Database, migrate
+from warroom.models import Base
+
+POSTGRES_URL = os.environ.get("WARROOM_TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session")
+def migrated_url(tmp_path_factory) -> str:
+    """A database at the head migration, made once per test session."""
+    if POSTGRES_URL:
+        engine = create_engine(POSTGRES_URL)
+        try:
+            with engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        except OperationalError as error:
+            pytest.skip(f"WARROOM_TEST_DATABASE_URL is set but PostgreSQL is unreachable: {error}")
+        finally:
+            engine.dispose()
+        migrate(POSTGRES_URL)
+        return POSTGRES_URL
+    template = tmp_path_factory.mktemp("template") / "warroom.db"
+    migrate(f"sqlite:///{template}")
+    return f"sqlite:///{template}"
+
+
+@pytest.fixture
+def database_url(migrated_url, tmp_path) -> str:
+    """A clean database for one test: a copy of the migrated SQLite file, or emptied tables."""
+    if migrated_url.startswith("sqlite"):
+        copy = tmp_path / "warroom.db"
+        shutil.copy(migrated_url.removeprefix("sqlite:///"), copy)
+        return f"sqlite:///{copy}"
+    engine = create_engine(migrated_url)
+    tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return migrated_url
+
+
+@pytest.fixture
+def db(database_url):
+    database = Database(database_url)
+    yield database
+    database.dispose()
+
+
+def eventually(check, timeout: float = 10.0):
+    """Wait for warroom's work after the acknowledgement (it runs on in the background):
+    return `check()`'s first truthy value, or fail with what it last returned."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still not done after {timeout} s: {result!r}")
+        time.sleep(0.02)
+
+
+class FakeClock:
+    """A clock tests move by hand instead of sleeping."""
+
+    def __init__(self, start: datetime = datetime(2026, 3, 11, 14, 18, tzinfo=UTC)):
+        self.current = start
+
+    def __call__(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta) -> None:
+        self.current += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+SIGNING_SECRET = "sandbox-signing-secret"
+BOT_TOKEN = "xoxb-sandbox-bot-token"
+APP_TOKEN = "xapp-sandbox-app-token"
+
+
+@pytest.fixture
+def sandbox():
+    from warroom.sandbox import Sandbox
+    from warroom.slack.manifest import bot_events
+
+    with Sandbox(
+        signing_secret=SIGNING_SECRET,
+        bot_token=BOT_TOKEN,
+        app_token=APP_TOKEN,
+        bot_events=bot_events(),
+    ) as sb:
+        yield sb
+
+
+@pytest.fixture
+def general(sandbox) -> str:
+    """#general, where everyone is and where incidents get declared from."""
+    return sandbox.channel_by_name("general").id
+
+
+@pytest.fixture
+def announce_channel(sandbox) -> str:
+    return sandbox.create_channel("incidents", sandbox.user_id("alice"))
+
+
+@pytest.fixture
+def settings(sandbox, database_url, announce_channel):
+    from warroom.config import load_settings
+
+    return load_settings(
+        _env_file=None,  # a developer's .env must not leak into the tests
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=sandbox.api_url,
+        database_url=database_url,
+        warroom_announce_channel=announce_channel,
+    )
+
+
+@pytest.fixture
+def warroom(sandbox, settings, db, clock):
+    """warroom serving HTTP on a free port, with the sandbox delivering to it."""
+    from warroom.slack.app import build_app
+    from warroom.web import BackgroundServer, create_web_app
+
+    server = BackgroundServer(create_web_app(build_app(settings, db, clock), db)).start()
+    sandbox.connect_http(f"{server.url}/slack/events")
+    yield server
+    server.stop()

@@ -1,0 +1,55 @@
+import pytest
+
+from warroom.cli import main
+from warroom.config import ConfigError, load_settings
+
+
+def test_defaults(monkeypatch):
+    settings = load_settings(_env_file=None)
+    assert settings.database_url == "sqlite:///warroom.db"
+    assert settings.slack_api_url == "https://slack.com/api/"
+    assert settings.warroom_default_severity == "sev3"
+    assert settings.slack_app_token is None
+
+
+def test_api_url_gets_its_trailing_slash():
+    assert load_settings(_env_file=None, slack_api_url="http://x:1/api").slack_api_url == (
+        "http://x:1/api/"
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "named"),
+    [
+        ("WARROOM_DEFAULT_SEVERITY", "sev9", "WARROOM_DEFAULT_SEVERITY"),
+        ("WARROOM_ANNOUNCE_CHANNEL", "#incidents", "WARROOM_ANNOUNCE_CHANNEL"),
+        ("SLACK_API_URL", "slack.com/api", "SLACK_API_URL"),
+        ("WARROOM_TEMPLATES_DIR", "/no/such/folder", "WARROOM_TEMPLATES_DIR"),
+    ],
+)
+def test_a_bad_setting_stops_start_up_with_one_line_naming_it(
+    monkeypatch, capsys, tmp_path, variable, value, named
+):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError, match=f"^{named}: "):
+        load_settings()
+    assert main(["migrate"]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error.startswith(f"warroom: {named}: ") and "\n" not in error
+
+
+def test_serving_without_credentials_names_the_missing_one(monkeypatch, capsys, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/w.db")
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["serve"]) == 2
+    assert "SLACK_BOT_TOKEN is not set" in capsys.readouterr().err
+
+
+def test_secrets_never_show_in_the_settings_repr():
+    settings = load_settings(
+        _env_file=None, slack_bot_token="xoxb-very-secret", slack_signing_secret="shh-123"
+    )
+    assert "very-secret" not in repr(settings) and "shh-123" not in repr(settings)
