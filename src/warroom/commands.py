@@ -1,11 +1,12 @@
 """`/incident ...` text -> a typed command, or a CommandError that says what to type instead."""
 
 import re
-from typing import Literal
+from collections.abc import Callable
+from typing import ClassVar
 
 from pydantic import BaseModel
 
-from warroom.domain import Severity
+from warroom.domain import Role, Severity, Status
 
 # Slack's markup in command text (with escaping on): <@U123|name>, <#C123|name>,
 # <!here>, <https://url|label>, and &amp; &lt; &gt; for the user's literal characters.
@@ -18,29 +19,9 @@ _LINK = re.compile(r"<((?:https?|mailto):[^>|]+)(?:\|([^>]*))?>")
 class CommandError(ValueError):
     """Bad input, explained: what was wrong, and an example of what works."""
 
-    def __init__(self, problem: str, example: str | None = None):
-        self.problem, self.example = problem, example
+    def __init__(self, problem: str, example: str | None = None, show_help: bool = False):
+        self.problem, self.example, self.show_help = problem, example, show_help
         super().__init__(problem)
-
-
-class Declare(BaseModel):
-    kind: Literal["declare"] = "declare"
-    severity: Severity | None = None
-    title: str | None = None  # None: ask for the details in a modal
-
-
-class DeclareForm(BaseModel):
-    title: str
-    severity: Severity
-    description: str = ""
-    is_private: bool = False
-
-
-class Help(BaseModel):
-    kind: Literal["help"] = "help"
-
-
-Command = Declare | Help
 
 
 class FormErrors(ValueError):
@@ -51,13 +32,77 @@ class FormErrors(ValueError):
         super().__init__("; ".join(errors.values()))
 
 
-USAGE = {
-    "declare": (
-        "/incident declare [sev1|sev2|sev3|sev4] <title>",
-        "Declare a new incident (no title opens a form).",
-    ),
-    "help": ("/incident help", "Show this list."),
+class Command(BaseModel):
+    # Commands that act on "this incident" only make sense inside its channel.
+    needs_incident_channel: ClassVar[bool] = True
+
+
+class Declare(Command):
+    needs_incident_channel: ClassVar[bool] = False
+    severity: Severity | None = None
+    title: str | None = None  # None: ask for the details in a modal
+
+
+class AssignRole(Command):
+    role: Role
+    user_id: str | None  # None releases the role
+
+
+class PostUpdate(Command):
+    status: Status | None  # None keeps the current status
+    text: str
+
+
+class ChangeSeverity(Command):
+    severity: Severity
+    reason: str = ""
+
+
+class Rename(Command):
+    title: str
+
+
+class Mitigated(Command):
+    note: str = ""
+
+
+class Resolve(Command):
+    summary: str = ""
+
+
+class Reopen(Command):
+    pass
+
+
+class ShowStatus(Command):
+    pass
+
+
+class ListIncidents(Command):
+    needs_incident_channel: ClassVar[bool] = False
+
+
+class Help(Command):
+    needs_incident_channel: ClassVar[bool] = False
+
+
+class DeclareForm(BaseModel):
+    title: str
+    severity: Severity
+    description: str = ""
+    is_private: bool = False
+
+
+ROLE_WORDS = {
+    "ic": Role.IC,
+    "commander": Role.IC,
+    "lead": Role.LEAD,
+    "tech": Role.LEAD,
+    "techlead": Role.LEAD,
+    "comms": Role.COMMS,
+    "scribe": Role.SCRIBE,
 }
+UPDATE_STATUSES = (Status.INVESTIGATING, Status.IDENTIFIED, Status.MONITORING)
 
 
 def plain_text(slack_text: str) -> str:
@@ -72,32 +117,139 @@ def plain_text(slack_text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def parse(text: str) -> Command:
-    """Parse the text after `/incident`."""
-    name, _, rest = text.strip().partition(" ")
-    name = name.lower()
-    rest = rest.strip()
-    if name in ("", "help"):
-        return Help()
-    if name == "declare":
-        return _declare(rest)
+def _words(text: str) -> str:
+    """Free text as shown to people: Slack markup resolved, runs of spaces folded."""
+    return " ".join(plain_text(text).split())
+
+
+def _first_word(rest: str) -> tuple[str, str]:
+    first, _, tail = rest.strip().partition(" ")
+    return first.lower(), tail.strip()
+
+
+def _severity(word: str) -> Severity | None:
+    word = word.lower().replace("-", "")
+    return Severity(word) if word in Severity._value2member_map_ else None
+
+
+def _declare(rest: str, _caller: str) -> Declare:
+    first, tail = _first_word(rest)
+    severity = _severity(first)
+    return Declare(severity=severity, title=_words(tail if severity else rest) or None)
+
+
+def _role(rest: str, caller: str) -> AssignRole:
+    word, who = _first_word(rest)
+    role = ROLE_WORDS.get(word)
+    if role is None:
+        raise CommandError(
+            f"`{_words(word)[:40] or '(nothing)'}` is not a role. "
+            "The roles are ic, lead, comms and scribe.",
+            example="/incident role ic @priya",
+        )
+    mention = _USER_MENTION.fullmatch(who)
+    if mention:
+        return AssignRole(role=role, user_id=mention.group(1))
+    if who.lower() == "me":
+        return AssignRole(role=role, user_id=caller)
+    if who.lower() == "none":
+        return AssignRole(role=role, user_id=None)
     raise CommandError(
-        f"`{plain_text(name)[:40]}` is not a warroom command.", example="/incident help"
+        f"Say who takes the {role.title} role: @someone, `me`, or `none` to release it.",
+        example=f"/incident role {role.value} @priya",
     )
 
 
-def _declare(rest: str) -> Declare:
-    first, _, title = rest.partition(" ")
+def _update(rest: str, _caller: str) -> PostUpdate:
+    first, tail = _first_word(rest)
+    status = Status(first) if first in UPDATE_STATUSES else None
+    text = _words(tail if status else rest)
+    if not text:
+        raise CommandError(
+            "A status update needs its text: what we know, what we are doing, what we need.",
+            example="/incident update identified Memory leak in v2.8.0; rolling back to v2.7.4",
+        )
+    return PostUpdate(status=status, text=text)
+
+
+def _change_severity(rest: str, _caller: str) -> ChangeSeverity:
+    first, tail = _first_word(rest)
     severity = _severity(first)
     if severity is None:
-        title = rest
-    title = " ".join(plain_text(title).split())
-    return Declare(severity=severity, title=title or None)
+        raise CommandError(
+            "Name the new severity: sev1, sev2, sev3 or sev4, then optionally why.",
+            example="/incident severity sev1 All checkouts failing now",
+        )
+    return ChangeSeverity(severity=severity, reason=_words(tail))
+
+
+def _rename(rest: str, _caller: str) -> Rename:
+    title = _words(rest)
+    if not title:
+        raise CommandError("Give the new title.", example="/incident rename Payments API down")
+    return Rename(title=title)
+
+
+def _mitigated(rest: str, _caller: str) -> Mitigated:
+    return Mitigated(note=_words(rest))
+
+
+def _resolve(rest: str, _caller: str) -> Resolve:
+    return Resolve(summary=_words(rest))
+
+
+def _without_arguments(command: type[Command]) -> Callable[[str, str], Command]:
+    return lambda _rest, _caller: command()
+
+
+SUBCOMMANDS: dict[str, tuple[Callable[[str, str], Command], str, str]] = {
+    "declare": (
+        _declare,
+        "/incident declare [sev1|sev2|sev3|sev4] <title>",
+        "Declare a new incident (no title opens a form).",
+    ),
+    "role": (
+        _role,
+        "/incident role <ic|lead|comms|scribe> <@person|me|none>",
+        "Give a role to someone, take it, or release it.",
+    ),
+    "update": (
+        _update,
+        "/incident update [investigating|identified|monitoring] <text>",
+        "Post a status update for stakeholders.",
+    ),
+    "severity": (
+        _change_severity,
+        "/incident severity <sev1..sev4> [reason]",
+        "Change the severity.",
+    ),
+    "rename": (_rename, "/incident rename <title>", "Retitle the incident and its channel."),
+    "mitigated": (_mitigated, "/incident mitigated [note]", "Record that the impact stopped."),
+    "resolve": (_resolve, "/incident resolve [summary]", "Resolve the incident."),
+    "reopen": (_without_arguments(Reopen), "/incident reopen", "Reopen a resolved incident."),
+    "status": (_without_arguments(ShowStatus), "/incident status", "Show where things stand."),
+    "list": (_without_arguments(ListIncidents), "/incident list", "List open incidents."),
+    "help": (_without_arguments(Help), "/incident help", "Show this list."),
+}
+
+
+def usage(name: str) -> str:
+    return SUBCOMMANDS[name][1]
+
+
+def parse(text: str, caller: str) -> Command:
+    """Parse the text after `/incident`, typed by the user `caller`."""
+    name, rest = _first_word(text)
+    if name == "":
+        return Help()
+    if name not in SUBCOMMANDS:
+        raise CommandError(f"`{plain_text(name)[:40]}` is not a warroom command.", show_help=True)
+    return SUBCOMMANDS[name][0](rest, caller)
 
 
 def declare_form(
     title: str | None, severity: str | None, description: str | None, private: bool
-) -> "DeclareForm":
+) -> DeclareForm:
     """Validate the declare modal's fields, all at once so the user fixes them in one go."""
     errors = {}
     title = " ".join((title or "").split())
@@ -111,8 +263,3 @@ def declare_form(
     return DeclareForm(
         title=title, severity=chosen, description=(description or "").strip(), is_private=private
     )
-
-
-def _severity(word: str) -> Severity | None:
-    word = word.lower().replace("-", "")
-    return Severity(word) if word in Severity._value2member_map_ else None

@@ -15,15 +15,20 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        # Threads share the file; WAL lets readers run beside the single writer, and the
-        # busy timeout makes concurrent writers queue instead of failing.
+        # Threads share the file. Every transaction takes the write lock up front
+        # (BEGIN IMMEDIATE), so concurrent writers queue behind the busy timeout instead of
+        # failing half-way when a read turns into a write.
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _tune_sqlite)
+        event.listen(
+            engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE")
+        )
         return engine
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None  # let SQLAlchemy's BEGIN IMMEDIATE start transactions
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")

@@ -122,7 +122,25 @@ class EntryKind(StrEnum):
     DECLARED = "declared"
     SEVERITY = "severity"
     SETUP_FAILED = "setup_failed"
+    ROLE = "role"
+    STATUS_UPDATE = "status_update"
+    RENAMED = "renamed"
+    MITIGATED = "mitigated"
+    RESOLVED = "resolved"
+    REOPENED = "reopened"
     MESSAGE = "message"
     FILE = "file"
     JOINED = "joined"
     LEFT = "left"
+
+
+def format_duration(span: timedelta) -> str:
+    """47 min, 2 h 05 min, 3 d 4 h: how long, as a responder would say it."""
+    minutes = max(int(span.total_seconds() // 60), 0)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    return f"{minutes} min"

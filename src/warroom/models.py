@@ -66,6 +66,9 @@ class Incident(Base):
     is_private: Mapped[bool] = mapped_column(Boolean, default=False)
     declared_by: Mapped[str] = mapped_column(String(32))
     declared_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_update_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    mitigated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # What exists in Slack, recorded as each piece comes to exist: never ahead of Slack.
     channel_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     channel_name: Mapped[str | None] = mapped_column(String(80))
@@ -81,6 +84,10 @@ class Incident(Base):
     @property
     def reference(self) -> str:
         return incident_reference(self.id)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != Status.RESOLVED
 
     def holder(self, role: Role) -> str | None:
         return next((a.user_id for a in self.roles if a.role == role and a.ended_at is None), None)

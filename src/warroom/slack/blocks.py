@@ -1,32 +1,42 @@
-"""Block Kit for every message and view warroom shows, built with slack_sdk's validated models."""
+"""Block Kit for the messages warroom posts, built with slack_sdk's validated models.
+
+Every piece of user text passes through `escape` before it reaches mrkdwn.
+"""
 
 from datetime import datetime
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
-    CheckboxesElement,
+    ButtonElement,
     ContextBlock,
     DividerBlock,
     HeaderBlock,
-    InputBlock,
     MarkdownTextObject,
-    Option,
-    PlainTextInputElement,
-    PlainTextObject,
     SectionBlock,
-    StaticSelectElement,
+    UserSelectElement,
 )
-from slack_sdk.models.views import View
 
-from warroom.commands import USAGE, CommandError
-from warroom.domain import Role, Severity
-from warroom.models import Incident
+from warroom.commands import SUBCOMMANDS, CommandError
+from warroom.domain import EntryKind, Role, Severity, Status, format_duration
+from warroom.incidents import IncidentError, RoleAlreadyHeld
+from warroom.models import Incident, TimelineEntry
 
+UNAVAILABLE = (
+    "warroom cannot reach its database right now, so nothing was recorded. "
+    "Try again in a minute; if this persists, the warroom operators need to look at it."
+)
 HEADER_MAX = 150
 SECTION_MAX = 3000
 TOPIC_MAX = 250
-
-DECLARE_CALLBACK = "declare_incident"
+CLAIM_ACTION = "claim_role_"  # + role: the "I'll take it" buttons
+ASSIGN_ACTION = "assign_role_"  # + role: the user pickers
+STATUS_ICONS = {
+    Status.INVESTIGATING: ":mag:",
+    Status.IDENTIFIED: ":bulb:",
+    Status.MONITORING: ":eyes:",
+    Status.RESOLVED: ":white_check_mark:",
+}
 
 
 def escape(text: str) -> str:
@@ -50,128 +60,177 @@ def channel_link(channel_id: str) -> str:
     return f"<#{channel_id}>"
 
 
+def section(text: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=clip(text, SECTION_MAX)))
+
+
+def context(text: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=clip(text, SECTION_MAX))])
+
+
+def status_label(incident: Incident) -> str:
+    status = Status(incident.status)
+    return f"{STATUS_ICONS[status]} {status.label}"
+
+
+def lifecycle_fields(incident: Incident) -> list[MarkdownTextObject]:
+    """Severity, status and the key instants, as section fields."""
+    fields = [
+        f"*Severity:* {Severity(incident.severity).label}",
+        f"*Status:* {status_label(incident)}",
+        f"*Declared by:* {user(incident.declared_by)}",
+        f"*Declared:* {utc(incident.declared_at)}",
+    ]
+    if incident.mitigated_at:
+        fields.append(f"*Mitigated:* {utc(incident.mitigated_at)}")
+    if incident.resolved_at:
+        fields.append(f"*Resolved:* {utc(incident.resolved_at)}")
+        fields.append(f"*Duration:* {format_duration(incident.resolved_at - incident.declared_at)}")
+    return [MarkdownTextObject(text=field) for field in fields]
+
+
 def headline(incident: Incident) -> tuple[str, list[Block]]:
     """The pinned message at the top of the incident channel: everything at a glance."""
     severity = Severity(incident.severity)
-    roles = "\n".join(f"*{role.title}:* {user(incident.holder(role))}" for role in Role)
-    blocks = [
+    blocks: list[Block] = [
         HeaderBlock(text=clip(f"{incident.reference}: {incident.title}", HEADER_MAX)),
-        SectionBlock(
-            fields=[
-                MarkdownTextObject(text=f"*Severity:* {severity.label}"),
-                MarkdownTextObject(text=f"*Status:* {incident.status.capitalize()}"),
-                MarkdownTextObject(text=f"*Declared by:* {user(incident.declared_by)}"),
-                MarkdownTextObject(text=f"*Declared:* {utc(incident.declared_at)}"),
-            ]
-        ),
-        ContextBlock(elements=[MarkdownTextObject(text=f"{severity.label}: {severity.rubric}")]),
-        DividerBlock(),
-        SectionBlock(text=MarkdownTextObject(text=roles)),
+        SectionBlock(fields=lifecycle_fields(incident)),
+        context(f"{severity.label}: {severity.rubric}"),
     ]
     if incident.description:
-        blocks.insert(
-            2,
-            SectionBlock(
-                text=MarkdownTextObject(text=clip(escape(incident.description), SECTION_MAX))
-            ),
+        blocks.append(section(escape(incident.description)))
+    blocks.append(DividerBlock())
+    blocks += [_role_slot(incident, role) for role in Role]
+    free = [role for role in Role if incident.holder(role) is None]
+    if free and incident.is_open:
+        blocks.append(
+            ActionsBlock(
+                block_id="claim_roles",
+                elements=[
+                    ButtonElement(
+                        text=f"I'll be {role.title}",
+                        action_id=CLAIM_ACTION + role.value,
+                        value=role.value,
+                        style="primary" if role is Role.IC else None,
+                    )
+                    for role in free
+                ],
+            )
         )
     text = f"{incident.reference} {severity.label}: {escape(clip(incident.title, 500))}"
     return text, blocks
+
+
+def _role_slot(incident: Incident, role: Role) -> SectionBlock:
+    holder = incident.holder(role)
+    picker = UserSelectElement(
+        action_id=ASSIGN_ACTION + role.value,
+        placeholder="Assign someone",
+        initial_user=holder,
+    )
+    return SectionBlock(
+        block_id=f"role_{role.value}",
+        text=MarkdownTextObject(text=f"*{role.title}:* {user(holder)}"),
+        accessory=picker if incident.is_open else None,
+    )
 
 
 def topic(incident: Incident) -> str:
     ic = incident.holder(Role.IC)
     parts = [
         Severity(incident.severity).label,
-        incident.status.capitalize(),
+        Status(incident.status).label,
         f"IC: <@{ic}>" if ic else "IC: unassigned",
         escape(incident.title),
     ]
     return clip(" | ".join(parts), TOPIC_MAX)
 
 
-def announcement(incident: Incident) -> tuple[str, list[Block]]:
+def announcement(incident: Incident, last_update: str | None = None) -> tuple[str, list[Block]]:
     """The one message stakeholders see; a private incident shows neither title nor detail."""
     if incident.is_private:
         text = (
             f"{incident.reference} is a private incident, declared {utc(incident.declared_at)}. "
+            f"Status: {Status(incident.status).label}. "
             "Its details are shared only with its responders."
         )
-        return text, [SectionBlock(text=MarkdownTextObject(text=f":lock: {text}"))]
+        return text, [section(f":lock: {text}")]
     severity = Severity(incident.severity)
-    text = (
+    lines = [
         f":rotating_light: *{incident.reference} {severity.label}: "
-        f"{escape(clip(incident.title, 500))}*\n"
-        f"*Status:* {incident.status.capitalize()} · *Declared by* {user(incident.declared_by)} "
-        f"at {utc(incident.declared_at)}\nFollow it in {channel_link(incident.channel_id)}"
-    )
-    return text, [SectionBlock(text=MarkdownTextObject(text=clip(text, SECTION_MAX)))]
-
-
-def declare_modal(default_severity: Severity, origin_channel_id: str) -> View:
-    options = [
-        Option(value=sev.value, text=sev.label, description=clip(sev.rubric, 75))
-        for sev in Severity
+        f"{escape(clip(incident.title, 500))}*",
+        f"*Status:* {status_label(incident)} · *IC:* {user(incident.holder(Role.IC))}",
+        f"*Declared by* {user(incident.declared_by)} at {utc(incident.declared_at)}",
     ]
-    initial = next(o for o in options if o.value == default_severity.value)
-    return View(
-        type="modal",
-        callback_id=DECLARE_CALLBACK,
-        private_metadata=origin_channel_id,
-        title=PlainTextObject(text="Declare an incident"),
-        submit=PlainTextObject(text="Declare"),
-        close=PlainTextObject(text="Cancel"),
-        blocks=[
-            InputBlock(
-                block_id="title",
-                label="Title",
-                hint="What is broken, as users see it: e.g. Checkout is failing",
-                element=PlainTextInputElement(action_id="value", max_length=150),
-            ),
-            InputBlock(
-                block_id="severity",
-                label="Severity",
-                element=StaticSelectElement(
-                    action_id="value", options=options, initial_option=initial
-                ),
-            ),
-            InputBlock(
-                block_id="description",
-                label="What do we know so far?",
-                optional=True,
-                element=PlainTextInputElement(action_id="value", multiline=True, max_length=2900),
-            ),
-            InputBlock(
-                block_id="private",
-                label="Visibility",
-                optional=True,
-                element=CheckboxesElement(
-                    action_id="value",
-                    options=[
-                        Option(
-                            value="private",
-                            text="Private incident (security, HR...)",
-                            description="Private channel; announcements carry no title or detail.",
-                        )
-                    ],
-                ),
-            ),
-        ],
-    )
+    if incident.resolved_at:
+        duration = format_duration(incident.resolved_at - incident.declared_at)
+        lines.append(f"*Resolved* at {utc(incident.resolved_at)} after {duration}")
+    if last_update:
+        lines.append(f"*Latest:* {escape(clip(last_update, 1000))}")
+    if incident.channel_id:
+        lines.append(f"Follow it in {channel_link(incident.channel_id)}")
+    text = "\n".join(lines)
+    return text, [section(text)]
 
 
-def notice_view(text: str) -> View:
-    """A modal that only tells: used to show how a declare submitted from a form went."""
-    return View(
-        type="modal",
-        title=PlainTextObject(text="Declare an incident"),
-        close=PlainTextObject(text="Close"),
-        blocks=[SectionBlock(text=MarkdownTextObject(text=clip(text, SECTION_MAX)))],
+def status_update(incident: Incident, entry: TimelineEntry) -> tuple[str, list[Block]]:
+    """A status update formatted for stakeholders: status, what we know, who, what next."""
+    status = Status(entry.details["status"])
+    cadence = Severity(incident.severity).update_cadence
+    next_update = (
+        f"Next update by {entry.occurred_at + cadence:%H:%M} UTC."
+        if cadence
+        else "No further updates scheduled."
     )
+    title = f"{incident.reference} update: {STATUS_ICONS[status]} {status.label}"
+    text = f"*{title}*\n{escape(entry.text)}"
+    blocks = [
+        section(text),
+        context(
+            f"Posted by {user(entry.actor_id)} at {entry.occurred_at:%H:%M} UTC · {next_update}"
+        ),
+    ]
+    return text, blocks
+
+
+def notice(text: str) -> tuple[str, list[Block]]:
+    """A one-line change notice in the incident channel (role, severity, rename...)."""
+    return text, [context(text)]
+
+
+def change_notice(incident: Incident, entry: TimelineEntry) -> str:
+    """What to tell the channel about a recorded change, as a sentence."""
+    by = user(entry.actor_id)
+    details = entry.details
+    if entry.kind == EntryKind.ROLE:
+        role = Role(details["role"])
+        if details["user_id"] is None:
+            return f"{by} released the {role.title} role."
+        took = details["user_id"] == entry.actor_id
+        return f"{user(details['user_id'])} is now {role.title}" + (
+            "." if took else f" (assigned by {by})."
+        )
+    if entry.kind == EntryKind.SEVERITY:
+        reason = f": {escape(details['reason'])}" if details.get("reason") else "."
+        return (
+            f"{by} changed the severity from {Severity(details['from']).label} to "
+            f"{Severity(details['to']).label}{reason}"
+        )
+    if entry.kind == EntryKind.RENAMED:
+        return f"{by} renamed the incident to *{escape(details['to'])}*."
+    if entry.kind == EntryKind.MITIGATED:
+        return f":large_green_circle: {by} marked the impact mitigated: {escape(entry.text)}"
+    if entry.kind == EntryKind.RESOLVED:
+        duration = format_duration(incident.resolved_at - incident.declared_at)
+        summary = f" {escape(details['summary'])}" if details.get("summary") else ""
+        return f":white_check_mark: {by} resolved {incident.reference} after {duration}.{summary}"
+    if entry.kind == EntryKind.REOPENED:
+        return f":warning: {by} reopened {incident.reference}."
+    return escape(entry.text)
 
 
 def help_text() -> str:
-    lines = [f"`{usage}`  {what}" for usage, what in USAGE.values()]
+    lines = [f"`{usage}`  {what}" for _, usage, what in SUBCOMMANDS.values()]
     return "*warroom commands*\n" + "\n".join(lines)
 
 
@@ -179,4 +238,52 @@ def command_error(error: CommandError) -> str:
     text = f":warning: {escape(error.problem)}"
     if error.example:
         text += f"\nFor example: `{escape(error.example)}`"
-    return text + "\n\n" + help_text()
+    return text + "\n\n" + help_text() if error.show_help else text
+
+
+def incident_error(error: IncidentError) -> str:
+    if isinstance(error, RoleAlreadyHeld):
+        return f":warning: {error.role.title} is already held by {user(error.holder)}."
+    return f":warning: {escape(str(error))}"
+
+
+def needs_incident_channel(name: str) -> str:
+    return (
+        f":warning: `/incident {escape(name)}` works inside an incident's channel. Run it "
+        "there; `/incident list` shows the open incidents and their channels."
+    )
+
+
+def status_summary(incident: Incident, now: datetime, latest_update_at: datetime | None) -> str:
+    """Where things stand, for the person who asked."""
+    since_update = (
+        f"{format_duration(now - latest_update_at)} ago" if latest_update_at else "none posted yet"
+    )
+    roles = " · ".join(f"{role.title}: {user(incident.holder(role))}" for role in Role)
+    return (
+        f"*{incident.reference}: {escape(clip(incident.title, 300))}*\n"
+        f"{Severity(incident.severity).label} · {status_label(incident)} · declared "
+        f"{format_duration(now - incident.declared_at)} ago · last update {since_update}\n"
+        f"{roles}"
+    )
+
+
+def incident_line(incident: Incident) -> str:
+    where = channel_link(incident.channel_id) if incident.channel_id else "(no channel)"
+    lock = ":lock: " if incident.is_private else ""
+    return (
+        f"{lock}*{incident.reference}* {Severity(incident.severity).label} · "
+        f"{status_label(incident)} · {escape(clip(incident.title, 200))} · {where}"
+    )
+
+
+LIST_MAX = 40  # lines in one answer, to stay far below Slack's message limits
+
+
+def incident_list(incidents: list[Incident]) -> str:
+    if not incidents:
+        return "No open incidents. :sunny:"
+    lines = [incident_line(incident) for incident in incidents[:LIST_MAX]]
+    if len(incidents) > LIST_MAX:
+        lines.append(f"…and {len(incidents) - LIST_MAX} more.")
+    return "*Open incidents*, most severe first:\n" + "\n".join(lines)

@@ -1,5 +1,6 @@
 """Every Web API call warroom makes, through one WebClient that retries what Slack asks it to."""
 
+import logging
 from collections.abc import Callable, Sequence
 
 from slack_sdk import WebClient
@@ -10,6 +11,8 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 from slack_sdk.models.blocks import Block
+
+log = logging.getLogger(__name__)
 
 # Enough to ride out a burst of 429s or a short Slack hiccup without holding a
 # responder's declare hostage for minutes.
@@ -37,16 +40,43 @@ def slack_error(error: Exception) -> str:
     return type(error).__name__
 
 
+class Attempts:
+    """Slack calls that may fail independently: a failure is remembered as words for the
+    person who asked, and the other calls still happen."""
+
+    def __init__(self, reference: str):
+        self.reference = reference
+        self.failures: list[str] = []
+
+    def attempt(self, what: str, call, *args):
+        try:
+            return call(*args)
+        except Exception as error:
+            log.warning("could not %s for %s: %r", what, self.reference, error)
+            self.failures.append(f"could not {what} (Slack said `{slack_error(error)}`)")
+            return None
+
+
 class SlackGateway:
     def __init__(self, client: WebClient):
         self.client = client
 
     def create_channel(self, name_for: Callable[[int], str], private: bool) -> tuple[str, str]:
         """Create a channel named `name_for(1)`, or `name_for(2)`... while the name is taken."""
+        return self._first_free_name(
+            name_for, lambda name: self.client.conversations_create(name=name, is_private=private)
+        )
+
+    def rename_channel(self, channel_id: str, name_for: Callable[[int], str]) -> tuple[str, str]:
+        return self._first_free_name(
+            name_for, lambda name: self.client.conversations_rename(channel=channel_id, name=name)
+        )
+
+    @staticmethod
+    def _first_free_name(name_for: Callable[[int], str], call) -> tuple[str, str]:
         for attempt in range(1, NAME_ATTEMPTS + 1):
-            name = name_for(attempt)
             try:
-                response = self.client.conversations_create(name=name, is_private=private)
+                response = call(name_for(attempt))
             except SlackApiError as error:
                 if error.response.get("error") == "name_taken":
                     continue
@@ -98,3 +128,12 @@ class SlackGateway:
 
     def update_view(self, view_id: str, view) -> None:
         self.client.views_update(view_id=view_id, view=view)
+
+    def publish_home(self, user_id: str, view) -> None:
+        self.client.views_publish(user_id=user_id, view=view)
+
+    def members(self, channel_id: str) -> set[str]:
+        members: set[str] = set()
+        for page in self.client.conversations_members(channel=channel_id, limit=200):
+            members.update(page["members"])
+        return members

@@ -1,9 +1,11 @@
-"""Bolt listeners: acknowledge, parse, call a use case, answer. Nothing more lives here.
+"""Bolt listeners for `/incident` and for Slack events. Listeners stay thin: parse, call a
+use case, answer.
 
-The app runs with `process_before_response`: an event is acknowledged only once it is
-recorded, so a failure makes Slack deliver it again. Commands and forms therefore split in
-two: the acknowledgement (parse, record in the database, answer within Slack's 3 seconds) and
-a lazy follow-up that does the slower Slack work.
+The app runs with `process_before_response`: a request is acknowledged when its listener
+returns, so an event that could not be recorded gets an error and Slack delivers it again.
+Commands therefore come in two halves: the acknowledgement (parse, record in the database,
+answer within Slack's 3 seconds) and a lazy follow-up that does the slower Slack work,
+told what to do through `context["follow_up"]`.
 """
 
 import logging
@@ -12,116 +14,141 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from sqlalchemy.exc import SQLAlchemyError
 
 from warroom import commands, incidents, timeline
-from warroom.commands import CommandError, Declare, DeclareForm, FormErrors, Help
+from warroom.commands import (
+    AssignRole,
+    ChangeSeverity,
+    CommandError,
+    Declare,
+    DeclareForm,
+    Help,
+    ListIncidents,
+    Mitigated,
+    PostUpdate,
+    Rename,
+    Reopen,
+    Resolve,
+    ShowStatus,
+)
 from warroom.domain import Severity
+from warroom.incidents import IncidentError
 from warroom.models import Incident
-from warroom.slack import blocks, capture
-from warroom.slack.provision import provision
+from warroom.slack import blocks, capture, forms, interactions
+from warroom.slack.follow_up import follow_up
+from warroom.slack.provision import open_incident
 from warroom.slack.services import Services
 
 log = logging.getLogger(__name__)
 
-UNAVAILABLE = (
-    "warroom cannot reach its database right now, so nothing was recorded. "
-    "Try again in a minute; if this persists, the warroom operators need to look at it."
-)
+# Each change command and the use case that records it.
+CHANGES = {
+    AssignRole: lambda s, i, c, by, at: incidents.assign_role(
+        s, i, c.role, c.user_id, by=by, at=at
+    ),
+    PostUpdate: lambda s, i, c, by, at: incidents.post_update(s, i, c.status, c.text, by=by, at=at),
+    ChangeSeverity: lambda s, i, c, by, at: incidents.change_severity(
+        s, i, c.severity, c.reason, by=by, at=at
+    ),
+    Rename: lambda s, i, c, by, at: incidents.rename(s, i, c.title, by=by, at=at),
+    Mitigated: lambda s, i, c, by, at: incidents.mark_mitigated(s, i, c.note, by=by, at=at),
+    Resolve: lambda s, i, c, by, at: incidents.resolve(s, i, c.summary, by=by, at=at),
+    Reopen: lambda s, i, c, by, at: incidents.reopen(s, i, by=by, at=at),
+}
 
 
 def register(app: App, services: Services) -> None:
-    handlers = Handlers(services)
-    app.command("/incident")(ack=handlers.ack_command, lazy=[handlers.follow_up_command])
-    app.view(blocks.DECLARE_CALLBACK)(
-        ack=handlers.ack_declare_form, lazy=[handlers.follow_up_declare_form]
-    )
-    app.event("message")(handlers.message)
+    commands_ = IncidentCommand(services)
+    app.command("/incident")(ack=commands_.acknowledge, lazy=[commands_.follow_up])
+    interactions.register(app, services)
+    events = Events(services)
+    app.event("message")(events.message)
     for highlight in ("reaction_added", "reaction_removed", "pin_added", "pin_removed"):
-        app.event(highlight)(handlers.highlight)
+        app.event(highlight)(events.highlight)
 
 
-class Handlers:
+def answer(ack: Ack, text: str) -> None:
+    """Acknowledge with a message only the person who acted sees."""
+    ack(response_type="ephemeral", text=text)
+
+
+class IncidentCommand:
     def __init__(self, services: Services):
         self.services = services
 
-    # /incident ...
-
-    def ack_command(self, ack: Ack, command: dict, context: BoltContext) -> None:
+    def acknowledge(self, ack: Ack, command: dict, context: BoltContext) -> None:
+        caller, text = command["user_id"], command.get("text", "")
         try:
-            parsed = commands.parse(command.get("text", ""))
+            parsed = commands.parse(text, caller)
         except CommandError as error:
-            _answer(ack, blocks.command_error(error))
+            answer(ack, blocks.command_error(error))
             return
-        if isinstance(parsed, Help):
-            _answer(ack, blocks.help_text())
-        elif isinstance(parsed, Declare) and parsed.title is None:
-            ack()
-            severity = parsed.severity or self.services.settings.warroom_default_severity
-            context["follow_up"] = {"open_declare_modal": severity.value}
-        else:
-            form = DeclareForm(
-                title=parsed.title,
-                severity=parsed.severity or self.services.settings.warroom_default_severity,
-            )
-            incident = self._open_incident(form, command["user_id"])
-            if incident is None:
-                _answer(ack, UNAVAILABLE)
-                return
-            _answer(ack, f"Declaring {incident.reference} ({form.severity.label}) ...")
-            context["follow_up"] = {"provision": incident.id}
-
-    def follow_up_command(self, command: dict, context: BoltContext, respond: Respond) -> None:
-        follow_up = context.get("follow_up") or {}
-        if "open_declare_modal" in follow_up:
-            severity = Severity(follow_up["open_declare_modal"])
-            modal = blocks.declare_modal(severity, command["channel_id"])
-            self.services.slack.open_view(command["trigger_id"], modal)
-        elif "provision" in follow_up:
-            respond(provision(self.services, follow_up["provision"]).report())
-
-    # the declare form
-
-    def ack_declare_form(self, ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
-        values = view["state"]["values"]
         try:
-            form = commands.declare_form(
-                title=_field(values, "title").get("value"),
-                severity=(_field(values, "severity").get("selected_option") or {}).get("value"),
-                description=_field(values, "description").get("value"),
-                private=bool(_field(values, "private").get("selected_options")),
-            )
-        except FormErrors as error:
-            ack(response_action="errors", errors=error.errors)
+            self._dispatch(parsed, command, ack, context)
+        except SQLAlchemyError:
+            log.exception("`/incident %s` could not reach the database", text.split(" ")[0])
+            answer(ack, blocks.UNAVAILABLE)
+
+    def _dispatch(self, parsed, command: dict, ack: Ack, context: BoltContext) -> None:
+        caller = command["user_id"]
+        if isinstance(parsed, Help):
+            answer(ack, blocks.help_text())
+        elif isinstance(parsed, Declare):
+            self._declare(parsed, caller, ack, context)
+        elif isinstance(parsed, ListIncidents):
+            ack()
+            context["follow_up"] = {"list_for": caller}
+        else:
+            with self.services.db.transaction() as session:
+                incident = incidents.find_by_channel(session, command["channel_id"])
+            if incident is None:
+                answer(ack, blocks.needs_incident_channel(command.get("text", "").split()[0]))
+            elif isinstance(parsed, ShowStatus):
+                answer(ack, self._status(incident))
+            else:
+                self._change(parsed, incident, caller, ack, context)
+
+    def _declare(self, parsed: Declare, caller: str, ack: Ack, context: BoltContext) -> None:
+        severity = parsed.severity or self.services.settings.warroom_default_severity
+        if parsed.title is None:
+            ack()
+            context["follow_up"] = {"open_declare_modal": severity.value}
             return
-        incident = self._open_incident(form, body["user"]["id"])
-        if incident is None:
-            ack(response_action="errors", errors={"title": UNAVAILABLE})
-            return
-        notice = blocks.notice_view(f"Declaring {incident.reference} ({form.severity.label}) ...")
-        ack(response_action="update", view=notice)
+        incident = open_incident(
+            self.services, DeclareForm(title=parsed.title, severity=severity), caller
+        )
+        answer(ack, f"Declaring {incident.reference} ({severity.label}) ...")
         context["follow_up"] = {"provision": incident.id}
 
-    def follow_up_declare_form(self, view: dict, context: BoltContext) -> None:
-        """The form stays open on a notice; it ends by saying how the setup went."""
-        setup = provision(self.services, context["follow_up"]["provision"])
-        self.services.slack.update_view(view["id"], blocks.notice_view(setup.report()))
-
-    def _open_incident(self, form: DeclareForm, user_id: str) -> Incident | None:
-        """Record the incident; None when the database is out of reach."""
+    def _change(self, parsed, incident: Incident, caller: str, ack: Ack, context) -> None:
         try:
             with self.services.db.transaction() as session:
-                return incidents.open_incident(
-                    session,
-                    title=form.title,
-                    severity=form.severity,
-                    declared_by=user_id,
-                    at=self.services.now(),
-                    description=form.description,
-                    is_private=form.is_private,
+                entry = CHANGES[type(parsed)](
+                    session, incident.id, parsed, caller, self.services.now()
                 )
-        except SQLAlchemyError:
-            log.exception("recording a declared incident failed")
-            return None
+        except IncidentError as error:
+            answer(ack, blocks.incident_error(error))
+            return
+        answer(ack, f"Recorded on {incident.reference}'s timeline.")
+        context["follow_up"] = {"publish": entry.id}
 
-    # events: recorded before they are acknowledged; an exception means Slack retries
+    def _status(self, incident: Incident) -> str:
+        return blocks.status_summary(incident, self.services.now(), incident.last_update_at)
+
+    def follow_up(self, command: dict, context: BoltContext, respond: Respond) -> None:
+        wanted = context.get("follow_up") or {}
+        if "open_declare_modal" in wanted:
+            modal = forms.declare_modal(
+                Severity(wanted["open_declare_modal"]), command["channel_id"]
+            )
+            self.services.slack.open_view(command["trigger_id"], modal)
+        else:
+            follow_up(self.services, wanted, respond)
+
+
+class Events:
+    """Recorded before they are acknowledged: an exception means Slack delivers again."""
+
+    def __init__(self, services: Services):
+        self.services = services
 
     def message(self, body: dict, event: dict) -> None:
         with self.services.db.transaction() as session:
@@ -133,13 +160,3 @@ class Handlers:
         with self.services.db.transaction() as session:
             if timeline.claim_event(session, body["event_id"], self.services.now()):
                 capture.capture_highlight(session, event, emoji)
-
-
-def _answer(ack: Ack, text: str) -> None:
-    """Acknowledge a command with a message only the person who typed it sees."""
-    ack(response_type="ephemeral", text=text)
-
-
-def _field(values: dict, block_id: str) -> dict:
-    """The one element's state in an input block; empty when Slack left it out."""
-    return next(iter(values.get(block_id, {}).values()), {})

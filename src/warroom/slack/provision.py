@@ -5,27 +5,21 @@ more than exists. Steps that do not depend on each other run at the same time, a
 database transaction stays open while Slack is being called.
 """
 
-import logging
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 
 from warroom import incidents
+from warroom.commands import DeclareForm
 from warroom.domain import channel_name
 from warroom.models import Incident
 from warroom.slack import blocks
-from warroom.slack.gateway import slack_error
+from warroom.slack.gateway import Attempts
 from warroom.slack.services import Services
 
-log = logging.getLogger(__name__)
 
-
-@dataclass
-class Setup:
+class Setup(Attempts):
     """What happened while setting up an incident in Slack."""
 
-    reference: str
     channel_id: str | None = None
-    failures: list[str] = field(default_factory=list)
 
     def report(self) -> str:
         """The sentence the declarer reads."""
@@ -33,7 +27,7 @@ class Setup:
             return (
                 f"I recorded {self.reference}, but could not create its channel "
                 f"({'; '.join(self.failures)}). Nothing else was created in Slack. Try again "
-                "in a minute; if it keeps failing, run `warroom doctor` to check the Slack app."
+                "in a minute; if it keeps failing, check warroom's Slack token and scopes."
             )
         where = blocks.channel_link(self.channel_id)
         if not self.failures:
@@ -44,20 +38,24 @@ class Setup:
             + ". Everything else is in place, and the failure is on its timeline."
         )
 
-    def attempt(self, what: str, call, *args):
-        """Run one step; a failure is remembered in words rather than raised."""
-        try:
-            return call(*args)
-        except Exception as error:
-            log.warning("could not %s for %s: %r", what, self.reference, error)
-            self.failures.append(f"could not {what} (Slack said `{slack_error(error)}`)")
-            return None
+
+def open_incident(services: Services, form: DeclareForm, user_id: str) -> Incident:
+    with services.db.transaction() as session:
+        return incidents.open_incident(
+            session,
+            title=form.title,
+            severity=form.severity,
+            declared_by=user_id,
+            at=services.now(),
+            description=form.description,
+            is_private=form.is_private,
+        )
 
 
 def provision(services: Services, incident_id: int) -> Setup:
     with services.db.transaction() as session:
         incident = incidents.get(session, incident_id)
-    setup = Setup(reference=incident.reference)
+    setup = Setup(incident.reference)
     created = setup.attempt("create the channel", _create_channel, services, incident)
     if created is not None:
         with services.db.transaction() as session:
@@ -73,11 +71,14 @@ def provision(services: Services, incident_id: int) -> Setup:
     return setup
 
 
+def channel_name_for(incident: Incident):
+    """Names to try for the incident's channel; a private one's name leaks nothing."""
+    title = "" if incident.is_private else incident.title
+    return lambda attempt: channel_name(incident.id, title, attempt)
+
+
 def _create_channel(services: Services, incident: Incident) -> tuple[str, str]:
-    title = "" if incident.is_private else incident.title  # a private name leaks nothing
-    return services.slack.create_channel(
-        lambda attempt: channel_name(incident.id, title, attempt), incident.is_private
-    )
+    return services.slack.create_channel(channel_name_for(incident), incident.is_private)
 
 
 def _furnish(services: Services, incident: Incident, setup: Setup) -> None:

@@ -1,0 +1,140 @@
+"""The system under test, wired as in production: the Slack sandbox, warroom's Bolt app served
+over HTTP on a migrated database, and the bare Bolt baseline served the same way."""
+
+import time
+from contextlib import ExitStack
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+
+from bench.bare_bolt import bare_bolt_app
+from bench.traffic import Workspace
+from warroom.config import load_settings
+from warroom.db import Database
+from warroom.models import Incident, TimelineEntry
+from warroom.sandbox import Sandbox
+from warroom.sandbox.interactions import slash_command_form
+from warroom.sandbox.models import ResponseUrlContext
+from warroom.slack.app import build_app
+from warroom.slack.manifest import bot_events
+from warroom.web import BackgroundServer, create_web_app
+
+EVENTS_PATH = "/slack/events"
+
+
+def wait_for(check, timeout: float = 10.0, interval: float = 0.005):
+    """`check()`'s first truthy value; TimeoutError after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"still not done after {timeout} s: {result!r}")
+        time.sleep(interval)
+
+
+class Harness:
+    def __init__(self, database_url: str):
+        self.database_url = database_url
+
+    def __enter__(self) -> "Harness":
+        with ExitStack() as stack:
+            self.sandbox = stack.enter_context(Sandbox(bot_events=bot_events()))
+            self.alice = self.sandbox.user_id("alice")
+            self.general = self.sandbox.channel_by_name("general").id
+            self.announce_channel = self.sandbox.create_channel("incidents", self.alice)
+            settings = load_settings(
+                _env_file=None,
+                slack_bot_token=self.sandbox.bot_token,
+                slack_signing_secret=self.sandbox.signing_secret,
+                slack_api_url=self.sandbox.api_url,
+                database_url=self.database_url,
+                warroom_announce_channel=self.announce_channel,
+            )
+            self.db = Database(self.database_url)
+            stack.callback(self.db.dispose)
+            warroom = build_app(settings, self.db, lambda: datetime.now(UTC))
+            self.warroom_url = self._serve(stack, warroom)
+            self.sandbox.connect_http(self.warroom_url)
+            bare = bare_bolt_app(
+                self.sandbox.signing_secret, self.sandbox.bot_token, self.sandbox.api_url
+            )
+            self.bare_url = self._serve(stack, bare)
+            self._stack = stack.pop_all()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stack.close()
+
+    def _serve(self, stack: ExitStack, bolt) -> str:
+        server = BackgroundServer(create_web_app(bolt, self.db)).start()
+        stack.callback(server.stop)
+        return server.url + EVENTS_PATH
+
+    # --- what the load process needs to speak for Slack ------------------------------
+
+    @property
+    def workspace(self) -> Workspace:
+        return Workspace(
+            team_id=self.sandbox.team_id,
+            app_id=self.sandbox.app_id,
+            bot_user_id=self.sandbox.bot_user_id,
+            signing_secret=self.sandbox.signing_secret,
+        )
+
+    def slash_command_form(self, text: str, command: str = "/incident") -> dict[str, str]:
+        """The form the sandbox would post for alice typing `command text` in #general."""
+        ws = self.sandbox.workspace
+        with ws.lock:
+            token = ws.issue_response_url(ResponseUrlContext(self.alice, self.general, None))
+            return slash_command_form(
+                team_id=ws.team_id,
+                team_domain=ws.team_domain,
+                app_id=ws.app_id,
+                user=ws.user(self.alice),
+                channel_id=self.general,
+                channel_name="general",
+                command=command,
+                text=text,
+                response_url=self.sandbox.url_for(f"response/{token}"),
+                trigger_id=ws.issue_trigger(self.alice),
+            )
+
+    # --- incidents ------------------------------------------------------------------
+
+    def declare(self, title: str, severity: str = "sev1") -> int:
+        """Type `/incident declare` in #general; the new incident's id once acknowledged."""
+        answer = self.sandbox.driver.slash_command(
+            self.alice, self.general, f"declare {severity} {title}"
+        )
+        text = (answer.body or {}).get("text", "") if isinstance(answer.body, dict) else ""
+        if answer.status != 200 or not text.startswith("Declaring INC-"):
+            raise RuntimeError(f"declare was not acknowledged: {answer}")
+        return int(text.split()[1].removeprefix("INC-"))
+
+    def incident(self, incident_id: int) -> Incident:
+        with self.db.transaction() as session:
+            return session.get(Incident, incident_id)
+
+    def wait_for_channel(self, incident_id: int) -> str:
+        channel_id = wait_for(lambda: self.incident(incident_id).channel_id)
+        self.sandbox.wait_idle()  # the bot's own posts have reached it as events
+        return channel_id
+
+    def wait_for_setup_report(self, incident_id: int) -> str:
+        """The ephemeral message that ends a declare: the bot's last word about it."""
+        reference = f"INC-{incident_id}"
+
+        def report():
+            for message in self.sandbox.ephemeral_messages(user_id=self.alice):
+                if message["text"].startswith((f"I recorded {reference}", f"{reference} is")):
+                    return message["text"]
+            return None
+
+        return wait_for(report)
+
+    def timeline_messages(self, channel_id: str) -> int:
+        with self.db.transaction() as session:
+            query = select(func.count()).where(TimelineEntry.slack_channel_id == channel_id)
+            return session.scalar(query)

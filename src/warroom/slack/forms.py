@@ -1,0 +1,101 @@
+"""Modals and the App Home tab."""
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    CheckboxesElement,
+    HeaderBlock,
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from warroom.domain import Severity
+from warroom.models import Incident
+from warroom.slack.blocks import LIST_MAX, SECTION_MAX, clip, context, incident_line, section
+
+DECLARE_CALLBACK = "declare_incident"
+DECLARE_BUTTON = "open_declare_form"
+
+
+def declare_modal(default_severity: Severity, origin_channel_id: str = "") -> View:
+    options = [
+        Option(value=sev.value, text=sev.label, description=clip(sev.rubric, 75))
+        for sev in Severity
+    ]
+    initial = next(o for o in options if o.value == default_severity.value)
+    return View(
+        type="modal",
+        callback_id=DECLARE_CALLBACK,
+        private_metadata=origin_channel_id,
+        title=PlainTextObject(text="Declare an incident"),
+        submit=PlainTextObject(text="Declare"),
+        close=PlainTextObject(text="Cancel"),
+        blocks=[
+            InputBlock(
+                block_id="title",
+                label="Title",
+                hint="What is broken, as users see it: e.g. Checkout is failing",
+                element=PlainTextInputElement(action_id="value", max_length=150),
+            ),
+            InputBlock(
+                block_id="severity",
+                label="Severity",
+                element=StaticSelectElement(
+                    action_id="value", options=options, initial_option=initial
+                ),
+            ),
+            InputBlock(
+                block_id="description",
+                label="What do we know so far?",
+                optional=True,
+                element=PlainTextInputElement(action_id="value", multiline=True, max_length=2900),
+            ),
+            InputBlock(
+                block_id="private",
+                label="Visibility",
+                optional=True,
+                element=CheckboxesElement(
+                    action_id="value",
+                    options=[
+                        Option(
+                            value="private",
+                            text="Private incident (security, HR...)",
+                            description="Private channel; announcements carry no title or detail.",
+                        )
+                    ],
+                ),
+            ),
+        ],
+    )
+
+
+def notice_view(text: str) -> View:
+    """A modal that only tells: used to show how a declare submitted from a form went."""
+    return View(
+        type="modal",
+        title=PlainTextObject(text="Declare an incident"),
+        close=PlainTextObject(text="Close"),
+        blocks=[section(clip(text, SECTION_MAX))],
+    )
+
+
+def app_home(incidents: list[Incident]) -> View:
+    blocks = [
+        HeaderBlock(text="Open incidents"),
+        ActionsBlock(
+            elements=[
+                ButtonElement(text="Declare an incident", action_id=DECLARE_BUTTON, style="danger")
+            ]
+        ),
+    ]
+    shown = incidents[:LIST_MAX]
+    blocks += [section(incident_line(incident)) for incident in shown] or [
+        section("No open incidents. :sunny:")
+    ]
+    if len(incidents) > len(shown):
+        blocks.append(context(f"And {len(incidents) - len(shown)} more: `/incident list`."))
+    return View(type="home", blocks=blocks)
