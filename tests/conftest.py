@@ -71,6 +71,21 @@ def eventually(check, timeout: float = 10.0):
         time.sleep(0.02)
 
 
+def settle(sandbox, timeout: float = 20.0) -> None:
+    """Wait until warroom has finished its follow-up work: every event delivered and no Web
+    API call for a while. After a faulted call that while covers slack_sdk's retry wait
+    (Retry-After plus up to a second of jitter)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        calls = sandbox.calls
+        faulted = any(call.http_status >= 429 for call in calls[-8:])
+        time.sleep(2.5 if faulted else 0.2)
+        sandbox.wait_idle(timeout)
+        if len(sandbox.calls) == len(calls):
+            return
+    raise AssertionError("warroom kept calling Slack: it never settled")
+
+
 class FakeClock:
     """A clock tests move by hand instead of sleeping."""
 

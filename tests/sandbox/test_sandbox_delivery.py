@@ -207,6 +207,7 @@ def test_app_home_and_message_shortcuts(sandbox, client, receiver, incident_chan
     assert sandbox.home_view(alice)["blocks"] == home["blocks"]
 
     ts = client.chat_postMessage(channel=incident_channel, text="DB is at 100% CPU")["ts"]
+    sandbox.wait_idle()  # the message's own event must not be mistaken for the shortcut
     sandbox.driver.message_shortcut(alice, "add_to_timeline", incident_channel, ts)
     shortcut = json.loads(receiver.requests[-1]["body"]["payload"])
     assert shortcut["type"] == "message_action" and shortcut["callback_id"] == "add_to_timeline"

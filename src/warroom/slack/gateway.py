@@ -48,9 +48,9 @@ class Attempts:
         self.reference = reference
         self.failures: list[str] = []
 
-    def attempt(self, what: str, call, *args):
+    def attempt(self, what: str, call, *args, **kwargs):
         try:
-            return call(*args)
+            return call(*args, **kwargs)
         except Exception as error:
             log.warning("could not %s for %s: %r", what, self.reference, error)
             self.failures.append(f"could not {what} (Slack said `{slack_error(error)}`)")

@@ -86,8 +86,10 @@ def _furnish(services: Services, incident: Incident, setup: Setup) -> None:
     slack, channel_id = services.slack, incident.channel_id
     announce_to = services.settings.warroom_announce_channel
     with ThreadPoolExecutor(max_workers=4) as pool:
-        pool.submit(setup.attempt, "invite you", slack.invite, channel_id, [incident.declared_by])
-        pool.submit(
+        invited = pool.submit(
+            setup.attempt, "invite you", slack.invite, channel_id, [incident.declared_by]
+        )
+        topic = pool.submit(
             setup.attempt, "set the topic", slack.set_topic, channel_id, blocks.topic(incident)
         )
         headline = pool.submit(
@@ -107,6 +109,7 @@ def _furnish(services: Services, incident: Incident, setup: Setup) -> None:
         headline_ts = headline.result()
         if headline_ts:
             setup.attempt("pin the headline", slack.pin, channel_id, headline_ts)
+        invited.result(), topic.result()  # failures are in `setup`; this surfaces bugs
     with services.db.transaction() as session:
         if headline_ts:
             incidents.link_headline(session, incident.id, headline_ts)

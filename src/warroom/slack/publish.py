@@ -34,10 +34,14 @@ def publish(services: Services, entry_id: int) -> list[str]:
         return attempts.failures  # its setup failed; the declarer was told then
     if entry.kind == EntryKind.RENAMED and not incident.is_private:
         _rename_channel(services, incident, attempts)
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        pool.submit(_tell_channel, services, incident, entry, attempts)
-        pool.submit(_refresh_headline_and_topic, services, incident, attempts)
-        pool.submit(_refresh_announcement, services, incident, entry, latest, attempts)
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        done = [
+            pool.submit(_tell_channel, services, incident, entry, attempts),
+            pool.submit(_refresh_headline_and_topic, services, incident, attempts),
+            pool.submit(_refresh_announcement, services, incident, entry, latest, attempts),
+        ]
+    for future in done:
+        future.result()  # Slack failures are in `attempts`; anything else is a bug to surface
     return attempts.failures
 
 
