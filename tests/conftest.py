@@ -151,10 +151,10 @@ def settings(sandbox, database_url, announce_channel):
 @pytest.fixture
 def warroom(sandbox, settings, db, clock):
     """warroom serving HTTP on a free port, with the sandbox delivering to it."""
-    from warroom.slack.app import build_app
+    from warroom.slack.app import start_bot
     from warroom.web import BackgroundServer, create_web_app
 
-    server = BackgroundServer(create_web_app(build_app(settings, db, clock), db)).start()
+    server = BackgroundServer(create_web_app(start_bot(settings, db, clock), db)).start()
     sandbox.connect_http(f"{server.url}/slack/events")
     yield server
     server.stop()

@@ -78,6 +78,19 @@ class ShowStatus(Command):
     pass
 
 
+class AddNote(Command):
+    text: str
+
+
+class ShowTimeline(Command):
+    everything: bool = False
+    page: int = 1
+
+
+class Sync(Command):
+    pass
+
+
 class ListIncidents(Command):
     needs_incident_channel: ClassVar[bool] = False
 
@@ -198,6 +211,28 @@ def _resolve(rest: str, _caller: str) -> Resolve:
     return Resolve(summary=_words(rest))
 
 
+def _note(rest: str, _caller: str) -> AddNote:
+    text = _words(rest)
+    if not text:
+        raise CommandError(
+            "A note needs its text: what happened or was decided.",
+            example="/incident note Decided to roll back to v2.7.4",
+        )
+    return AddNote(text=text)
+
+
+def _timeline(rest: str, _caller: str) -> ShowTimeline:
+    words = rest.lower().split()
+    everything = "all" in words
+    pages = [int(word) for word in words if word.isdigit()]
+    if set(words) - {"all", "page"} - {str(p) for p in pages} or len(pages) > 1 or 0 in pages:
+        raise CommandError(
+            "Say `all` for every entry and a page number to go further.",
+            example="/incident timeline all page 2",
+        )
+    return ShowTimeline(everything=everything, page=pages[0] if pages else 1)
+
+
 def _without_arguments(command: type[Command]) -> Callable[[str, str], Command]:
     return lambda _rest, _caller: command()
 
@@ -227,6 +262,13 @@ SUBCOMMANDS: dict[str, tuple[Callable[[str, str], Command], str, str]] = {
     "mitigated": (_mitigated, "/incident mitigated [note]", "Record that the impact stopped."),
     "resolve": (_resolve, "/incident resolve [summary]", "Resolve the incident."),
     "reopen": (_without_arguments(Reopen), "/incident reopen", "Reopen a resolved incident."),
+    "note": (_note, "/incident note <text>", "Add a key event to the timeline."),
+    "timeline": (
+        _timeline,
+        "/incident timeline [all] [page N]",
+        "Show the key events (or all of them).",
+    ),
+    "sync": (_without_arguments(Sync), "/incident sync", "Fetch messages warroom missed."),
     "status": (_without_arguments(ShowStatus), "/incident status", "Show where things stand."),
     "list": (_without_arguments(ListIncidents), "/incident list", "List open incidents."),
     "help": (_without_arguments(Help), "/incident help", "Show this list."),

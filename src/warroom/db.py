@@ -1,7 +1,8 @@
 """The engine, sessions, and bringing the schema to the head migration."""
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from alembic import command
@@ -24,7 +25,7 @@ def make_engine(url: str) -> Engine:
             engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE")
         )
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    return create_engine(url, pool_size=10, max_overflow=20)
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:
@@ -43,10 +44,13 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer at a time. Queueing this process's threads on a lock is
+        # fair and immediate, where SQLite's own busy handler backs off in growing sleeps.
+        self._one_at_a_time = threading.Lock() if url.startswith("sqlite") else nullcontext()
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        with self._sessions.begin() as session:
+        with self._one_at_a_time, self._sessions.begin() as session:
             yield session
 
     def ping(self) -> None:
@@ -63,8 +67,10 @@ def insert_unless_present(session: Session, model, **values) -> bool:
     This is what makes re-delivered Slack events harmless, on both databases.
     """
     dialect = {"postgresql": postgresql, "sqlite": sqlite}[session.get_bind().dialect.name]
-    statement = dialect.insert(model).values(**values).on_conflict_do_nothing()
-    return session.execute(statement).rowcount == 1
+    key = model.__table__.primary_key.columns
+    statement = dialect.insert(model).values(**values).on_conflict_do_nothing().returning(*key)
+    # RETURNING, not rowcount: psycopg reports -1 rows for this statement.
+    return session.execute(statement).first() is not None
 
 
 def alembic_config(url: str) -> Config:

@@ -9,7 +9,7 @@ from warroom.config import load_settings
 from warroom.db import Database, migrate
 from warroom.sandbox import Sandbox
 from warroom.sandbox.terminal import render_message
-from warroom.slack.app import build_app
+from warroom.slack.app import start_bot
 from warroom.slack.manifest import bot_events
 from warroom.web import BackgroundServer, create_web_app
 
@@ -33,7 +33,7 @@ def run_demo(out=sys.stdout) -> int:
             warroom_announce_channel=announcements,
         )
         server = BackgroundServer(
-            create_web_app(build_app(settings, db, lambda: datetime.now(UTC)), db)
+            create_web_app(start_bot(settings, db, lambda: datetime.now(UTC)), db)
         ).start()
         try:
             sandbox.connect_http(f"{server.url}/slack/events")

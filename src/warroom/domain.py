@@ -128,6 +128,8 @@ class EntryKind(StrEnum):
     MITIGATED = "mitigated"
     RESOLVED = "resolved"
     REOPENED = "reopened"
+    NOTE = "note"
+    ATTACHED = "attached"
     MESSAGE = "message"
     FILE = "file"
     JOINED = "joined"

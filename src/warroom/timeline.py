@@ -4,13 +4,15 @@ Entries that mirror a Slack message are keyed by (channel, ts), so the same mess
 twice, or being fetched again by a backfill, stays one entry.
 """
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from warroom.commands import plain_text
 from warroom.db import insert_unless_present
-from warroom.domain import EntryKind
+from warroom.domain import EntryKind, Role, Severity, Status, format_duration
 from warroom.models import ProcessedEvent, TimelineEntry
 
 
@@ -37,6 +39,42 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+def add_note(session: Session, incident_id: int, text: str, *, by: str, at: datetime):
+    """A key event someone wrote down (`/incident note`)."""
+    return record(
+        session, incident_id, EntryKind.NOTE, at, actor_id=by, text=text, highlighted=True
+    )
+
+
+def attach(
+    session: Session,
+    incident_id: int,
+    *,
+    text: str,
+    author_id: str | None,
+    at: datetime,
+    by: str,
+    source: dict,
+) -> TimelineEntry:
+    """A message from another channel, attached by `by` as a key event at its own time.
+    `source` says where it came from (channel, ts, and its permalink once known)."""
+    return record(
+        session,
+        incident_id,
+        EntryKind.ATTACHED,
+        at,
+        actor_id=author_id,
+        text=text,
+        highlighted=True,
+        details={"attached_by": by, **source},
+    )
+
+
+def add_details(session: Session, entry_id: int, **details) -> None:
+    entry = session.get(TimelineEntry, entry_id)
+    entry.details = {**entry.details, **details}
 
 
 def claim_event(session: Session, event_id: str, at: datetime) -> bool:
@@ -133,3 +171,53 @@ def entries(session: Session, incident_id: int, *, highlighted_only: bool = Fals
     if highlighted_only:
         query = query.where(TimelineEntry.highlighted)
     return list(session.scalars(query))
+
+
+def describe(
+    entry: TimelineEntry, person: Callable[[str | None], str], quote: Callable[[str], str]
+) -> str:
+    """An entry as a sentence. `person` renders a user id and `quote` renders text people
+    wrote, so each front end (Slack, Markdown) can make them safe in its own way."""
+    by, details = person(entry.actor_id), entry.details
+    if entry.kind == EntryKind.ROLE:
+        role = Role(details["role"])
+        if details["user_id"] is None:
+            return f"{by} released the {role.title} role."
+        assigned = "" if details["user_id"] == entry.actor_id else f" (assigned by {by})"
+        return f"{person(details['user_id'])} is now {role.title}{assigned}."
+    if entry.kind == EntryKind.SEVERITY and "from" in details:
+        reason = f": {quote(details['reason'])}" if details.get("reason") else "."
+        return (
+            f"{by} changed the severity from {Severity(details['from']).label} to "
+            f"{Severity(details['to']).label}{reason}"
+        )
+    sentences = {
+        EntryKind.DECLARED: lambda: f"{by} declared the incident: {quote(entry.text)}",
+        EntryKind.SEVERITY: lambda: quote(entry.text),
+        EntryKind.RENAMED: lambda: f"{by} renamed the incident to {quote(details['to'])}.",
+        EntryKind.STATUS_UPDATE: lambda: (
+            f"{by} posted an update ({Status(details['status']).label}): {quote(entry.text)}"
+        ),
+        EntryKind.MITIGATED: lambda: f"{by} marked the impact mitigated: {quote(entry.text)}",
+        EntryKind.RESOLVED: lambda: (
+            f"{by} resolved the incident after "
+            f"{format_duration(timedelta(seconds=details['duration_seconds']))}."
+            + (f" {quote(details['summary'])}" if details.get("summary") else "")
+        ),
+        EntryKind.REOPENED: lambda: f"{by} reopened the incident.",
+        EntryKind.NOTE: lambda: f"{by} noted: {quote(entry.text)}",
+        EntryKind.ATTACHED: lambda: (
+            f"{person(details.get('attached_by'))} attached a message by {by}: {quote(entry.text)}"
+        ),
+        EntryKind.FILE: lambda: (
+            f"{by} shared "
+            + ", ".join(
+                quote(f"{f['name']} ({f.get('filetype') or 'file'})") for f in details["files"]
+            )
+        ),
+        EntryKind.JOINED: lambda: f"{by} joined the channel.",
+        EntryKind.LEFT: lambda: f"{by} left the channel.",
+        EntryKind.SETUP_FAILED: lambda: f"Slack setup failed: {quote(entry.text)}",
+    }
+    describe_kind = sentences.get(entry.kind)
+    return describe_kind() if describe_kind else f"{by}: {quote(plain_text(entry.text))}"

@@ -3,7 +3,7 @@
 import httpx
 
 from warroom.db import Database
-from warroom.slack.app import build_app
+from warroom.slack.app import build_app, build_services
 from warroom.web import BackgroundServer, create_web_app
 
 
@@ -14,7 +14,9 @@ def test_healthz_reports_a_reachable_database(warroom):
 
 def test_healthz_says_why_when_the_database_is_down(sandbox, settings, clock):
     unreachable = Database("postgresql+psycopg://nobody@127.0.0.1:1/nothing")
-    server = BackgroundServer(create_web_app(build_app(settings, unreachable, clock), unreachable))
+    server = BackgroundServer(
+        create_web_app(build_app(build_services(settings, unreachable, clock)), unreachable)
+    )
     server.start()
     try:
         answer = httpx.get(f"{server.url}/healthz")

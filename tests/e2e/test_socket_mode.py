@@ -6,7 +6,7 @@ import pytest
 from tests.conftest import APP_TOKEN, eventually
 from warroom import incidents
 from warroom.config import load_settings
-from warroom.slack.app import build_app, socket_mode
+from warroom.slack.app import socket_mode, start_bot
 
 
 @pytest.fixture
@@ -14,7 +14,7 @@ def socket_warroom(sandbox, settings, db, clock):
     settings = load_settings(
         _env_file=None, **{**settings.model_dump(), "slack_app_token": APP_TOKEN}
     )
-    handler = socket_mode(build_app(settings, db, clock), settings)
+    handler = socket_mode(start_bot(settings, db, clock), settings)
     handler.connect()
     sandbox.wait_for_socket()
     yield handler

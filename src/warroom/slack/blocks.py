@@ -21,6 +21,7 @@ from warroom.commands import SUBCOMMANDS, CommandError
 from warroom.domain import EntryKind, Role, Severity, Status, format_duration
 from warroom.incidents import IncidentError, RoleAlreadyHeld
 from warroom.models import Incident, TimelineEntry
+from warroom.timeline import describe
 
 UNAVAILABLE = (
     "warroom cannot reach its database right now, so nothing was recorded. "
@@ -198,35 +199,63 @@ def notice(text: str) -> tuple[str, list[Block]]:
     return text, [context(text)]
 
 
-def change_notice(incident: Incident, entry: TimelineEntry) -> str:
+CHANGE_ICONS = {
+    EntryKind.MITIGATED: ":large_green_circle: ",
+    EntryKind.RESOLVED: ":white_check_mark: ",
+    EntryKind.REOPENED: ":warning: ",
+    EntryKind.NOTE: ":pushpin: ",
+    EntryKind.ATTACHED: ":paperclip: ",
+}
+
+
+def change_notice(entry: TimelineEntry) -> str:
     """What to tell the channel about a recorded change, as a sentence."""
-    by = user(entry.actor_id)
-    details = entry.details
-    if entry.kind == EntryKind.ROLE:
-        role = Role(details["role"])
-        if details["user_id"] is None:
-            return f"{by} released the {role.title} role."
-        took = details["user_id"] == entry.actor_id
-        return f"{user(details['user_id'])} is now {role.title}" + (
-            "." if took else f" (assigned by {by})."
-        )
-    if entry.kind == EntryKind.SEVERITY:
-        reason = f": {escape(details['reason'])}" if details.get("reason") else "."
-        return (
-            f"{by} changed the severity from {Severity(details['from']).label} to "
-            f"{Severity(details['to']).label}{reason}"
-        )
-    if entry.kind == EntryKind.RENAMED:
-        return f"{by} renamed the incident to *{escape(details['to'])}*."
-    if entry.kind == EntryKind.MITIGATED:
-        return f":large_green_circle: {by} marked the impact mitigated: {escape(entry.text)}"
-    if entry.kind == EntryKind.RESOLVED:
-        duration = format_duration(incident.resolved_at - incident.declared_at)
-        summary = f" {escape(details['summary'])}" if details.get("summary") else ""
-        return f":white_check_mark: {by} resolved {incident.reference} after {duration}.{summary}"
-    if entry.kind == EntryKind.REOPENED:
-        return f":warning: {by} reopened {incident.reference}."
-    return escape(entry.text)
+    return CHANGE_ICONS.get(entry.kind, "") + describe(entry, person=user, quote=escape)
+
+
+def entry_line(entry: TimelineEntry) -> str:
+    """One timeline entry as a line of the `/incident timeline` answer."""
+    marker = ":pushpin: " if entry.highlighted else ""
+    when = entry.occurred_at.strftime("%m-%d %H:%M:%S")
+    what = describe(entry, person=user, quote=lambda text: escape(clip(text, 400)))
+    return f"`{when}` {marker}{what}"
+
+
+# Four full sections (12,000 characters, about a hundred lines) make a page someone can
+# read on a phone, far inside Slack's 50 blocks per message.
+SECTIONS_PER_PAGE = 4
+
+
+def timeline_page(
+    incident: Incident, entries: list[TimelineEntry], everything: bool, page: int
+) -> tuple[str, list[Block]]:
+    """One page of `/incident timeline`: entries packed into sections of at most 3,000
+    characters, a few sections a page."""
+    sections = _pack([entry_line(entry) for entry in entries], SECTION_MAX)
+    pages = max(1, -(-len(sections) // SECTIONS_PER_PAGE))
+    page = min(page, pages)
+    what = "every entry" if everything else "key events"
+    title = f"{incident.reference} timeline, {what}, times in UTC (page {page} of {pages})"
+    shown = sections[(page - 1) * SECTIONS_PER_PAGE : page * SECTIONS_PER_PAGE]
+    page_blocks: list[Block] = [section(f"*{title}*")]
+    page_blocks += [section(text) for text in shown] or [section("_Nothing recorded yet._")]
+    if page < pages:
+        more = f"/incident timeline {'all ' if everything else ''}page {page + 1}"
+        page_blocks.append(context(f"More: `{more}`"))
+    elif not everything:
+        page_blocks.append(context("Every message too: `/incident timeline all`"))
+    return title, page_blocks
+
+
+def _pack(lines: list[str], limit: int) -> list[str]:
+    """Lines joined into chunks of at most `limit` characters, never splitting a line."""
+    chunks: list[str] = []
+    for line in (clip(line, limit) for line in lines):
+        if chunks and len(chunks[-1]) + 1 + len(line) <= limit:
+            chunks[-1] += "\n" + line
+        else:
+            chunks.append(line)
+    return chunks
 
 
 def help_text() -> str:

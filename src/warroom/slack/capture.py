@@ -3,6 +3,7 @@
 A message's time is the `ts` Slack gave it, never the time the event reached us.
 """
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
@@ -21,8 +22,14 @@ def slack_time(ts: str) -> datetime:
     return moment.replace(microsecond=int(fraction.ljust(6, "0")[:6]))
 
 
-def capture_message(session: Session, event: dict) -> None:
-    """Record a `message` event from an incident channel; other channels are none of ours."""
+def capture_message(session: Session, event: dict, is_own: Callable[[dict], bool]) -> None:
+    """Record a `message` event from an incident channel; other channels are none of ours.
+
+    warroom's own posts (`is_own`), edits of them included, are on the timeline already as
+    what they announce, so they are not recorded again as messages.
+    """
+    if is_own(event.get("message") or event.get("previous_message") or event):
+        return
     channel_id = event.get("channel")
     incident = incidents.find_by_channel(session, channel_id) if channel_id else None
     if incident is None:

@@ -4,6 +4,7 @@ from slack_bolt import Respond
 
 from warroom import incidents
 from warroom.slack import blocks
+from warroom.slack.backfill import backfill_channel
 from warroom.slack.provision import provision
 from warroom.slack.publish import publish
 from warroom.slack.services import Services
@@ -12,7 +13,7 @@ from warroom.slack.visibility import visible_to
 
 def follow_up(services: Services, wanted: dict, respond: Respond) -> None:
     """`wanted` holds one of: provision (incident id), publish (timeline entry id),
-    list_for (user id), tell (text for the person who acted)."""
+    list_for (user id), sync (incident id), tell (text for the person who acted)."""
     if "provision" in wanted:
         tell(respond, provision(services, wanted["provision"]).report())
     elif "publish" in wanted:
@@ -25,6 +26,11 @@ def follow_up(services: Services, wanted: dict, respond: Respond) -> None:
         tell(
             respond, blocks.incident_list(visible_to(services.slack, wanted["list_for"], open_now))
         )
+    elif "sync" in wanted:
+        with services.db.transaction() as session:
+            incident = incidents.get(session, wanted["sync"])
+        recorded = backfill_channel(services, incident)
+        tell(respond, f"{incident.reference} is up to date: {recorded} missed messages recorded.")
     elif "tell" in wanted:
         tell(respond, wanted["tell"])
 

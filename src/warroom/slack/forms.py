@@ -1,5 +1,7 @@
 """Modals and the App Home tab."""
 
+import json
+
 from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
@@ -19,6 +21,8 @@ from warroom.slack.blocks import LIST_MAX, SECTION_MAX, clip, context, incident_
 
 DECLARE_CALLBACK = "declare_incident"
 DECLARE_BUTTON = "open_declare_form"
+ATTACH_CALLBACK = "attach_message"
+METADATA_TEXT_MAX = 2000  # private_metadata holds 3,000 characters in all
 
 
 def declare_modal(default_severity: Severity, origin_channel_id: str = "") -> View:
@@ -99,3 +103,38 @@ def app_home(incidents: list[Incident]) -> View:
     if len(incidents) > len(shown):
         blocks.append(context(f"And {len(incidents) - len(shown)} more: `/incident list`."))
     return View(type="home", blocks=blocks)
+
+
+def attach_modal(incidents: list[Incident], message: dict) -> View:
+    """Pick the incident a message from elsewhere belongs to."""
+    if not incidents:
+        return View(
+            type="modal",
+            title=PlainTextObject(text="Add to a timeline"),
+            close=PlainTextObject(text="Close"),
+            blocks=[section("There is no open incident you can attach this message to.")],
+        )
+    options = [
+        Option(value=str(i.id), text=clip(f"{i.reference} {i.title}", 75)) for i in incidents
+    ]
+    metadata = {
+        "channel": message["channel"],
+        "ts": message["ts"],
+        "user": message.get("user"),
+        "text": message.get("text", "")[:METADATA_TEXT_MAX],
+    }
+    return View(
+        type="modal",
+        callback_id=ATTACH_CALLBACK,
+        private_metadata=json.dumps(metadata),
+        title=PlainTextObject(text="Add to a timeline"),
+        submit=PlainTextObject(text="Add"),
+        close=PlainTextObject(text="Cancel"),
+        blocks=[
+            InputBlock(
+                block_id="incident",
+                label="Incident",
+                element=StaticSelectElement(action_id="value", options=options[:100]),
+            )
+        ],
+    )

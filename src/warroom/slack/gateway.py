@@ -1,7 +1,8 @@
 """Every Web API call warroom makes, through one WebClient that retries what Slack asks it to."""
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from functools import cached_property
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -18,6 +19,7 @@ log = logging.getLogger(__name__)
 # responder's declare hostage for minutes.
 MAX_RETRIES = 3
 NAME_ATTEMPTS = 20
+PAGE = 200  # messages per history page: Slack's recommended maximum
 
 
 def make_client(token: str, base_url: str) -> WebClient:
@@ -60,6 +62,28 @@ class Attempts:
 class SlackGateway:
     def __init__(self, client: WebClient):
         self.client = client
+
+    @cached_property
+    def identity(self) -> tuple[str, str]:
+        """The bot's own user id and bot id, to recognise its own messages."""
+        response = self.client.auth_test()
+        return response["user_id"], response["bot_id"]
+
+    def is_own(self, message: dict) -> bool:
+        user_id, bot_id = self.identity
+        return message.get("user") == user_id or message.get("bot_id") == bot_id
+
+    def history(self, channel_id: str, oldest: str) -> Iterator[dict]:
+        """Top-level messages since `oldest`, oldest first, page by page."""
+        pages = self.client.conversations_history(channel=channel_id, oldest=oldest, limit=PAGE)
+        for page in pages:
+            yield from reversed(page["messages"])
+
+    def replies(self, channel_id: str, thread_ts: str) -> Iterator[dict]:
+        """A thread's replies (not its parent), oldest first."""
+        pages = self.client.conversations_replies(channel=channel_id, ts=thread_ts, limit=PAGE)
+        for page in pages:
+            yield from (message for message in page["messages"] if message["ts"] != thread_ts)
 
     def create_channel(self, name_for: Callable[[int], str], private: bool) -> tuple[str, str]:
         """Create a channel named `name_for(1)`, or `name_for(2)`... while the name is taken."""
@@ -122,6 +146,9 @@ class SlackGateway:
     def tell(self, channel_id: str, user_id: str, text: str, blocks=None) -> None:
         """A message only `user_id` sees."""
         self.client.chat_postEphemeral(channel=channel_id, user=user_id, text=text, blocks=blocks)
+
+    def permalink(self, channel_id: str, ts: str) -> str:
+        return self.client.chat_getPermalink(channel=channel_id, message_ts=ts)["permalink"]
 
     def open_view(self, trigger_id: str, view) -> None:
         self.client.views_open(trigger_id=trigger_id, view=view)

@@ -1,17 +1,20 @@
 """Buttons, pickers, forms and the App Home tab."""
 
+import json
 import re
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from sqlalchemy.exc import SQLAlchemyError
 
-from warroom import commands, incidents
+from warroom import commands, incidents, timeline
 from warroom.commands import FormErrors
 from warroom.domain import Role
 from warroom.incidents import IncidentError
 from warroom.slack import blocks, forms
+from warroom.slack.capture import slack_time
 from warroom.slack.follow_up import follow_up
 from warroom.slack.provision import open_incident, provision
+from warroom.slack.publish import publish
 from warroom.slack.services import Services
 from warroom.slack.visibility import visible_to
 
@@ -25,6 +28,8 @@ def register(app: App, services: Services) -> None:
     )
     app.action(forms.DECLARE_BUTTON)(ack=handlers.ack_quietly, lazy=[handlers.open_declare_form])
     app.event("app_home_opened")(handlers.home_opened)
+    app.shortcut("add_to_timeline")(ack=handlers.ack_quietly, lazy=[handlers.open_attach_form])
+    app.view(forms.ATTACH_CALLBACK)(ack=handlers.ack_attach_form, lazy=[handlers.attached])
 
 
 class Interactions:
@@ -101,6 +106,53 @@ class Interactions:
 
     def done(self, context: BoltContext, respond: Respond) -> None:
         follow_up(self.services, context.get("follow_up") or {}, respond)
+
+    # the "Add to incident timeline" message shortcut
+
+    def open_attach_form(self, body: dict) -> None:
+        user_id = body["user"]["id"]
+        with self.services.db.transaction() as session:
+            open_now = incidents.open_incidents(session)
+        choices = visible_to(self.services.slack, user_id, open_now)
+        message = {**body["message"], "channel": body["channel"]["id"]}
+        self.services.slack.open_view(body["trigger_id"], forms.attach_modal(choices, message))
+
+    def ack_attach_form(self, ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
+        chosen = _field(view["state"]["values"], "incident").get("selected_option") or {}
+        if not chosen:
+            ack(response_action="errors", errors={"incident": "Pick the incident."})
+            return
+        message = json.loads(view["private_metadata"])
+        with self.services.db.transaction() as session:
+            entry = timeline.attach(
+                session,
+                int(chosen["value"]),
+                text=message["text"],
+                author_id=message["user"],
+                at=slack_time(message["ts"]),
+                by=body["user"]["id"],
+                source={"channel": message["channel"], "ts": message["ts"]},
+            )
+        ack()
+        context["follow_up"] = {
+            "publish": entry.id,
+            "permalink_for": message,
+            "attached_by": body["user"]["id"],
+        }
+
+    def attached(self, context: BoltContext) -> None:
+        wanted = context["follow_up"]
+        message = wanted["permalink_for"]
+        permalink = self.services.slack.permalink(message["channel"], message["ts"])
+        with self.services.db.transaction() as session:
+            timeline.add_details(session, wanted["publish"], permalink=permalink)
+        failures = publish(self.services, wanted["publish"])
+        if failures:
+            self.services.slack.tell(
+                message["channel"],
+                wanted["attached_by"],
+                "The message is on the timeline, but " + "; ".join(failures) + ".",
+            )
 
     # App Home
 

@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from warroom import commands, incidents, timeline
 from warroom.commands import (
+    AddNote,
     AssignRole,
     ChangeSeverity,
     CommandError,
@@ -28,6 +29,8 @@ from warroom.commands import (
     Reopen,
     Resolve,
     ShowStatus,
+    ShowTimeline,
+    Sync,
 )
 from warroom.domain import Severity
 from warroom.incidents import IncidentError
@@ -52,6 +55,7 @@ CHANGES = {
     Mitigated: lambda s, i, c, by, at: incidents.mark_mitigated(s, i, c.note, by=by, at=at),
     Resolve: lambda s, i, c, by, at: incidents.resolve(s, i, c.summary, by=by, at=at),
     Reopen: lambda s, i, c, by, at: incidents.reopen(s, i, by=by, at=at),
+    AddNote: lambda s, i, c, by, at: timeline.add_note(s, i, c.text, by=by, at=at),
 }
 
 
@@ -103,6 +107,11 @@ class IncidentCommand:
                 answer(ack, blocks.needs_incident_channel(command.get("text", "").split()[0]))
             elif isinstance(parsed, ShowStatus):
                 answer(ack, self._status(incident))
+            elif isinstance(parsed, ShowTimeline):
+                self._timeline(parsed, incident, ack)
+            elif isinstance(parsed, Sync):
+                answer(ack, f"Fetching the messages of {incident.reference} I may have missed ...")
+                context["follow_up"] = {"sync": incident.id}
             else:
                 self._change(parsed, incident, caller, ack, context)
 
@@ -133,6 +142,12 @@ class IncidentCommand:
     def _status(self, incident: Incident) -> str:
         return blocks.status_summary(incident, self.services.now(), incident.last_update_at)
 
+    def _timeline(self, parsed: ShowTimeline, incident: Incident, ack: Ack) -> None:
+        with self.services.db.transaction() as session:
+            entries = timeline.entries(session, incident.id, highlighted_only=not parsed.everything)
+        text, page = blocks.timeline_page(incident, entries, parsed.everything, parsed.page)
+        ack(response_type="ephemeral", text=text, blocks=page)
+
     def follow_up(self, command: dict, context: BoltContext, respond: Respond) -> None:
         wanted = context.get("follow_up") or {}
         if "open_declare_modal" in wanted:
@@ -153,7 +168,7 @@ class Events:
     def message(self, body: dict, event: dict) -> None:
         with self.services.db.transaction() as session:
             if timeline.claim_event(session, body["event_id"], self.services.now()):
-                capture.capture_message(session, event)
+                capture.capture_message(session, event, self.services.slack.is_own)
 
     def highlight(self, body: dict, event: dict) -> None:
         emoji = self.services.settings.warroom_highlight_emoji

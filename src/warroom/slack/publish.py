@@ -13,6 +13,8 @@ from warroom.slack.gateway import Attempts
 from warroom.slack.provision import channel_name_for
 from warroom.slack.services import Services
 
+# Entries that add to the record without changing the incident's state.
+RECORD_ONLY_KINDS = {EntryKind.NOTE, EntryKind.ATTACHED}
 # Changes stakeholders follow in the announcement's thread.
 ANNOUNCED_KINDS = {
     EntryKind.STATUS_UPDATE,
@@ -35,11 +37,12 @@ def publish(services: Services, entry_id: int) -> list[str]:
     if entry.kind == EntryKind.RENAMED and not incident.is_private:
         _rename_channel(services, incident, attempts)
     with ThreadPoolExecutor(max_workers=3) as pool:
-        done = [
-            pool.submit(_tell_channel, services, incident, entry, attempts),
-            pool.submit(_refresh_headline_and_topic, services, incident, attempts),
-            pool.submit(_refresh_announcement, services, incident, entry, latest, attempts),
-        ]
+        done = [pool.submit(_tell_channel, services, incident, entry, attempts)]
+        if entry.kind not in RECORD_ONLY_KINDS:
+            done += [
+                pool.submit(_refresh_headline_and_topic, services, incident, attempts),
+                pool.submit(_refresh_announcement, services, incident, entry, latest, attempts),
+            ]
     for future in done:
         future.result()  # Slack failures are in `attempts`; anything else is a bug to surface
     return attempts.failures
@@ -65,7 +68,7 @@ def _tell_channel(services, incident: Incident, entry: TimelineEntry, attempts: 
     if entry.kind == EntryKind.ROLE and entry.details["user_id"]:
         holder = entry.details["user_id"]
         attempts.attempt("invite the new role holder", slack.invite, channel_id, [holder])
-    text = blocks.change_notice(incident, entry)
+    text = blocks.change_notice(entry)
     attempts.attempt("post the change in the channel", slack.post, channel_id, *blocks.notice(text))
     if entry.kind == EntryKind.ROLE and entry.details["user_id"]:
         _brief_role_holder(services, incident, Role(entry.details["role"]), attempts)
@@ -113,7 +116,7 @@ def _refresh_announcement(services, incident, entry, latest, attempts: Attempts)
         text = (
             blocks.status_update(incident, entry)
             if entry.kind == EntryKind.STATUS_UPDATE
-            else blocks.notice(blocks.change_notice(incident, entry))
+            else blocks.notice(blocks.change_notice(entry))
         )
         attempts.attempt("add to the announcement thread", slack.post, where, *text, thread_ts=ts)
 
