@@ -15,8 +15,9 @@ from warroom.models import Incident, TimelineEntry
 from warroom.sandbox import Sandbox
 from warroom.sandbox.interactions import slash_command_form
 from warroom.sandbox.models import ResponseUrlContext
-from warroom.slack.app import build_app
+from warroom.slack.app import start_bot
 from warroom.slack.manifest import bot_events
+from warroom.slack.metrics import Metrics
 from warroom.web import BackgroundServer, create_web_app
 
 EVENTS_PATH = "/slack/events"
@@ -54,21 +55,21 @@ class Harness:
             )
             self.db = Database(self.database_url)
             stack.callback(self.db.dispose)
-            warroom = build_app(settings, self.db, lambda: datetime.now(UTC))
-            self.warroom_url = self._serve(stack, warroom)
+            warroom = start_bot(settings, self.db, lambda: datetime.now(UTC))
+            self.warroom_url = self._serve(stack, warroom.app, warroom.metrics)
             self.sandbox.connect_http(self.warroom_url)
             bare = bare_bolt_app(
                 self.sandbox.signing_secret, self.sandbox.bot_token, self.sandbox.api_url
             )
-            self.bare_url = self._serve(stack, bare)
+            self.bare_url = self._serve(stack, bare, Metrics(open_incidents=dict))
             self._stack = stack.pop_all()
         return self
 
     def __exit__(self, *exc_info) -> None:
         self._stack.close()
 
-    def _serve(self, stack: ExitStack, bolt) -> str:
-        server = BackgroundServer(create_web_app(bolt, self.db)).start()
+    def _serve(self, stack: ExitStack, bolt, metrics: Metrics) -> str:
+        server = BackgroundServer(create_web_app(bolt, self.db, metrics)).start()
         stack.callback(server.stop)
         return server.url + EVENTS_PATH
 

@@ -1,19 +1,21 @@
-"""The `warroom` command: serve | migrate | demo."""
+"""The `warroom` command: serve | migrate | doctor | demo | timeline | postmortem."""
 
 import argparse
-import logging
 import sys
 from datetime import UTC, datetime
 
 import uvicorn
 
-from warroom import incidents, timeline
+from warroom import incidents, postmortem, timeline
 from warroom.config import ConfigError, Settings, load_settings
 from warroom.db import Database, migrate
 from warroom.demo import run_demo
 from warroom.export import timeline_json, timeline_markdown
 from warroom.incidents import IncidentError
+from warroom.logs import configure_logging
+from warroom.postmortem import PostmortemTemplateError
 from warroom.slack.app import socket_mode, start_bot
+from warroom.slack.doctor import run_doctor
 from warroom.web import create_web_app
 
 
@@ -21,59 +23,91 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="warroom", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="warroom", description="A Slack-first incident bot.")
+    top.add_argument(
+        "--log-format", choices=("text", "json"), default="text", help="one line per event"
+    )
+    commands = top.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the bot (Socket Mode if SLACK_APP_TOKEN is set)")
     serve.add_argument("--port", type=int, default=3000, help="HTTP mode port (default 3000)")
     serve.add_argument("--host", default="0.0.0.0", help="HTTP mode address (default 0.0.0.0)")
     commands.add_parser("migrate", help="upgrade the database schema to the latest version")
+    commands.add_parser("doctor", help="check the settings, the database and the Slack app")
     commands.add_parser("demo", help="declare an incident against a local Slack sandbox")
     show = commands.add_parser("timeline", help="print an incident's timeline for export")
     show.add_argument("incident", help="the incident, as INC-12 or 12")
     show.add_argument("--all", action="store_true", help="every entry, not only key events")
     show.add_argument("--format", choices=("markdown", "json"), default="markdown")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    report = commands.add_parser("postmortem", help="print an incident's postmortem for export")
+    report.add_argument("incident", help="the incident, as INC-12 or 12")
+    report.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    configure_logging(args.log_format)
+    if args.command == "doctor":
+        return run_doctor()
     try:
         if args.command == "demo":
             return run_demo()
         settings = load_settings()
+        configure_logging(args.log_format, secrets=settings.secrets())
         if args.command == "migrate":
             migrate(settings.database_url)
-            return 0
-        if args.command == "timeline":
+        elif args.command == "timeline":
             print(export_timeline(settings, args.incident, args.all, args.format), end="")
-            return 0
-        settings.require_slack_credentials()
-        return serve_bot(settings, args.host, args.port)
-    except (ConfigError, IncidentError) as error:
+        elif args.command == "postmortem":
+            print(export_postmortem(settings, args.incident, args.format), end="")
+        else:
+            settings.require_slack_credentials()
+            serve_bot(settings, args.host, args.port)
+        return 0
+    except (ConfigError, IncidentError, PostmortemTemplateError) as error:
         print(f"warroom: {error}", file=sys.stderr)
         return 2
 
 
-def export_timeline(settings: Settings, reference: str, everything: bool, form: str) -> str:
+def _incident_number(reference: str) -> int:
     number = reference.upper().removeprefix("INC-")
     if not number.isdigit():
         raise IncidentError(f"{reference} is not an incident number such as INC-12.")
+    return int(number)
+
+
+def _database(settings: Settings) -> Database:
     migrate(settings.database_url)
-    db = Database(settings.database_url)
-    with db.transaction() as session:
-        incident = incidents.get(session, int(number))
+    return Database(settings.database_url)
+
+
+def export_timeline(settings: Settings, reference: str, everything: bool, form: str) -> str:
+    with _database(settings).transaction() as session:
+        incident = incidents.get(session, _incident_number(reference))
         entries = timeline.entries(session, incident.id, highlighted_only=not everything)
     render = timeline_json if form == "json" else timeline_markdown
     return render(incident, entries)
 
 
-def serve_bot(settings: Settings, host: str, port: int) -> int:
-    migrate(settings.database_url)
-    db = Database(settings.database_url)
-    bolt = start_bot(settings, db, utc_now)
+def export_postmortem(settings: Settings, reference: str, form: str) -> str:
+    with _database(settings).transaction() as session:
+        draft = postmortem.gather(session, _incident_number(reference))
+    if form == "json":
+        return draft.as_json() + "\n"
+    return postmortem.render(draft, settings.warroom_templates_dir)
+
+
+def serve_bot(settings: Settings, host: str, port: int) -> None:
+    db = _database(settings)
+    bot = start_bot(settings, db, utc_now)
+    bot.scheduler.start()
     if settings.slack_app_token is not None:
-        socket_mode(bolt, settings).start()
+        socket_mode(bot.app, settings).start()
     else:
-        uvicorn.run(create_web_app(bolt, db), host=host, port=port, log_level="info")
-    return 0
+        uvicorn.run(
+            create_web_app(bot.app, db, bot.metrics), host=host, port=port, log_level="info"
+        )
 
 
 if __name__ == "__main__":

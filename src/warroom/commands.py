@@ -2,11 +2,12 @@
 
 import re
 from collections.abc import Callable
+from datetime import date
 from typing import ClassVar
 
 from pydantic import BaseModel
 
-from warroom.domain import Role, Severity, Status
+from warroom.domain import Priority, Role, Severity, Status, parse_due_date
 
 # Slack's markup in command text (with escaping on): <@U123|name>, <#C123|name>,
 # <!here>, <https://url|label>, and &amp; &lt; &gt; for the user's literal characters.
@@ -89,6 +90,28 @@ class ShowTimeline(Command):
 
 class Sync(Command):
     pass
+
+
+class AddAction(Command):
+    text: str | None  # None: ask for the details in a modal
+    owner_id: str | None = None
+    due_on: date | None = None
+    priority: Priority | None = None
+
+
+class ListActions(Command):
+    mine: bool = False
+
+    @property
+    def needs_incident_channel(self) -> bool:  # `actions mine` works anywhere
+        return not self.mine
+
+
+POSTMORTEM_STEPS = ("draft", "edit", "review", "publish")
+
+
+class WritePostmortem(Command):
+    step: str = "draft"  # one of POSTMORTEM_STEPS
 
 
 class ListIncidents(Command):
@@ -233,11 +256,69 @@ def _timeline(rest: str, _caller: str) -> ShowTimeline:
     return ShowTimeline(everything=everything, page=pages[0] if pages else 1)
 
 
+_DUE = re.compile(r"\s+due\s+(?P<due>.+?)\s*$", re.IGNORECASE)
+_PRIORITY = re.compile(r"(?:^|\s)(?P<priority>[pP][123])(?=\s|$)")
+ACTION_EXAMPLE = "/incident action Add memory alerts on payments @priya due friday p1"
+
+
+def _action(rest: str, _caller: str, today: date) -> AddAction:
+    if not rest.strip():
+        return AddAction(text=None)
+    priority = None
+    if found := _PRIORITY.search(rest):
+        priority = Priority(found.group("priority").lower())
+        rest = rest[: found.start()] + rest[found.end() :]
+    problems = []
+    due_on = None
+    if found := _DUE.search(rest):
+        due_on = parse_due_date(plain_text(found.group("due")), today)
+        rest = rest[: found.start()]
+        if due_on is None:
+            problems.append(
+                f"`{_words(found.group('due'))[:40]}` is not a date I understand "
+                "(try 2026-12-01, friday, tomorrow or in 3 days)"
+            )
+        elif due_on < today:
+            problems.append(f"the due date {due_on} is in the past")
+    else:
+        problems.append("it has no due date (end with `due <date>`)")
+    owners = _USER_MENTION.findall(rest)
+    if len(owners) != 1:
+        problems.append("it has no owner" if not owners else "it names more than one owner")
+    text = _words(_USER_MENTION.sub(" ", rest))
+    if not text:
+        problems.append("it says nothing to do")
+    if problems:
+        raise CommandError(
+            "An action item needs exactly one owner and a due date: " + "; ".join(problems) + ".",
+            example=ACTION_EXAMPLE,
+        )
+    return AddAction(text=text, owner_id=owners[0][0], due_on=due_on, priority=priority)
+
+
+def _actions(rest: str, _caller: str) -> ListActions:
+    word = rest.strip().lower()
+    if word not in ("", "mine"):
+        raise CommandError("Say `mine` or nothing.", example="/incident actions mine")
+    return ListActions(mine=word == "mine")
+
+
+def _postmortem(rest: str, _caller: str) -> WritePostmortem:
+    step = rest.strip().lower() or "draft"
+    if step not in POSTMORTEM_STEPS:
+        raise CommandError(
+            "Say `edit` to fill in what only people know, `review` when it is ready for "
+            "review, `publish` when it is final, or nothing to (re)draft it.",
+            example="/incident postmortem edit",
+        )
+    return WritePostmortem(step=step)
+
+
 def _without_arguments(command: type[Command]) -> Callable[[str, str], Command]:
     return lambda _rest, _caller: command()
 
 
-SUBCOMMANDS: dict[str, tuple[Callable[[str, str], Command], str, str]] = {
+SUBCOMMANDS: dict[str, tuple[Callable[..., Command], str, str]] = {
     "declare": (
         _declare,
         "/incident declare [sev1|sev2|sev3|sev4] <title>",
@@ -262,6 +343,16 @@ SUBCOMMANDS: dict[str, tuple[Callable[[str, str], Command], str, str]] = {
     "mitigated": (_mitigated, "/incident mitigated [note]", "Record that the impact stopped."),
     "resolve": (_resolve, "/incident resolve [summary]", "Resolve the incident."),
     "reopen": (_without_arguments(Reopen), "/incident reopen", "Reopen a resolved incident."),
+    "action": (
+        _action,
+        "/incident action <text> @owner due <date> [p1|p2|p3]",
+        "Add an action item (no text opens a form).",
+    ),
+    "actions": (
+        _actions,
+        "/incident actions [mine]",
+        "List this incident's action items, or yours everywhere.",
+    ),
     "note": (_note, "/incident note <text>", "Add a key event to the timeline."),
     "timeline": (
         _timeline,
@@ -269,6 +360,11 @@ SUBCOMMANDS: dict[str, tuple[Callable[[str, str], Command], str, str]] = {
         "Show the key events (or all of them).",
     ),
     "sync": (_without_arguments(Sync), "/incident sync", "Fetch messages warroom missed."),
+    "postmortem": (
+        _postmortem,
+        "/incident postmortem [edit|review|publish]",
+        "Draft the postmortem, fill it in, send it for review, publish it.",
+    ),
     "status": (_without_arguments(ShowStatus), "/incident status", "Show where things stand."),
     "list": (_without_arguments(ListIncidents), "/incident list", "List open incidents."),
     "help": (_without_arguments(Help), "/incident help", "Show this list."),
@@ -279,13 +375,15 @@ def usage(name: str) -> str:
     return SUBCOMMANDS[name][1]
 
 
-def parse(text: str, caller: str) -> Command:
-    """Parse the text after `/incident`, typed by the user `caller`."""
+def parse(text: str, caller: str, today: date) -> Command:
+    """Parse the text after `/incident`, typed by the user `caller` on `today` (UTC)."""
     name, rest = _first_word(text)
     if name == "":
         return Help()
     if name not in SUBCOMMANDS:
         raise CommandError(f"`{plain_text(name)[:40]}` is not a warroom command.", show_help=True)
+    if name == "action":
+        return _action(rest, caller, today)
     return SUBCOMMANDS[name][0](rest, caller)
 
 

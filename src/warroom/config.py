@@ -1,12 +1,30 @@
 """Settings, read once from the environment and `.env`, validated before anything starts."""
 
 import re
+from datetime import timedelta
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import BeforeValidator, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from warroom.domain import Severity
+from warroom.domain import UPDATE_CADENCE, Severity, parse_duration
+from warroom.reminders import NagPolicy
+
+
+def _duration_or_off(value):
+    if isinstance(value, str):
+        return None if value.strip().lower() in ("off", "none", "0") else parse_duration(value)
+    return value
+
+
+Duration = Annotated[timedelta, BeforeValidator(_duration_or_off)]
+OptionalDuration = Annotated[timedelta | None, BeforeValidator(_duration_or_off)]
+
+
+def _cadence(severity: Severity, meaning: str):
+    return Field(UPDATE_CADENCE[severity], description=meaning)
+
 
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 
@@ -51,6 +69,37 @@ class Settings(BaseSettings):
     warroom_highlight_emoji: str = Field(
         "pushpin", description="Reaction (name without colons) that marks a key timeline event."
     )
+    warroom_update_cadence_sev1: OptionalDuration = _cadence(
+        Severity.SEV1, "How often a SEV1 needs a status update (`15m`; `off` for never)."
+    )
+    warroom_update_cadence_sev2: OptionalDuration = _cadence(
+        Severity.SEV2, "How often a SEV2 needs a status update."
+    )
+    warroom_update_cadence_sev3: OptionalDuration = _cadence(
+        Severity.SEV3, "How often a SEV3 needs a status update."
+    )
+    warroom_update_cadence_sev4: OptionalDuration = _cadence(
+        Severity.SEV4, "How often a SEV4 needs a status update (off by default)."
+    )
+    warroom_no_ic_after: Duration = Field(
+        timedelta(minutes=5),
+        description="Nag a SEV1/SEV2 that has no IC this long after declaring.",
+    )
+    warroom_action_reminder_interval: Duration = Field(
+        timedelta(days=1), description="How often an overdue action item's owner is reminded."
+    )
+    warroom_postmortem_due_sev1: OptionalDuration = Field(
+        timedelta(days=3), description="When a SEV1's postmortem is overdue, after resolving."
+    )
+    warroom_postmortem_due_sev2: OptionalDuration = Field(
+        timedelta(days=5), description="When a SEV2's postmortem is overdue, after resolving."
+    )
+    warroom_snooze: Duration = Field(
+        timedelta(minutes=15), description="How long a nag's Snooze button holds it."
+    )
+    warroom_tick_seconds: int = Field(
+        30, gt=0, description="How often the scheduler looks for nags that are due."
+    )
     warroom_templates_dir: Path | None = Field(
         None, description="Folder of Jinja2 templates that override the bundled ones."
     )
@@ -75,6 +124,26 @@ class Settings(BaseSettings):
         if value is not None and not value.is_dir():
             raise ValueError(f"{value} is not a directory")
         return value
+
+    def nag_policy(self) -> NagPolicy:
+        return NagPolicy(
+            update_cadence={
+                severity: getattr(self, f"warroom_update_cadence_{severity.value}")
+                for severity in Severity
+            },
+            no_ic_after=self.warroom_no_ic_after,
+            action_reminder_interval=self.warroom_action_reminder_interval,
+            postmortem_due={
+                Severity.SEV1: self.warroom_postmortem_due_sev1,
+                Severity.SEV2: self.warroom_postmortem_due_sev2,
+            },
+            snooze=self.warroom_snooze,
+        )
+
+    def secrets(self) -> list[str]:
+        """Values that must never reach a log line."""
+        tokens = (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token)
+        return [token.get_secret_value() for token in tokens if token is not None]
 
     def require_slack_credentials(self) -> None:
         """Serving needs both credentials; the other commands do not."""

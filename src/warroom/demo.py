@@ -32,9 +32,8 @@ def run_demo(out=sys.stdout) -> int:
             database_url=database_url,
             warroom_announce_channel=announcements,
         )
-        server = BackgroundServer(
-            create_web_app(start_bot(settings, db, lambda: datetime.now(UTC)), db)
-        ).start()
+        bot = start_bot(settings, db, lambda: datetime.now(UTC))
+        server = BackgroundServer(create_web_app(bot.app, db, bot.metrics)).start()
         try:
             sandbox.connect_http(f"{server.url}/slack/events")
             show = Screen(sandbox, out)

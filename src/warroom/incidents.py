@@ -6,7 +6,7 @@ Slack from that entry, so what people see and what is recorded cannot drift apar
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -264,6 +264,7 @@ def resolve(
     incident = _open(session, incident_id, "resolve it")
     incident.status, incident.resolved_at = Status.RESOLVED, at
     incident.mitigated_at = incident.mitigated_at or at
+    duration = (at - incident.declared_at).total_seconds()
     return timeline.record(
         session,
         incident.id,
@@ -272,7 +273,7 @@ def resolve(
         actor_id=by,
         text=summary or "Resolved",
         highlighted=True,
-        details={"summary": summary},
+        details={"summary": summary, "duration_seconds": duration},
     )
 
 
@@ -299,3 +300,16 @@ def _open(session: Session, incident_id: int, action: str) -> Incident:
             f"{incident.reference} is resolved; `/incident reopen` it first to {action}."
         )
     return incident
+
+
+def open_counts(session: Session) -> dict[str, tuple[int, int]]:
+    """Open incidents per severity, as (public, private) counts: never their names."""
+    counts = {severity.value: [0, 0] for severity in Severity}
+    query = (
+        select(Incident.severity, Incident.is_private, func.count())
+        .where(Incident.status != Status.RESOLVED)
+        .group_by(Incident.severity, Incident.is_private)
+    )
+    for severity, is_private, number in session.execute(query):
+        counts[severity][int(is_private)] = number
+    return {severity: (public, private) for severity, (public, private) in counts.items()}

@@ -1,10 +1,11 @@
 """The database schema as typed SQLAlchemy models. Alembic migrations are its only authority."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -76,6 +77,9 @@ class Incident(Base):
     announcement_channel_id: Mapped[str | None] = mapped_column(String(32))
     announcement_ts: Mapped[str | None] = mapped_column(String(32))
     setup_failure: Mapped[str | None] = mapped_column(Text)
+    postmortem_status: Mapped[str] = mapped_column(
+        String(16), default="none", server_default="none"
+    )
 
     roles: Mapped[list["RoleAssignment"]] = relationship(
         back_populates="incident", order_by="RoleAssignment.started_at"
@@ -151,3 +155,77 @@ class ProcessedEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ActionItem(Base):
+    """A follow-up with exactly one owner and a due date; it outlives its incident."""
+
+    __tablename__ = "action_items"
+    __table_args__ = (Index("ix_action_items_owner_status", "owner_id", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[str] = mapped_column(String(32))
+    due_on: Mapped[date] = mapped_column(Date)
+    priority: Mapped[str | None] = mapped_column(String(4))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    closed_reason: Mapped[str | None] = mapped_column(Text)
+    ticket_url: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+
+class Reminder(Base):
+    """The next time one nag falls due. The scheduler's only question is a range scan on
+    `due_at`; a row exists only while its nag can still fall due."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (UniqueConstraint("kind", "subject"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(64))  # "incident:12" or "action:340"
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
+    action_item_id: Mapped[int | None] = mapped_column(ForeignKey("action_items.id"))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class NagSent(Base):
+    """Each nag sent, once per due time: the unique key is the last guard against doubles."""
+
+    __tablename__ = "nags_sent"
+    __table_args__ = (UniqueConstraint("kind", "subject", "due_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(64))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PostmortemNotes(Base):
+    """What only people know, asked for in the postmortem form; the rest comes from records."""
+
+    __tablename__ = "postmortem_notes"
+
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), primary_key=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    impact: Mapped[str] = mapped_column(Text, default="")  # users, requests, money, SLA
+    root_cause: Mapped[str] = mapped_column(Text, default="")
+    contributing_factors: Mapped[str] = mapped_column(Text, default="")  # one per line
+    detection: Mapped[str] = mapped_column(Text, default="")
+    response: Mapped[str] = mapped_column(Text, default="")
+    recovery: Mapped[str] = mapped_column(Text, default="")
+    lessons: Mapped[str] = mapped_column(Text, default="")
+    what_went_well: Mapped[str] = mapped_column(Text, default="")
+    summary_message_ts: Mapped[str | None] = mapped_column(String(32))  # edited on re-draft
+    updated_by: Mapped[str | None] = mapped_column(String(32))
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

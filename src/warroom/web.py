@@ -13,9 +13,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from warroom.db import Database
+from warroom.slack.metrics import Metrics
 
 
-def create_web_app(bolt: App, db: Database) -> Starlette:
+def create_web_app(bolt: App, db: Database, metrics: Metrics) -> Starlette:
     async def slack_events(request: Request) -> Response:
         bolt_request = to_bolt_request(request, await request.body())
         # Bolt is synchronous: dispatch on a worker thread so one slow request
@@ -30,10 +31,15 @@ def create_web_app(bolt: App, db: Database) -> Starlette:
             return JSONResponse({"ok": False, "reason": reason}, status_code=503)
         return JSONResponse({"ok": True})
 
+    async def metrics_page(_request: Request) -> Response:
+        body, content_type = await run_in_threadpool(metrics.render)  # it queries the database
+        return Response(body, media_type=content_type)
+
     return Starlette(
         routes=[
             Route("/slack/events", slack_events, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/metrics", metrics_page, methods=["GET"]),
         ]
     )
 

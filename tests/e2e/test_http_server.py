@@ -3,7 +3,9 @@
 import httpx
 
 from warroom.db import Database
+from warroom.domain import Severity
 from warroom.slack.app import build_app, build_services
+from warroom.slack.metrics import Metrics
 from warroom.web import BackgroundServer, create_web_app
 
 
@@ -14,9 +16,9 @@ def test_healthz_reports_a_reachable_database(warroom):
 
 def test_healthz_says_why_when_the_database_is_down(sandbox, settings, clock):
     unreachable = Database("postgresql+psycopg://nobody@127.0.0.1:1/nothing")
-    server = BackgroundServer(
-        create_web_app(build_app(build_services(settings, unreachable, clock)), unreachable)
-    )
+    metrics = Metrics(open_incidents=dict)
+    services = build_services(settings, unreachable, clock, metrics)
+    server = BackgroundServer(create_web_app(build_app(services), unreachable, metrics))
     server.start()
     try:
         answer = httpx.get(f"{server.url}/healthz")
@@ -30,3 +32,27 @@ def test_healthz_says_why_when_the_database_is_down(sandbox, settings, clock):
 def test_unsigned_requests_are_refused(warroom):
     answer = httpx.post(f"{warroom.url}/slack/events", content=b"command=/incident&text=help")
     assert answer.status_code == 401
+
+
+def test_metrics_count_without_naming_private_incidents(sandbox, general, warroom, db):
+    from tests.e2e.incident_fixtures import declare_and_settle
+
+    declare_and_settle(sandbox, db, "sev1 Payments failing")
+    sandbox.driver.slash_command(sandbox.user_id("alice"), general, "help")
+    with db.transaction() as session:
+        from warroom import incidents
+
+        incidents.open_incident(
+            session,
+            title="Secret breach",
+            severity=Severity.SEV1,
+            declared_by="U1",
+            at=incidents.get(session, 1).declared_at,
+            is_private=True,
+        )
+    page = httpx.get(f"{warroom.url}/metrics").text
+    assert 'warroom_open_incidents{severity="sev1",visibility="public"} 1.0' in page
+    assert 'warroom_open_incidents{severity="sev1",visibility="private"} 1.0' in page
+    assert 'warroom_requests_total{kind="command"}' in page
+    assert 'warroom_slack_api_calls_total{method="conversations.create",outcome="ok"} 1.0' in page
+    assert "Secret breach" not in page and "xoxb" not in page

@@ -14,7 +14,7 @@ def socket_warroom(sandbox, settings, db, clock):
     settings = load_settings(
         _env_file=None, **{**settings.model_dump(), "slack_app_token": APP_TOKEN}
     )
-    handler = socket_mode(start_bot(settings, db, clock), settings)
+    handler = socket_mode(start_bot(settings, db, clock).app, settings)
     handler.connect()
     sandbox.wait_for_socket()
     yield handler

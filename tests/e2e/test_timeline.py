@@ -189,7 +189,8 @@ def test_messages_posted_while_warroom_was_down_are_backfilled_on_start(
     sandbox.driver.post_message(alice, incident.channel_id, "a reply", thread_ts=missed)
     sandbox.resume_delivery()  # Slack gave up on those deliveries
 
-    restarted = BackgroundServer(create_web_app(start_bot(settings, db, clock), db)).start()
+    bot = start_bot(settings, db, clock)
+    restarted = BackgroundServer(create_web_app(bot.app, db, bot.metrics)).start()
     try:
         sandbox.connect_http(f"{restarted.url}/slack/events")
         texts = eventually(

@@ -6,6 +6,8 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from warroom.sandbox import SlackError
+
 
 def error_of(call, *args, **kwargs) -> str:
     with pytest.raises(SlackApiError) as raised:
@@ -110,6 +112,26 @@ def test_posting_needs_membership_and_a_live_channel(sandbox, client, incident_c
     client.chat_postMessage(channel=general, text="hi")
     client.conversations_archive(channel=incident_channel)
     assert error_of(client.chat_postMessage, channel=incident_channel, text="x") == "is_archived"
+
+
+def test_an_archived_channel_refuses_every_kind_of_post(sandbox, client, incident_channel):
+    alice = sandbox.user_id("alice")
+    client.conversations_invite(channel=incident_channel, users=alice)
+    ts = client.chat_postMessage(channel=incident_channel, text="before")["ts"]
+    client.conversations_archive(channel=incident_channel)
+    assert sandbox.channel(incident_channel).is_archived
+    assert error_of(client.conversations_archive, channel=incident_channel) == "already_archived"
+    assert error_of(client.chat_postMessage, channel=incident_channel, text="x") == "is_archived"
+    assert error_of(client.chat_update, channel=incident_channel, ts=ts, text="x") == (
+        "is_archived"
+    )
+    assert (
+        error_of(client.chat_postEphemeral, channel=incident_channel, user=alice, text="x")
+        == "is_archived"
+    )
+    with pytest.raises(SlackError, match="is_archived"):
+        sandbox.driver.post_message(alice, incident_channel, "x")
+    assert [m["text"] for m in sandbox.messages(incident_channel)] == ["before"]
 
 
 def test_message_ownership_and_item_errors(sandbox, client, incident_channel):

@@ -1,7 +1,10 @@
+from datetime import date
+
 import pytest
 
 from warroom import commands
 from warroom.commands import (
+    AddAction,
     AssignRole,
     ChangeSeverity,
     CommandError,
@@ -14,33 +17,35 @@ from warroom.commands import (
     Rename,
     Resolve,
 )
-from warroom.domain import Role, Severity, Status
+from warroom.domain import Priority, Role, Severity, Status
+
+TODAY = date(2026, 11, 24)  # a Tuesday
 
 
 def test_declare_with_severity_and_title():
-    assert commands.parse("declare sev1 Payments failing", "U1") == Declare(
+    assert commands.parse("declare sev1 Payments failing", "U1", TODAY) == Declare(
         severity=Severity.SEV1, title="Payments failing"
     )
 
 
 def test_declare_severity_is_optional_and_case_insensitive():
-    assert commands.parse("declare Payments failing", "U1").severity is None
-    assert commands.parse("DECLARE SEV-2 Slow", "U1").severity is Severity.SEV2
+    assert commands.parse("declare Payments failing", "U1", TODAY).severity is None
+    assert commands.parse("DECLARE SEV-2 Slow", "U1", TODAY).severity is Severity.SEV2
 
 
 def test_declare_without_title_asks_for_the_form():
-    assert commands.parse("declare", "U1") == Declare()
-    assert commands.parse("declare sev1 ", "U1") == Declare(severity=Severity.SEV1)
+    assert commands.parse("declare", "U1", TODAY) == Declare()
+    assert commands.parse("declare sev1 ", "U1", TODAY) == Declare(severity=Severity.SEV1)
 
 
 def test_help_and_empty():
-    assert isinstance(commands.parse("", "U1"), Help)
-    assert isinstance(commands.parse("help", "U1"), Help)
+    assert isinstance(commands.parse("", "U1", TODAY), Help)
+    assert isinstance(commands.parse("help", "U1", TODAY), Help)
 
 
 def test_unknown_subcommand_names_itself():
     with pytest.raises(CommandError) as caught:
-        commands.parse("explode now", "U1")
+        commands.parse("explode now", "U1", TODAY)
     assert "`explode`" in caught.value.problem
 
 
@@ -58,9 +63,13 @@ def test_form_errors_are_per_field():
 
 
 def test_role_takes_a_mention_me_or_none():
-    assert commands.parse("role ic <@U42|priya>", "U1") == AssignRole(role=Role.IC, user_id="U42")
-    assert commands.parse("role lead me", "U1") == AssignRole(role=Role.LEAD, user_id="U1")
-    assert commands.parse("role comms none", "U1") == AssignRole(role=Role.COMMS, user_id=None)
+    assert commands.parse("role ic <@U42|priya>", "U1", TODAY) == AssignRole(
+        role=Role.IC, user_id="U42"
+    )
+    assert commands.parse("role lead me", "U1", TODAY) == AssignRole(role=Role.LEAD, user_id="U1")
+    assert commands.parse("role comms none", "U1", TODAY) == AssignRole(
+        role=Role.COMMS, user_id=None
+    )
 
 
 @pytest.mark.parametrize(
@@ -78,26 +87,58 @@ def test_role_takes_a_mention_me_or_none():
 )
 def test_malformed_arguments_get_a_specific_error_and_an_example(text, problem):
     with pytest.raises(CommandError) as caught:
-        commands.parse(text, "U1")
+        commands.parse(text, "U1", TODAY)
     assert problem in caught.value.problem
     assert caught.value.example.startswith("/incident ")
 
 
 def test_update_status_is_optional():
-    assert commands.parse("update identified Leak in v2.8", "U1") == PostUpdate(
+    assert commands.parse("update identified Leak in v2.8", "U1", TODAY) == PostUpdate(
         status=Status.IDENTIFIED, text="Leak in v2.8"
     )
-    assert commands.parse("update Still digging", "U1") == PostUpdate(
+    assert commands.parse("update Still digging", "U1", TODAY) == PostUpdate(
         status=None, text="Still digging"
     )
 
 
 def test_lifecycle_commands():
-    assert commands.parse("severity sev1 all checkouts fail", "U1") == ChangeSeverity(
+    assert commands.parse("severity sev1 all checkouts fail", "U1", TODAY) == ChangeSeverity(
         severity=Severity.SEV1, reason="all checkouts fail"
     )
-    assert commands.parse("rename Payments API down", "U1") == Rename(title="Payments API down")
-    assert commands.parse("resolve Rolled back", "U1") == Resolve(summary="Rolled back")
-    assert commands.parse("mitigated", "U1") == Mitigated(note="")
-    assert isinstance(commands.parse("list", "U1"), ListIncidents)
+    assert commands.parse("rename Payments API down", "U1", TODAY) == Rename(
+        title="Payments API down"
+    )
+    assert commands.parse("resolve Rolled back", "U1", TODAY) == Resolve(summary="Rolled back")
+    assert commands.parse("mitigated", "U1", TODAY) == Mitigated(note="")
+    assert isinstance(commands.parse("list", "U1", TODAY), ListIncidents)
     assert not ListIncidents.needs_incident_channel and Resolve.needs_incident_channel
+
+
+def test_action_with_owner_due_date_and_priority():
+    parsed = commands.parse("action Add memory alerts <@U42|priya> due friday p1", "U1", TODAY)
+    assert parsed == AddAction(
+        text="Add memory alerts", owner_id="U42", due_on=date(2026, 11, 27), priority=Priority.P1
+    )
+    assert commands.parse("action Extend load tests <@U7> due in 3 days", "U1", TODAY).due_on == (
+        date(2026, 11, 27)
+    )
+    assert commands.parse("action x <@U7> due 2026-12-01", "U1", TODAY).due_on == date(2026, 12, 1)
+    assert commands.parse("action", "U1", TODAY) == AddAction(text=None)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("action Fix it due friday", "it has no owner"),
+        ("action Fix it <@U1> <@U2> due friday", "more than one owner"),
+        ("action Fix it <@U1>", "it has no due date"),
+        ("action Fix it <@U1> due someday", "`someday` is not a date I understand"),
+        ("action Fix it <@U1> due 2020-01-01", "is in the past"),
+        ("action <@U1> due friday", "it says nothing to do"),
+    ],
+)
+def test_action_items_without_one_owner_and_a_due_date_are_refused(text, problem):
+    with pytest.raises(CommandError) as caught:
+        commands.parse(text, "U1", TODAY)
+    assert caught.value.problem.startswith("An action item needs exactly one owner and a due date")
+    assert problem in caught.value.problem

@@ -1,6 +1,6 @@
 """chat.* methods: the bot posting, editing and deleting its messages."""
 
-from . import messaging
+from . import ephemerals, messaging
 from .api_context import ApiContext
 from .args import Args
 from .blockkit import validate_message
@@ -16,7 +16,7 @@ def _content(args: Args) -> tuple[str, list | None]:
 
 def post_message(ctx: ApiContext, args: Args) -> dict:
     with ctx.ws.lock:
-        channel = ctx.writable_channel(args.str("channel"))
+        channel = ctx.writable_channel(ctx.conversation_id(args.str("channel")))
         text, blocks = _content(args)
         message = messaging.new_message(ctx.ws, ctx.bot, text, blocks)
         posted = messaging.post_message(ctx.ws, channel, message, args.str("thread_ts"))
@@ -25,7 +25,7 @@ def post_message(ctx: ApiContext, args: Args) -> dict:
 
 def update(ctx: ApiContext, args: Args) -> dict:
     with ctx.ws.lock:
-        channel = ctx.visible_channel(args.str("channel"))
+        channel = ctx.visible_channel(ctx.conversation_id(args.str("channel")))
         text, blocks = _content(args)
         ts = args.str("ts")
         updated = messaging.edit_message(ctx.ws, channel, ts, ctx.bot, text, blocks)
@@ -34,7 +34,7 @@ def update(ctx: ApiContext, args: Args) -> dict:
 
 def delete(ctx: ApiContext, args: Args) -> dict:
     with ctx.ws.lock:
-        channel = ctx.visible_channel(args.str("channel"))
+        channel = ctx.visible_channel(ctx.conversation_id(args.str("channel")))
         ts = args.str("ts")
         messaging.delete_message(ctx.ws, channel, ts, ctx.bot)
         return {"ok": True, "channel": channel.id, "ts": ts}
@@ -48,19 +48,16 @@ def post_ephemeral(ctx: ApiContext, args: Args) -> dict:
         if user_id not in channel.members:
             raise SlackError("user_not_in_channel")
         text, blocks = _content(args)
-        message_ts = ctx.ws.clock.next_ts()
-        ctx.ws.ephemerals.append(
-            {
-                "source": "chat.postEphemeral",
-                "user": user_id,
-                "channel": channel.id,
-                "text": text,
-                "blocks": blocks or [],
-                "thread_ts": args.str("thread_ts"),
-                "ts": message_ts,
-            }
+        ephemeral = ephemerals.post_ephemeral(
+            ctx.ws,
+            source="chat.postEphemeral",
+            user_id=user_id,
+            channel_id=channel.id,
+            text=text,
+            blocks=blocks,
+            thread_ts=args.str("thread_ts"),
         )
-        return {"ok": True, "message_ts": message_ts}
+        return {"ok": True, "message_ts": ephemeral["ts"]}
 
 
 def get_permalink(ctx: ApiContext, args: Args) -> dict:

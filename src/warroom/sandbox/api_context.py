@@ -20,6 +20,13 @@ class ApiContext:
     def bot(self) -> str:
         return self.ws.bot_user_id
 
+    def conversation_id(self, channel_or_user: str | None) -> str | None:
+        """chat.* take a user id for that user's DM with the app, which Slack opens
+        implicitly; any other value is a channel id."""
+        if channel_or_user in self.ws.users and channel_or_user != self.bot:
+            return self.ws.open_direct_message(channel_or_user).id
+        return channel_or_user
+
     def visible_channel(self, channel_id: str | None) -> Channel:
         """A channel the bot can see: any public one, and private ones it is a member of."""
         channel = self.ws.channel(channel_id)

@@ -6,6 +6,7 @@ import copy
 from .api_context import ApiContext
 from .args import Args
 from .errors import SlackError
+from .models import Channel
 
 MAX_TOPIC_LENGTH = 250
 MAX_PAGE_SIZE = 999
@@ -13,6 +14,13 @@ MAX_PAGE_SIZE = 999
 
 def _channel_answer(ctx: ApiContext, channel) -> dict:
     return {"ok": True, "channel": channel.to_api(ctx.bot)}
+
+
+def _not_a_direct_message(channel: Channel) -> Channel:
+    """Membership, names and archiving belong to channels; DMs refuse them, as in Slack."""
+    if channel.is_im:
+        raise SlackError("method_not_supported_for_channel_type")
+    return channel
 
 
 def create(ctx: ApiContext, args: Args) -> dict:
@@ -23,7 +31,7 @@ def create(ctx: ApiContext, args: Args) -> dict:
 
 def invite(ctx: ApiContext, args: Args) -> dict:
     with ctx.ws.lock:
-        channel = ctx.writable_channel(args.str("channel"))
+        channel = _not_a_direct_message(ctx.writable_channel(args.str("channel")))
         user_ids = args.id_list("users")
         if not user_ids:
             raise SlackError("no_user")
@@ -41,7 +49,7 @@ def invite(ctx: ApiContext, args: Args) -> dict:
 
 def join(ctx: ApiContext, args: Args) -> dict:
     with ctx.ws.lock:
-        channel = ctx.visible_channel(args.str("channel"))
+        channel = _not_a_direct_message(ctx.visible_channel(args.str("channel")))
         if channel.is_archived:
             raise SlackError("is_archived")
         joined = ctx.ws.add_member(channel.id, ctx.bot)
@@ -54,7 +62,7 @@ def join(ctx: ApiContext, args: Args) -> dict:
 
 def leave(ctx: ApiContext, args: Args) -> dict:
     with ctx.ws.lock:
-        channel = ctx.member_channel(args.str("channel"))
+        channel = _not_a_direct_message(ctx.member_channel(args.str("channel")))
         ctx.ws.remove_member(channel.id, ctx.bot)
         return {"ok": True}
 
@@ -74,6 +82,30 @@ def _set_text_attribute(attribute: str):
     return method
 
 
+def open_conversation(ctx: ApiContext, args: Args) -> dict:
+    """conversations.open for a 1:1 DM with the bot, by `users` (one id) or by `channel`.
+    Opening it again answers with the same channel, flagged `already_open`."""
+    with ctx.ws.lock:
+        channel_id = args.str("channel")
+        if channel_id is not None:
+            channel = ctx.visible_channel(channel_id)
+            if not channel.is_im:
+                raise SlackError("method_not_supported_for_channel_type")
+            already_open = True
+        else:
+            user_ids = args.id_list("users")
+            if not user_ids:
+                raise SlackError("users_list_not_supplied")
+            if len(user_ids) > 1:
+                raise SlackError("too_many_users", "the sandbox opens 1:1 direct messages only")
+            already_open = ctx.ws.direct_message(user_ids[0]) is not None
+            channel = ctx.ws.open_direct_message(user_ids[0])
+        answer = _channel_answer(ctx, channel)
+        if already_open:
+            answer.update(no_op=True, already_open=True)
+        return answer
+
+
 def info(ctx: ApiContext, args: Args) -> dict:
     with ctx.ws.lock:
         return _channel_answer(ctx, ctx.visible_channel(args.str("channel")))
@@ -81,7 +113,7 @@ def info(ctx: ApiContext, args: Args) -> dict:
 
 def archive(ctx: ApiContext, args: Args) -> dict:
     with ctx.ws.lock:
-        channel = ctx.member_channel(args.str("channel"))
+        channel = _not_a_direct_message(ctx.member_channel(args.str("channel")))
         if channel.is_archived:
             raise SlackError("already_archived")
         channel.is_archived = True
@@ -90,7 +122,7 @@ def archive(ctx: ApiContext, args: Args) -> dict:
 
 def rename(ctx: ApiContext, args: Args) -> dict:
     with ctx.ws.lock:
-        channel = ctx.member_channel(args.str("channel"))
+        channel = _not_a_direct_message(ctx.member_channel(args.str("channel")))
         return _channel_answer(ctx, ctx.ws.rename_channel(channel.id, args.str("name", "")))
 
 
@@ -211,6 +243,7 @@ METHODS = {
     "conversations.leave": leave,
     "conversations.setTopic": _set_text_attribute("topic"),
     "conversations.setPurpose": _set_text_attribute("purpose"),
+    "conversations.open": open_conversation,
     "conversations.info": info,
     "conversations.archive": archive,
     "conversations.rename": rename,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING
 
-from . import events, interactions, messaging
+from . import ephemerals, events, interactions, messaging
 from .api_files import new_file, receive_upload, share_files
 from .blockkit import validate_view
 from .bot_connection import BotAnswer, signature_headers
@@ -33,9 +33,20 @@ class Driver:
         ws = self._ws
         return {"team_id": ws.team_id, "team_domain": ws.team_domain, "app_id": ws.app_id}
 
-    def _response_url(self, user_id: str, channel_id: str | None, message_ts=None) -> str:
-        token = self._ws.issue_response_url(ResponseUrlContext(user_id, channel_id, message_ts))
+    def _response_url(
+        self, user_id: str, channel_id: str | None, message_ts=None, *, is_ephemeral=False
+    ) -> str:
+        context = ResponseUrlContext(user_id, channel_id, message_ts, is_ephemeral)
+        token = self._ws.issue_response_url(context)
         return self._sandbox.url_for(f"response/{token}")
+
+    def _channel_ref(self, channel_id: str | None) -> dict:
+        """`{"id", "name"}` as interaction payloads name a conversation, with Slack's
+        placeholders for DMs and for conversations the sandbox does not know."""
+        channel = self._ws.channels.get(channel_id)
+        if channel is None:
+            return {"id": channel_id, "name": "privategroup"}
+        return {"id": channel_id, "name": "directmessage" if channel.is_im else channel.name}
 
     def slash_command(
         self,
@@ -50,13 +61,11 @@ class Driver:
         """Run `command text` in a channel. `signing_secret`/`timestamp_offset` forge the
         request signature over HTTP (a wrong secret; e.g. -600 for a stale request)."""
         with self._ws.lock:
-            channel = self._ws.channels.get(channel_id)
             form = interactions.slash_command_form(
                 **self._identity(),
                 user=self._ws.user(user_id),
                 channel_id=channel_id,
-                # Slack's placeholder for a conversation the app cannot see.
-                channel_name=channel.name if channel else "privategroup",
+                channel_name=self._channel_ref(channel_id)["name"],
                 command=command,
                 text=text,
                 response_url=self._response_url(user_id, channel_id),
@@ -82,45 +91,105 @@ class Driver:
         """Click a button or pick from a select in a message (channel_id + message_ts) or in
         a view (view_id). The element's type comes from the stored blocks when found."""
         with self._ws.lock:
-            payload = interactions.interaction_base(
-                "block_actions",
-                **self._identity(),
-                user=self._ws.user(user_id),
-                trigger_id=self._ws.issue_trigger(user_id),
-            )
             if view_id is not None:
                 view = self._ws.views.get(view_id)
-                payload.update(container={"type": "view", "view_id": view_id}, view=view)
+                where = {"container": {"type": "view", "view_id": view_id}, "view": view}
                 blocks = view.get("blocks", [])
             else:
                 channel = self._ws.channel(channel_id)
                 message = copy.deepcopy(messaging.find_message(channel, message_ts))
-                payload.update(
-                    container={
-                        "type": "message",
-                        "message_ts": message_ts,
-                        "channel_id": channel.id,
-                        "is_ephemeral": False,
-                    },
-                    channel={"id": channel.id, "name": channel.name},
-                    message=message,
-                    response_url=self._response_url(user_id, channel.id, message_ts),
-                )
+                where = self._clicked_message(user_id, channel.id, message_ts, is_ephemeral=False)
+                where["message"] = message
                 blocks = message.get("blocks", [])
-            found_block_id, element = interactions.find_element(blocks, action_id, block_id)
-            payload["state"] = {"values": {}}
-            payload["actions"] = [
-                interactions.button_or_select(
-                    element,
-                    action_id,
-                    found_block_id,
-                    value,
-                    selected_user,
-                    selected_option,
-                    self._ws.clock.next_ts(),
-                )
-            ]
+            payload = self._block_actions_payload(
+                user_id, where, blocks, action_id, value, block_id, selected_user, selected_option
+            )
         return self._connection.send("interactive", payload)
+
+    def ephemeral_action(
+        self,
+        user_id: str,
+        ephemeral_ts: str,
+        action_id: str,
+        value=None,
+        *,
+        block_id: str | None = None,
+        selected_user: str | None = None,
+        selected_option=None,
+    ) -> BotAnswer:
+        """Click a button or pick from a select in one of the user's ephemeral messages
+        (see `Sandbox.ephemeral_messages` for their ts). Like Slack, the payload has no
+        `message`; its response_url can replace or delete that ephemeral."""
+        with self._ws.lock:
+            ephemeral = ephemerals.find_ephemeral(self._ws, user_id, ephemeral_ts)
+            if ephemeral is None:
+                raise SlackError("message_not_found")
+            where = self._clicked_message(
+                user_id, ephemeral["channel"], ephemeral_ts, is_ephemeral=True
+            )
+            payload = self._block_actions_payload(
+                user_id,
+                where,
+                ephemeral["blocks"],
+                action_id,
+                value,
+                block_id,
+                selected_user,
+                selected_option,
+            )
+        return self._connection.send("interactive", payload)
+
+    def _clicked_message(
+        self, user_id: str, channel_id: str, message_ts: str, *, is_ephemeral: bool
+    ) -> dict:
+        """The `container`, `channel` and `response_url` of a click in a message."""
+        return {
+            "container": {
+                "type": "message",
+                "message_ts": message_ts,
+                "channel_id": channel_id,
+                "is_ephemeral": is_ephemeral,
+            },
+            "channel": self._channel_ref(channel_id),
+            "response_url": self._response_url(
+                user_id, channel_id, message_ts, is_ephemeral=is_ephemeral
+            ),
+        }
+
+    def _block_actions_payload(
+        self,
+        user_id: str,
+        where: dict,
+        blocks: list,
+        action_id: str,
+        value,
+        block_id: str | None,
+        selected_user: str | None,
+        selected_option,
+    ) -> dict:
+        """A block_actions payload for one click on `action_id` among `blocks`; `where`
+        holds the fields that say what was clicked in (container, channel, message...)."""
+        payload = interactions.interaction_base(
+            "block_actions",
+            **self._identity(),
+            user=self._ws.user(user_id),
+            trigger_id=self._ws.issue_trigger(user_id),
+        )
+        payload.update(where)
+        found_block_id, element = interactions.find_element(blocks, action_id, block_id)
+        payload["state"] = {"values": {}}
+        payload["actions"] = [
+            interactions.button_or_select(
+                element,
+                action_id,
+                found_block_id,
+                value,
+                selected_user,
+                selected_option,
+                self._ws.clock.next_ts(),
+            )
+        ]
+        return payload
 
     def submit_view(
         self, user_id: str, view_id: str, values: dict[str, dict] | None = None
@@ -174,7 +243,7 @@ class Driver:
             payload.update(
                 callback_id=callback_id,
                 action_ts=self._ws.clock.next_ts(),
-                channel={"id": channel.id, "name": channel.name},
+                channel=self._channel_ref(channel.id),
                 message_ts=message_ts,
                 message=copy.deepcopy(messaging.find_message(channel, message_ts)),
                 response_url=self._response_url(user_id, channel.id, message_ts),
@@ -229,6 +298,13 @@ class Driver:
             channel = self._member_channel(user_id, channel_id)
             message = messaging.new_message(self._ws, user_id, text, blocks)
             return messaging.post_message(self._ws, channel, message, thread_ts)["ts"]
+
+    def send_direct_message(
+        self, user_id: str, text: str, thread_ts: str | None = None, blocks: list | None = None
+    ) -> str:
+        """Write to the app in the user's DM with it (opened if need be); returns the ts."""
+        dm = self._ws.open_direct_message(user_id)
+        return self.post_message(user_id, dm.id, text, thread_ts, blocks)
 
     def edit_message(self, user_id: str, channel_id: str, ts: str, text: str) -> None:
         messaging.edit_message(self._ws, self._ws.channel(channel_id), ts, user_id, text, None)
@@ -285,5 +361,6 @@ class Driver:
     def open_app_home(self, user_id: str) -> None:
         with self._ws.lock:
             self._ws.user(user_id)
+            dm = self._ws.open_direct_message(user_id)
             home = self._ws.views.home(user_id)
-            self._ws.emit(events.app_home_opened(user_id, home, self._ws.clock.next_ts()))
+            self._ws.emit(events.app_home_opened(user_id, dm.id, home, self._ws.clock.next_ts()))

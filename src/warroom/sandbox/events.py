@@ -97,11 +97,12 @@ def membership_event(
     return event
 
 
-def app_home_opened(user_id: str, view: dict | None, event_ts: str) -> dict:
+def app_home_opened(user_id: str, dm_channel_id: str, view: dict | None, event_ts: str) -> dict:
+    """The user opened the app's Home tab; `channel` is their DM with the app."""
     event = {
         "type": "app_home_opened",
         "user": user_id,
-        "channel": "D" + user_id[1:],
+        "channel": dm_channel_id,
         "tab": "home",
         "event_ts": event_ts,
     }

@@ -46,13 +46,23 @@ class Channel:
     messages: dict[str, dict] = field(default_factory=dict)
     pins: list[str] = field(default_factory=list)
     bookmarks: list[dict] = field(default_factory=list)
+    # Set for a direct message: the user the bot talks to there (DMs have no name).
+    im_user: str | None = None
+
+    @property
+    def is_im(self) -> bool:
+        return self.im_user is not None
 
     @property
     def channel_type(self) -> str:
         """The `channel_type` of message events: private channels are still "group"."""
+        if self.is_im:
+            return "im"
         return "group" if self.is_private else "channel"
 
     def to_api(self, viewer_id: str) -> dict:
+        if self.is_im:
+            return self._im_to_api()
         return {
             "id": self.id,
             "name": self.name,
@@ -69,6 +79,20 @@ class Channel:
             "num_members": len(self.members),
             "topic": {"value": self.topic, "creator": "", "last_set": 0},
             "purpose": {"value": self.purpose, "creator": "", "last_set": 0},
+        }
+
+    def _im_to_api(self) -> dict:
+        """A DM as Slack shows it to the app: the other party instead of a name."""
+        return {
+            "id": self.id,
+            "created": self.created,
+            "is_im": True,
+            "is_open": True,
+            "is_archived": False,
+            "is_org_shared": False,
+            "user": self.im_user,
+            "is_user_deleted": False,
+            "priority": 0,
         }
 
 
@@ -114,3 +138,5 @@ class ResponseUrlContext:
     user_id: str
     channel_id: str | None
     message_ts: str | None = None
+    # The interaction came from an ephemeral message: `message_ts` is that ephemeral's ts.
+    is_ephemeral: bool = False

@@ -54,6 +54,7 @@ class ChannelSnapshot:
     created: int
     pins: list[str]  # pinned message ts, in pinning order
     bookmarks: list[dict]
+    is_im: bool = False
 
 
 # Slack's own membership notices; `messages()` leaves them out unless asked, so tests see
@@ -240,6 +241,11 @@ class Sandbox:
             if m["ts"] == thread_ts or m.get("thread_ts") == thread_ts
         ]
 
+    def direct_messages(self, user_id: str) -> list[dict]:
+        """The user's DM with the bot in ts order, threads included; empty if never opened."""
+        dm = self.workspace.direct_message(user_id)
+        return self.messages(dm.id, include_replies=True) if dm else []
+
     def pins(self, channel_id: str) -> list[str]:
         return self.channel(channel_id).pins
 
@@ -255,7 +261,8 @@ class Sandbox:
     def ephemeral_messages(
         self, user_id: str | None = None, channel_id: str | None = None
     ) -> list[dict]:
-        """chat.postEphemeral and response_url ephemerals, in order (`source` tells which)."""
+        """chat.postEphemeral and response_url ephemerals still shown, in order, each with
+        its `ts` (for `driver.ephemeral_action`) and `source` (which of the two made it)."""
         with self.workspace.lock:
             return [
                 copy.deepcopy(e)

@@ -59,6 +59,7 @@ class Workspace:
         self.triggers: dict[str, Trigger] = {}
         self.response_urls: dict[str, ResponseUrlContext] = {}
         self.ephemerals: list[dict] = []
+        self._direct_message_ids: dict[str, str] = {}  # user id -> the DM's channel id
         self.calls: list[CallRecord] = []
         self._sequence = itertools.count(1)
         self.views = ViewStore(self.lock, self.new_id, self.team_id, self.app_id, self.bot_id)
@@ -129,7 +130,7 @@ class Workspace:
 
     def channel_by_name(self, name: str) -> Channel | None:
         with self.lock:
-            return next((c for c in self.channels.values() if c.name == name), None)
+            return next((c for c in self.channels.values() if c.name == name and not c.is_im), None)
 
     def create_channel(self, name: str, creator_id: str, *, is_private: bool) -> Channel:
         validate_channel_name(name)
@@ -155,6 +156,34 @@ class Workspace:
             if existing is not None and existing is not channel:
                 raise SlackError("name_taken")
             channel.name = name
+            return channel
+
+    def direct_message(self, user_id: str) -> Channel | None:
+        """The user's DM with the bot, or None if it was never opened."""
+        with self.lock:
+            return self.channels.get(self._direct_message_ids.get(user_id, ""))
+
+    def open_direct_message(self, user_id: str) -> Channel:
+        """The user's DM with the bot, opened on first use: always the same D channel, with
+        both as members and, as in Slack, no join notices."""
+        with self.lock:
+            self.user(user_id)
+            if user_id == self.bot_user_id:
+                raise SlackError("invalid_user_combination")
+            existing = self.direct_message(user_id)
+            if existing is not None:
+                return existing
+            channel = Channel(
+                id=self.new_id("D"),
+                name="",
+                is_private=True,
+                creator=user_id,
+                created=self.now_seconds(),
+                members=[self.bot_user_id, user_id],
+                im_user=user_id,
+            )
+            self.channels[channel.id] = channel
+            self._direct_message_ids[user_id] = channel.id
             return channel
 
     def writable_channel(self, channel_id: str | None) -> Channel:

@@ -2,22 +2,33 @@
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+from warroom import incidents
 from warroom.config import Settings
 from warroom.db import Database
+from warroom.scheduler import Scheduler
 from warroom.slack import listeners
 from warroom.slack.backfill import backfill_open_incidents
 from warroom.slack.gateway import SlackGateway, make_client
+from warroom.slack.metrics import Metrics
+from warroom.slack.nags import send_nag
 from warroom.slack.services import Services
 
 
-def build_services(settings: Settings, db: Database, now: Callable[[], datetime]) -> Services:
-    client = make_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
-    return Services(settings=settings, db=db, slack=SlackGateway(client), now=now)
+def build_services(
+    settings: Settings, db: Database, now: Callable[[], datetime], metrics: Metrics
+) -> Services:
+    client = make_client(
+        settings.slack_bot_token.get_secret_value(),
+        settings.slack_api_url,
+        call_counter=metrics.retry_handler(),
+    )
+    return Services(settings=settings, db=db, slack=SlackGateway(client), now=now, metrics=metrics)
 
 
 def build_app(services: Services) -> App:
@@ -28,16 +39,43 @@ def build_app(services: Services) -> App:
         # then gets a 500 and Slack delivers it again. Slow work goes to lazy listeners.
         process_before_response=True,
     )
+    services.metrics.instrument_app(app)
     listeners.register(app, services)
     return app
 
 
-def start_bot(settings: Settings, db: Database, now: Callable[[], datetime]) -> App:
-    """The bot as `warroom serve` runs it: listening, and catching up on what it missed."""
-    services = build_services(settings, db, now)
+@dataclass(frozen=True)
+class Bot:
+    app: App
+    services: Services
+    scheduler: Scheduler
+
+    @property
+    def metrics(self) -> Metrics:
+        return self.services.metrics
+
+
+def start_bot(settings: Settings, db: Database, now: Callable[[], datetime]) -> Bot:
+    """The bot as `warroom serve` runs it: listening, and catching up on what it missed.
+    Its scheduler is ready to tick; `bot.scheduler.start()` makes it tick by itself."""
+    metrics = Metrics(open_incidents=lambda: _open_counts(db))
+    services = build_services(settings, db, now, metrics)
     app = build_app(services)
     catch_up_in_background(services)
-    return app
+    scheduler = Scheduler(
+        db,
+        now,
+        services.policy,
+        lambda nag: send_nag(services, nag),
+        settings.warroom_tick_seconds,
+        metrics,
+    )
+    return Bot(app, services, scheduler)
+
+
+def _open_counts(db: Database) -> dict[str, tuple[int, int]]:
+    with db.transaction() as session:
+        return incidents.open_counts(session)
 
 
 def catch_up_in_background(services: Services) -> threading.Thread:

@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from warroom.commands import UPDATE_STATUSES
 from warroom.domain import Severity
 from warroom.models import Incident
 from warroom.slack.blocks import LIST_MAX, SECTION_MAX, clip, context, incident_line, section
@@ -22,6 +23,7 @@ from warroom.slack.blocks import LIST_MAX, SECTION_MAX, clip, context, incident_
 DECLARE_CALLBACK = "declare_incident"
 DECLARE_BUTTON = "open_declare_form"
 ATTACH_CALLBACK = "attach_message"
+UPDATE_CALLBACK = "status_update"
 METADATA_TEXT_MAX = 2000  # private_metadata holds 3,000 characters in all
 
 
@@ -136,5 +138,38 @@ def attach_modal(incidents: list[Incident], message: dict) -> View:
                 label="Incident",
                 element=StaticSelectElement(action_id="value", options=options[:100]),
             )
+        ],
+    )
+
+
+def input_value(values: dict, block_id: str) -> dict:
+    """The one element's state in a submitted input block; empty when Slack left it out."""
+    return next(iter(values.get(block_id, {}).values()), {})
+
+
+def update_modal(incident: Incident) -> View:
+    """A status update, from the stale-update nag's "Post update" button."""
+    statuses = [Option(value=s.value, text=s.label) for s in UPDATE_STATUSES]
+    current = next((o for o in statuses if o.value == incident.status), statuses[0])
+    return View(
+        type="modal",
+        callback_id=UPDATE_CALLBACK,
+        private_metadata=str(incident.id),
+        title=PlainTextObject(text=f"Update {incident.reference}"),
+        submit=PlainTextObject(text="Post"),
+        close=PlainTextObject(text="Cancel"),
+        blocks=[
+            InputBlock(
+                block_id="status",
+                label="Status",
+                element=StaticSelectElement(
+                    action_id="value", options=statuses, initial_option=current
+                ),
+            ),
+            InputBlock(
+                block_id="text",
+                label="What we know, what we are doing, what we need",
+                element=PlainTextInputElement(action_id="value", multiline=True, max_length=2900),
+            ),
         ],
     )

@@ -6,6 +6,7 @@ from functools import cached_property
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry import RetryHandler
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -22,16 +23,19 @@ NAME_ATTEMPTS = 20
 PAGE = 200  # messages per history page: Slack's recommended maximum
 
 
-def make_client(token: str, base_url: str) -> WebClient:
+def make_client(token: str, base_url: str, call_counter: RetryHandler | None = None) -> WebClient:
+    """A client that retries connection errors, 429s (after Retry-After) and 5xx answers.
+    `call_counter`, when given, goes last: it must see only each call's final attempt."""
+    handlers = [
+        ConnectionErrorRetryHandler(max_retry_count=MAX_RETRIES),
+        RateLimitErrorRetryHandler(max_retry_count=MAX_RETRIES),
+        ServerErrorRetryHandler(max_retry_count=MAX_RETRIES),
+    ]
     return WebClient(
         token=token,
         base_url=base_url,
         timeout=10,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=MAX_RETRIES),
-            RateLimitErrorRetryHandler(max_retry_count=MAX_RETRIES),
-            ServerErrorRetryHandler(max_retry_count=MAX_RETRIES),
-        ],
+        retry_handlers=handlers + ([call_counter] if call_counter else []),
     )
 
 
@@ -146,6 +150,21 @@ class SlackGateway:
     def tell(self, channel_id: str, user_id: str, text: str, blocks=None) -> None:
         """A message only `user_id` sees."""
         self.client.chat_postEphemeral(channel=channel_id, user=user_id, text=text, blocks=blocks)
+
+    def upload(self, channel_id: str, content: str, filename: str, thread_ts: str) -> None:
+        """A text file in a thread (slack_sdk runs Slack's three upload steps)."""
+        self.client.files_upload_v2(
+            channel=channel_id,
+            content=content,
+            filename=filename,
+            title=filename,
+            thread_ts=thread_ts,
+        )
+
+    def is_archived(self, channel_id: str) -> bool:
+
+        channel = self.client.conversations_info(channel=channel_id)["channel"]
+        return bool(channel.get("is_archived"))
 
     def permalink(self, channel_id: str, ts: str) -> str:
         return self.client.chat_getPermalink(channel=channel_id, message_ts=ts)["permalink"]

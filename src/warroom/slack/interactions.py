@@ -6,13 +6,14 @@ import re
 from slack_bolt import Ack, App, BoltContext, Respond
 from sqlalchemy.exc import SQLAlchemyError
 
-from warroom import commands, incidents, timeline
+from warroom import commands, incidents, postmortem, reminders, timeline
 from warroom.commands import FormErrors
-from warroom.domain import Role
+from warroom.domain import Role, Status
 from warroom.incidents import IncidentError
-from warroom.slack import blocks, forms
+from warroom.slack import blocks, forms, nags, postmortem_views
 from warroom.slack.capture import slack_time
-from warroom.slack.follow_up import follow_up
+from warroom.slack.follow_up import follow_up, just_ack, teller
+from warroom.slack.forms import input_value
 from warroom.slack.provision import open_incident, provision
 from warroom.slack.publish import publish
 from warroom.slack.services import Services
@@ -26,18 +27,20 @@ def register(app: App, services: Services) -> None:
     app.action(re.compile(f"^{blocks.ASSIGN_ACTION}"))(
         ack=handlers.assign_role, lazy=[handlers.done]
     )
-    app.action(forms.DECLARE_BUTTON)(ack=handlers.ack_quietly, lazy=[handlers.open_declare_form])
+    app.action(forms.DECLARE_BUTTON)(ack=just_ack, lazy=[handlers.open_declare_form])
     app.event("app_home_opened")(handlers.home_opened)
-    app.shortcut("add_to_timeline")(ack=handlers.ack_quietly, lazy=[handlers.open_attach_form])
+    app.shortcut("add_to_timeline")(ack=just_ack, lazy=[handlers.open_attach_form])
     app.view(forms.ATTACH_CALLBACK)(ack=handlers.ack_attach_form, lazy=[handlers.attached])
+    app.action(nags.SNOOZE_BUTTON)(ack=handlers.snooze, lazy=[handlers.done])
+    app.action(nags.POST_UPDATE_BUTTON)(ack=just_ack, lazy=[handlers.open_update_form])
+    app.view(forms.UPDATE_CALLBACK)(ack=handlers.ack_update_form, lazy=[handlers.done])
+    app.action(postmortem_views.EDIT_BUTTON)(ack=just_ack, lazy=[handlers.open_notes_form])
+    app.view(postmortem_views.NOTES_CALLBACK)(ack=handlers.ack_notes_form, lazy=[handlers.done])
 
 
 class Interactions:
     def __init__(self, services: Services):
         self.services = services
-
-    def ack_quietly(self, ack: Ack) -> None:
-        ack()
 
     # the declare form
 
@@ -49,10 +52,12 @@ class Interactions:
         values = view["state"]["values"]
         try:
             form = commands.declare_form(
-                title=_field(values, "title").get("value"),
-                severity=(_field(values, "severity").get("selected_option") or {}).get("value"),
-                description=_field(values, "description").get("value"),
-                private=bool(_field(values, "private").get("selected_options")),
+                title=input_value(values, "title").get("value"),
+                severity=(input_value(values, "severity").get("selected_option") or {}).get(
+                    "value"
+                ),
+                description=input_value(values, "description").get("value"),
+                private=bool(input_value(values, "private").get("selected_options")),
             )
         except FormErrors as error:
             ack(response_action="errors", errors=error.errors)
@@ -68,6 +73,8 @@ class Interactions:
 
     def declare_setup(self, view: dict, context: BoltContext) -> None:
         """The form stays open on a notice; it ends by saying how the setup went."""
+        if "follow_up" not in context:
+            return  # the form came back with errors; nothing was declared
         setup = provision(self.services, context["follow_up"]["provision"])
         self.services.slack.update_view(view["id"], forms.notice_view(setup.report()))
 
@@ -86,11 +93,13 @@ class Interactions:
         channel_id = (body.get("channel") or {}).get("id")
         with self.services.db.transaction() as session:
             incident = incidents.find_by_channel(session, channel_id) if channel_id else None
-            if incident is None:
-                context["follow_up"] = {"tell": "This message is not an incident's headline."}
-                return
-            try:
-                entry = incidents.assign_role(
+        if incident is None:
+            context["follow_up"] = {"tell": "This message is not an incident's headline."}
+            return
+        try:
+            entry = self.services.change(
+                incident.id,
+                lambda session: incidents.assign_role(
                     session,
                     incident.id,
                     role,
@@ -98,14 +107,16 @@ class Interactions:
                     by=body["user"]["id"],
                     at=self.services.now(),
                     only_if_free=only_if_free,
-                )
-            except IncidentError as error:
-                context["follow_up"] = {"tell": blocks.incident_error(error)}
-                return
+                ),
+            )
+        except IncidentError as error:
+            context["follow_up"] = {"tell": blocks.incident_error(error)}
+            return
         context["follow_up"] = {"publish": entry.id}
 
-    def done(self, context: BoltContext, respond: Respond) -> None:
-        follow_up(self.services, context.get("follow_up") or {}, respond)
+    def done(self, body: dict, context: BoltContext, respond: Respond) -> None:
+        tell = teller(self.services, body, respond)
+        follow_up(self.services, context.get("follow_up") or {}, tell)
 
     # the "Add to incident timeline" message shortcut
 
@@ -118,7 +129,7 @@ class Interactions:
         self.services.slack.open_view(body["trigger_id"], forms.attach_modal(choices, message))
 
     def ack_attach_form(self, ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
-        chosen = _field(view["state"]["values"], "incident").get("selected_option") or {}
+        chosen = input_value(view["state"]["values"], "incident").get("selected_option") or {}
         if not chosen:
             ack(response_action="errors", errors={"incident": "Pick the incident."})
             return
@@ -141,7 +152,10 @@ class Interactions:
         }
 
     def attached(self, context: BoltContext) -> None:
-        wanted = context["follow_up"]
+        wanted = context.get("follow_up")
+        if wanted is None:
+            return  # no incident was picked
+
         message = wanted["permalink_for"]
         permalink = self.services.slack.permalink(message["channel"], message["ts"])
         with self.services.db.transaction() as session:
@@ -154,6 +168,67 @@ class Interactions:
                 "The message is on the timeline, but " + "; ".join(failures) + ".",
             )
 
+    # the nags' buttons
+
+    def snooze(self, ack: Ack, action: dict, context: BoltContext) -> None:
+        ack()
+        now = self.services.now()
+        with self.services.db.transaction() as session:
+            held = reminders.snooze(session, int(action["value"]), now, self.services.policy)
+        context["follow_up"] = {
+            "tell": f"Snoozed until {held.due_at:%Y-%m-%d %H:%M} UTC."
+            if held
+            else "That nag has already stopped: nothing to snooze."
+        }
+
+    def open_update_form(self, body: dict, action: dict) -> None:
+        with self.services.db.transaction() as session:
+            incident = incidents.get(session, int(action["value"]))
+        self.services.slack.open_view(body["trigger_id"], forms.update_modal(incident))
+
+    def ack_update_form(self, ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
+        values, incident_id = view["state"]["values"], int(view["private_metadata"])
+        text = (input_value(values, "text").get("value") or "").strip()
+        if not text:
+            ack(response_action="errors", errors={"text": "Say what we know, even if little."})
+            return
+        status = (input_value(values, "status").get("selected_option") or {}).get("value")
+        try:
+            entry = self.services.change(
+                incident_id,
+                lambda session: incidents.post_update(
+                    session,
+                    incident_id,
+                    Status(status) if status else None,
+                    text,
+                    by=body["user"]["id"],
+                    at=self.services.now(),
+                ),
+            )
+        except IncidentError as error:
+            ack(response_action="errors", errors={"text": str(error)})
+            return
+        ack()
+        context["follow_up"] = {"publish": entry.id}
+
+    # the postmortem's notes form
+
+    def open_notes_form(self, body: dict, action: dict) -> None:
+        open_notes_form(self.services, body["trigger_id"], int(action["value"]))
+
+    def ack_notes_form(self, ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
+        incident_id, values = int(view["private_metadata"]), view["state"]["values"]
+        fields = {
+            name: input_value(values, name).get("value") or ""
+            for name in postmortem_views.NOTE_QUESTIONS
+        }
+        with self.services.db.transaction() as session:
+            postmortem.save_notes(
+                session, incident_id, body["user"]["id"], self.services.now(), **fields
+            )
+        ack()
+        context["follow_up"] = {"postmortem": incident_id}
+
     # App Home
 
     def home_opened(self, event: dict) -> None:
@@ -164,6 +239,8 @@ class Interactions:
         self.services.slack.publish_home(user_id, forms.app_home(shown))
 
 
-def _field(values: dict, block_id: str) -> dict:
-    """The one element's state in an input block; empty when Slack left it out."""
-    return next(iter(values.get(block_id, {}).values()), {})
+def open_notes_form(services: Services, trigger_id: str, incident_id: int) -> None:
+    with services.db.transaction() as session:
+        draft = postmortem.gather(session, incident_id)
+    form = postmortem_views.notes_form(incident_id, draft.reference, draft.notes)
+    services.slack.open_view(trigger_id, form)

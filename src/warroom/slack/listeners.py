@@ -13,8 +13,9 @@ import logging
 from slack_bolt import Ack, App, BoltContext, Respond
 from sqlalchemy.exc import SQLAlchemyError
 
-from warroom import commands, incidents, timeline
+from warroom import commands, incidents, postmortem, timeline
 from warroom.commands import (
+    AddAction,
     AddNote,
     AssignRole,
     ChangeSeverity,
@@ -22,6 +23,7 @@ from warroom.commands import (
     Declare,
     DeclareForm,
     Help,
+    ListActions,
     ListIncidents,
     Mitigated,
     PostUpdate,
@@ -31,12 +33,15 @@ from warroom.commands import (
     ShowStatus,
     ShowTimeline,
     Sync,
+    WritePostmortem,
 )
 from warroom.domain import Severity
 from warroom.incidents import IncidentError
 from warroom.models import Incident
-from warroom.slack import blocks, capture, forms, interactions
-from warroom.slack.follow_up import follow_up
+from warroom.slack import action_views, blocks, capture, forms, interactions
+from warroom.slack.action_items import ActionItems
+from warroom.slack.follow_up import follow_up, teller
+from warroom.slack.interactions import open_notes_form
 from warroom.slack.provision import open_incident
 from warroom.slack.services import Services
 
@@ -63,6 +68,7 @@ def register(app: App, services: Services) -> None:
     commands_ = IncidentCommand(services)
     app.command("/incident")(ack=commands_.acknowledge, lazy=[commands_.follow_up])
     interactions.register(app, services)
+    commands_.action_items.register(app)
     events = Events(services)
     app.event("message")(events.message)
     for highlight in ("reaction_added", "reaction_removed", "pin_added", "pin_removed"):
@@ -77,11 +83,12 @@ def answer(ack: Ack, text: str) -> None:
 class IncidentCommand:
     def __init__(self, services: Services):
         self.services = services
+        self.action_items = ActionItems(services)
 
     def acknowledge(self, ack: Ack, command: dict, context: BoltContext) -> None:
         caller, text = command["user_id"], command.get("text", "")
         try:
-            parsed = commands.parse(text, caller)
+            parsed = commands.parse(text, caller, self.services.now().date())
         except CommandError as error:
             answer(ack, blocks.command_error(error))
             return
@@ -93,6 +100,13 @@ class IncidentCommand:
 
     def _dispatch(self, parsed, command: dict, ack: Ack, context: BoltContext) -> None:
         caller = command["user_id"]
+        incident = None
+        if parsed.needs_incident_channel:
+            with self.services.db.transaction() as session:
+                incident = incidents.find_by_channel(session, command["channel_id"])
+            if incident is None:
+                answer(ack, blocks.needs_incident_channel(command.get("text", "").split()[0]))
+                return
         if isinstance(parsed, Help):
             answer(ack, blocks.help_text())
         elif isinstance(parsed, Declare):
@@ -100,20 +114,19 @@ class IncidentCommand:
         elif isinstance(parsed, ListIncidents):
             ack()
             context["follow_up"] = {"list_for": caller}
+        elif isinstance(parsed, AddAction | ListActions):
+            self.action_items.command(parsed, incident, command, ack, context)
+        elif isinstance(parsed, ShowStatus):
+            answer(ack, self._status(incident))
+        elif isinstance(parsed, ShowTimeline):
+            self._timeline(parsed, incident, ack)
+        elif isinstance(parsed, WritePostmortem):
+            self._postmortem(parsed, incident, ack, context)
+        elif isinstance(parsed, Sync):
+            answer(ack, f"Fetching the messages of {incident.reference} I may have missed ...")
+            context["follow_up"] = {"sync": incident.id}
         else:
-            with self.services.db.transaction() as session:
-                incident = incidents.find_by_channel(session, command["channel_id"])
-            if incident is None:
-                answer(ack, blocks.needs_incident_channel(command.get("text", "").split()[0]))
-            elif isinstance(parsed, ShowStatus):
-                answer(ack, self._status(incident))
-            elif isinstance(parsed, ShowTimeline):
-                self._timeline(parsed, incident, ack)
-            elif isinstance(parsed, Sync):
-                answer(ack, f"Fetching the messages of {incident.reference} I may have missed ...")
-                context["follow_up"] = {"sync": incident.id}
-            else:
-                self._change(parsed, incident, caller, ack, context)
+            self._change(parsed, incident, caller, ack, context)
 
     def _declare(self, parsed: Declare, caller: str, ack: Ack, context: BoltContext) -> None:
         severity = parsed.severity or self.services.settings.warroom_default_severity
@@ -128,11 +141,12 @@ class IncidentCommand:
         context["follow_up"] = {"provision": incident.id}
 
     def _change(self, parsed, incident: Incident, caller: str, ack: Ack, context) -> None:
+        record = CHANGES[type(parsed)]
         try:
-            with self.services.db.transaction() as session:
-                entry = CHANGES[type(parsed)](
-                    session, incident.id, parsed, caller, self.services.now()
-                )
+            entry = self.services.change(
+                incident.id,
+                lambda session: record(session, incident.id, parsed, caller, self.services.now()),
+            )
         except IncidentError as error:
             answer(ack, blocks.incident_error(error))
             return
@@ -141,6 +155,30 @@ class IncidentCommand:
 
     def _status(self, incident: Incident) -> str:
         return blocks.status_summary(incident, self.services.now(), incident.last_update_at)
+
+    def _postmortem(self, parsed: WritePostmortem, incident: Incident, ack: Ack, context) -> None:
+        if parsed.step == "edit":
+            ack()
+            context["follow_up"] = {"open_notes_form": incident.id}
+            return
+        if parsed.step == "review":
+            try:
+                self.services.change(
+                    incident.id,
+                    lambda session: postmortem.set_status(session, incident.id, "in_review"),
+                )
+            except IncidentError as error:
+                answer(ack, blocks.incident_error(error))
+                return
+        if parsed.step == "publish":
+            if incident.is_open:
+                answer(ack, f":warning: Resolve {incident.reference} before publishing.")
+                return
+            answer(ack, f"Publishing the postmortem of {incident.reference} ...")
+            context["follow_up"] = {"publish_postmortem": incident.id}
+            return
+        answer(ack, f"Drafting the postmortem of {incident.reference} ...")
+        context["follow_up"] = {"postmortem": incident.id}
 
     def _timeline(self, parsed: ShowTimeline, incident: Incident, ack: Ack) -> None:
         with self.services.db.transaction() as session:
@@ -155,8 +193,13 @@ class IncidentCommand:
                 Severity(wanted["open_declare_modal"]), command["channel_id"]
             )
             self.services.slack.open_view(command["trigger_id"], modal)
+        elif "open_notes_form" in wanted:
+            open_notes_form(self.services, command["trigger_id"], wanted["open_notes_form"])
+        elif "open_action_form" in wanted:
+            form = action_views.item_form(wanted["open_action_form"])
+            self.services.slack.open_view(command["trigger_id"], form)
         else:
-            follow_up(self.services, wanted, respond)
+            follow_up(self.services, wanted, teller(self.services, command, respond))
 
 
 class Events:

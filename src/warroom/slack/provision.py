@@ -7,7 +7,7 @@ database transaction stays open while Slack is being called.
 
 from concurrent.futures import ThreadPoolExecutor
 
-from warroom import incidents
+from warroom import incidents, reminders
 from warroom.commands import DeclareForm
 from warroom.domain import channel_name
 from warroom.models import Incident
@@ -41,7 +41,7 @@ class Setup(Attempts):
 
 def open_incident(services: Services, form: DeclareForm, user_id: str) -> Incident:
     with services.db.transaction() as session:
-        return incidents.open_incident(
+        incident = incidents.open_incident(
             session,
             title=form.title,
             severity=form.severity,
@@ -50,6 +50,8 @@ def open_incident(services: Services, form: DeclareForm, user_id: str) -> Incide
             description=form.description,
             is_private=form.is_private,
         )
+        reminders.reschedule_incident(session, incident, services.policy)
+        return incident
 
 
 def provision(services: Services, incident_id: int) -> Setup:

@@ -10,6 +10,7 @@ from warroom.domain import EntryKind, Role, Severity
 from warroom.models import Incident, TimelineEntry
 from warroom.slack import blocks
 from warroom.slack.gateway import Attempts
+from warroom.slack.postmortems import post_draft
 from warroom.slack.provision import channel_name_for
 from warroom.slack.services import Services
 
@@ -45,6 +46,8 @@ def publish(services: Services, entry_id: int) -> list[str]:
             ]
     for future in done:
         future.result()  # Slack failures are in `attempts`; anything else is a bug to surface
+    if entry.kind == EntryKind.RESOLVED:  # resolving drafts the postmortem from the record
+        return attempts.failures + post_draft(services, incident.id)
     return attempts.failures
 
 

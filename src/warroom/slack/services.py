@@ -1,12 +1,18 @@
 """What the Slack listeners need from the rest of warroom, gathered in one place."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy.orm import Session
+
+from warroom import incidents, reminders
 from warroom.config import Settings
 from warroom.db import Database
+from warroom.models import ActionItem, TimelineEntry
+from warroom.reminders import NagPolicy
 from warroom.slack.gateway import SlackGateway
+from warroom.slack.metrics import Metrics
 
 
 @dataclass(frozen=True)
@@ -15,3 +21,19 @@ class Services:
     db: Database
     slack: SlackGateway
     now: Callable[[], datetime]
+    metrics: Metrics
+    policy: NagPolicy = field(init=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "policy", self.settings.nag_policy())
+
+    def change(
+        self, incident_id: int, make: Callable[[Session], TimelineEntry | ActionItem]
+    ) -> TimelineEntry | ActionItem:
+        """Record a change to an incident and bring its nags in line, in one transaction."""
+        with self.db.transaction() as session:
+            result = make(session)
+            if isinstance(result, ActionItem):
+                reminders.reschedule_action(session, result, self.policy)
+            reminders.reschedule_incident(session, incidents.get(session, incident_id), self.policy)
+        return result

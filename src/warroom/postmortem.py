@@ -1,0 +1,254 @@
+"""The blameless postmortem: gather what was recorded, render it with Jinja2, lint it.
+
+Templates run in Jinja's immutable sandbox and see plain values only (no database objects),
+so a user's template can read the incident but never change or reach past it.
+"""
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from warroom import actions, incidents, timeline
+from warroom.db import PROJECT_ROOT
+from warroom.domain import EntryKind, Role, Severity, Status, format_duration
+from warroom.lint import ActionItemText, Finding, PostmortemText, lint
+from warroom.models import Incident, PostmortemNotes, RoleAssignment, TimelineEntry
+
+BUNDLED_TEMPLATES = PROJECT_ROOT / "templates"
+TEMPLATE = "postmortem.md.j2"
+NOTE_FIELDS = (
+    "summary",
+    "impact",
+    "root_cause",
+    "contributing_factors",
+    "detection",
+    "response",
+    "recovery",
+    "lessons",
+    "what_went_well",
+)
+STATUSES = ("none", "draft", "in_review", "published")
+
+
+class PostmortemTemplateError(Exception):
+    """A template could not render; the message says which and why, for people."""
+
+
+@dataclass
+class Draft:
+    """Everything the template sees, as plain values, plus the linter's findings."""
+
+    reference: str
+    title: str
+    severity: str
+    status: str
+    postmortem_status: str
+    is_private: bool
+    start: str
+    end: str | None
+    duration: str | None
+    time_to_acknowledge: str | None
+    time_to_mitigate: str | None
+    time_to_resolve: str | None
+    impact_window: str
+    notes: dict[str, str]
+    contributing_factors: list[str]
+    severity_changes: list[dict]
+    roles: list[dict]
+    participants: list[str]
+    updates: list[dict]
+    key_events: list[dict]
+    all_events: list[dict]
+    action_items: list[dict]
+    findings: list[Finding] = field(default_factory=list)
+
+    def as_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, default=str)
+
+
+def _person(user_id: str | None) -> str:
+    return f"@{user_id}" if user_id else "warroom"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _utc(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _since(start: datetime, moment: datetime | None) -> str | None:
+    return format_duration(moment - start) if moment else None
+
+
+def _event(entry: TimelineEntry) -> dict:
+    text = timeline.describe(entry, person=_person, quote=_one_line)
+    return {"time": _utc(entry.occurred_at), "text": text, "kind": entry.kind}
+
+
+def gather(session: Session, incident_id: int) -> Draft:
+    incident = incidents.get(session, incident_id)
+    notes = session.get(PostmortemNotes, incident_id) or PostmortemNotes(incident_id=incident_id)
+    entries = timeline.entries(session, incident_id)
+    terms = session.scalars(
+        select(RoleAssignment)
+        .where(RoleAssignment.incident_id == incident_id)
+        .order_by(RoleAssignment.started_at, RoleAssignment.id)
+    ).all()
+    items = actions.of_incident(session, incident_id)
+    first_ic = next((t.started_at for t in terms if t.role == Role.IC), None)
+    start, end = incident.declared_at, incident.resolved_at
+    draft = Draft(
+        reference=incident.reference,
+        title=incident.title,
+        severity=Severity(incident.severity).label,
+        status=Status(incident.status).label,
+        postmortem_status=incident.postmortem_status.replace("_", " "),
+        is_private=incident.is_private,
+        start=_utc(start),
+        end=_utc(end) if end else None,
+        duration=_since(start, end),
+        time_to_acknowledge=_since(start, first_ic),
+        time_to_mitigate=_since(start, incident.mitigated_at),
+        time_to_resolve=_since(start, end),
+        impact_window=_impact_window(incident),
+        notes={name: (getattr(notes, name) or "").strip() for name in NOTE_FIELDS},
+        contributing_factors=[
+            line.strip(" -*\t")
+            for line in (notes.contributing_factors or "").splitlines()
+            if line.strip(" -*\t")
+        ],
+        severity_changes=[
+            _event(e) for e in entries if e.kind == EntryKind.SEVERITY and "from" in e.details
+        ],
+        roles=[
+            {
+                "title": role.title,
+                "holders": ", ".join(
+                    f"{_person(t.user_id)} from {t.started_at:%H:%M}"
+                    + (f" to {t.ended_at:%H:%M}" if t.ended_at else "")
+                    for t in terms
+                    if t.role == role
+                )
+                or "nobody",
+            }
+            for role in Role
+        ],
+        participants=sorted(
+            {_person(e.actor_id) for e in entries if e.actor_id}
+            | {_person(t.user_id) for t in terms}
+        ),
+        updates=[_event(e) for e in entries if e.kind == EntryKind.STATUS_UPDATE],
+        key_events=[_event(e) for e in entries if e.highlighted],
+        all_events=[_event(e) for e in entries],
+        action_items=[
+            {
+                "id": item.id,
+                "text": _one_line(item.text),
+                "owner": _person(item.owner_id),
+                "due": f"{item.due_on:%Y-%m-%d}",
+                "priority": (item.priority or "").upper(),
+                "status": item.status.replace("_", " "),
+                "ticket": item.ticket_url,
+            }
+            for item in items
+        ],
+    )
+    draft.findings = lint(_lintable(draft, items))
+    return draft
+
+
+def _impact_window(incident: Incident) -> str:
+    if incident.resolved_at is None:
+        return f"Ongoing since {incident.declared_at:%Y-%m-%d %H:%M} UTC."
+    duration = format_duration(incident.resolved_at - incident.declared_at)
+    return (
+        f"Duration: {duration} ({incident.declared_at:%H:%M}–{incident.resolved_at:%H:%M} UTC "
+        f"on {incident.declared_at:%Y-%m-%d})."
+    )
+
+
+def _lintable(draft: Draft, items) -> PostmortemText:
+    notes = draft.notes
+    return PostmortemText(
+        severity=draft.severity.lower(),
+        summary=notes["summary"],
+        impact=f"{draft.impact_window}\n{notes['impact']}" if notes["impact"] else "",
+        root_cause=notes["root_cause"],
+        contributing_factors=draft.contributing_factors,
+        timeline=[f"{e['time']} {e['text']}" for e in draft.key_events],
+        detection=notes["detection"],
+        response=notes["response"],
+        recovery=notes["recovery"],
+        lessons=notes["lessons"],
+        what_went_well=notes["what_went_well"],
+        action_items=[
+            ActionItemText(text=i.text, owner=i.owner_id, due=i.due_on, priority=i.priority)
+            for i in items
+        ],
+    )
+
+
+def render(draft: Draft, templates_dir: Path | None = None) -> str:
+    """The draft as Markdown, from the user's template when there is one."""
+    folders = [templates_dir, BUNDLED_TEMPLATES] if templates_dir else [BUNDLED_TEMPLATES]
+    environment = ImmutableSandboxedEnvironment(
+        loader=ChoiceLoader([FileSystemLoader(str(folder)) for folder in folders]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    values = {name: getattr(draft, name) for name in draft.__dataclass_fields__}
+    try:
+        return environment.get_template(TEMPLATE).render(**values)
+    except SecurityError as error:
+        raise PostmortemTemplateError(
+            f"The postmortem template tried to reach Python internals ({error}). Templates "
+            "may only use the values warroom gives them."
+        ) from None
+    except TemplateError as error:
+        raise PostmortemTemplateError(f"The postmortem template failed: {error}") from None
+
+
+def save_notes(session: Session, incident_id: int, by: str, at: datetime, **fields) -> None:
+    incidents.get(session, incident_id)
+    notes = session.get(PostmortemNotes, incident_id)
+    if notes is None:
+        notes = PostmortemNotes(incident_id=incident_id)
+        session.add(notes)
+    for name in NOTE_FIELDS:
+        setattr(notes, name, (fields.get(name) or "").strip())
+    notes.updated_by, notes.updated_at = by, at
+
+
+def set_status(session: Session, incident_id: int, status: str) -> Incident:
+    """draft -> in_review -> published; a postmortem is drafted once the incident resolves."""
+    incident = incidents.get(session, incident_id)
+    if status != "draft" and incident.is_open:
+        raise incidents.IncidentError(
+            f"{incident.reference} is not resolved yet: resolve it before the postmortem is "
+            f"{status.replace('_', ' ')}."
+        )
+    incident.postmortem_status = status
+    return incident
+
+
+def summary_message(session: Session, incident_id: int) -> str | None:
+    notes = session.get(PostmortemNotes, incident_id)
+    return notes.summary_message_ts if notes else None
+
+
+def remember_summary_message(session: Session, incident_id: int, ts: str) -> None:
+    notes = session.get(PostmortemNotes, incident_id)
+    if notes is None:
+        notes = PostmortemNotes(incident_id=incident_id)
+        session.add(notes)
+    notes.summary_message_ts = ts

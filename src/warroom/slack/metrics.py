@@ -1,0 +1,182 @@
+"""What warroom exposes to Prometheus: open incidents, how fast Slack requests are answered,
+how its Web API calls fare, and how the scheduler keeps up."""
+
+import time
+from collections.abc import Callable, Iterator
+from urllib.parse import urlsplit
+
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.exposition import generate_latest
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_sdk.http_retry import HttpRequest, HttpResponse, RetryHandler, RetryState
+
+# Slack drops a request that is not acknowledged within 3 seconds: the top bucket is that
+# budget, and the ones below show how close to it requests come.
+ACK_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0)
+
+OpenIncidents = Callable[[], dict[str, tuple[int, int]]]
+
+_KIND_BY_PAYLOAD_TYPE = {
+    "event_callback": "event",
+    "block_actions": "action",
+    "view_submission": "view",
+    "view_closed": "view",
+    "shortcut": "shortcut",
+    "message_action": "shortcut",
+    "block_suggestion": "options",
+}
+
+
+def request_kind(body: dict) -> str:
+    """Which kind of Slack request a Bolt request body is, for the `kind` label."""
+    if "command" in body:
+        return "command"
+    return _KIND_BY_PAYLOAD_TYPE.get(body.get("type"), "other")
+
+
+class _OpenIncidentsCollector:
+    """Asks for the open incidents at scrape time, so the gauge is never stale."""
+
+    def __init__(self, open_incidents: OpenIncidents):
+        self._open_incidents = open_incidents
+
+    def describe(self) -> Iterator[GaugeMetricFamily]:
+        # Describing lets the registry check names without querying the database.
+        yield self._family()
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        family = self._family()
+        for severity, (public, private) in self._open_incidents().items():
+            family.add_metric([severity, "public"], public)
+            # A private incident is counted, never named: no label carries its title.
+            family.add_metric([severity, "private"], private)
+        yield family
+
+    @staticmethod
+    def _family() -> GaugeMetricFamily:
+        return GaugeMetricFamily(
+            "warroom_open_incidents",
+            "Incidents open now, by severity and channel visibility.",
+            labels=["severity", "visibility"],
+        )
+
+
+class _FinalAttemptCounter(RetryHandler):
+    """Counts every Web API call by method and outcome, and the retries it took.
+
+    WebClient consults its retry handlers in order after every attempt, successful or not,
+    and stops at the first that retries. So the last handler is consulted exactly once per
+    call, on its final attempt: it sees the outcome Slack gave, and `state.current_attempt`
+    says how many retries came before. It never retries itself.
+
+    A retry handler rather than a WebClient subclass: Bolt gives each request its own
+    WebClient carrying a copy of the app client's handler list, and paginated responses
+    fetch their next pages without `api_call`; a handler sees all of those calls.
+    """
+
+    def __init__(self, record: Callable[[str, str], None]):
+        super().__init__(max_retry_count=0)
+        self._record = record
+
+    def __deepcopy__(self, _memo) -> "_FinalAttemptCounter":
+        # Bolt deep-copies the app's WebClient for every request; every copy must still
+        # count into the one registry (whose locks cannot be copied anyway).
+        return self
+
+    def can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        method = urlsplit(request.url).path.rsplit("/", 1)[-1]
+        for _ in range(state.current_attempt):
+            self._record(method, "retry")
+        succeeded = (
+            error is None
+            and response is not None
+            and response.status_code == 200
+            and (response.body or {}).get("ok") is True
+        )
+        self._record(method, "ok" if succeeded else "error")
+        return False
+
+
+class Metrics:
+    """One bot's metrics, in a registry of its own so several bots can share a process."""
+
+    def __init__(self, open_incidents: OpenIncidents):
+        self.registry = CollectorRegistry()
+        self.registry.register(_OpenIncidentsCollector(open_incidents))
+        self._requests = Counter(
+            "warroom_requests",
+            "Slack requests handled, by kind.",
+            ["kind"],
+            registry=self.registry,
+        )
+        self._request_seconds = Histogram(
+            "warroom_request_seconds",
+            "Time from receiving a Slack request to having its response, by kind.",
+            ["kind"],
+            buckets=ACK_BUCKETS,
+            registry=self.registry,
+        )
+        self._slack_api_calls = Counter(
+            "warroom_slack_api_calls",
+            "Slack Web API calls by method and outcome: ok, error, or retry (one per retry).",
+            ["method", "outcome"],
+            registry=self.registry,
+        )
+        self._nags_sent = Counter(
+            "warroom_nags_sent",
+            "Reminders posted, by kind.",
+            ["kind"],
+            registry=self.registry,
+        )
+        self._tick_seconds = Histogram(
+            "warroom_scheduler_tick_seconds",
+            "Time one scheduler tick takes.",
+            registry=self.registry,
+        )
+
+    def render(self) -> tuple[bytes, str]:
+        """The body and content type of a GET /metrics response."""
+        return generate_latest(self.registry), CONTENT_TYPE_LATEST
+
+    def request_handled(self, kind: str, seconds: float) -> None:
+        self._requests.labels(kind).inc()
+        self._request_seconds.labels(kind).observe(seconds)
+
+    def slack_call(self, method: str, outcome: str) -> None:
+        self._slack_api_calls.labels(method, outcome).inc()
+
+    def nag_sent(self, kind: str) -> None:
+        self._nags_sent.labels(kind).inc()
+
+    def tick(self, seconds: float) -> None:
+        self._tick_seconds.observe(seconds)
+
+    def instrument_app(self, app: App) -> None:
+        """Time every request the Bolt app dispatches, over HTTP and Socket Mode alike.
+
+        A Bolt global middleware cannot do this: its `next()` only flags that the chain may
+        go on, and the listener runs after the middleware has returned. Both adapters call
+        `app.dispatch`, which returns once the request is acknowledged, so it is wrapped.
+        """
+        dispatch = app.dispatch
+
+        def timed_dispatch(req: BoltRequest) -> BoltResponse:
+            started = time.perf_counter()
+            try:
+                return dispatch(req)
+            finally:
+                self.request_handled(request_kind(req.body), time.perf_counter() - started)
+
+        app.dispatch = timed_dispatch
+
+    def retry_handler(self) -> RetryHandler:
+        """Counts Web API calls; it must come last in a WebClient's `retry_handlers`."""
+        return _FinalAttemptCounter(self.slack_call)

@@ -1,0 +1,111 @@
+"""Sending a claimed nag: to the incident channel, or to a person directly when the nag is
+theirs alone (an overdue action item, an overdue postmortem)."""
+
+from datetime import datetime
+
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
+
+from warroom import actions, incidents
+from warroom.domain import Role, Severity, format_duration
+from warroom.models import ActionItem, Incident
+from warroom.reminders import Nag, NagKind
+from warroom.slack import action_views, blocks
+from warroom.slack.services import Services
+
+SNOOZE_BUTTON = "nag_snooze"
+POST_UPDATE_BUTTON = "nag_post_update"
+
+
+def send_nag(services: Services, nag: Nag) -> None:
+    now = services.now()
+    with services.db.transaction() as session:
+        incident = incidents.get(session, nag.incident_id)
+        item = actions.find(session, nag.action_item_id) if nag.action_item_id else None
+        overdue = actions.overdue_of_incident(session, incident.id, now.date())
+    if nag.kind == NagKind.ACTION_OVERDUE:
+        services.slack.post(item.owner_id, *_action_overdue(incident, item, nag, now))
+    elif nag.kind == NagKind.POSTMORTEM_OVERDUE:
+        someone = incident.holder(Role.IC) or incident.declared_by
+        services.slack.post(someone, *_postmortem_overdue(incident, nag, now))
+    elif incident.channel_id and not services.slack.is_archived(incident.channel_id):
+        if nag.kind == NagKind.ACTION_DIGEST:
+            if overdue:
+                services.slack.post(incident.channel_id, *_digest(incident, overdue, now))
+        else:
+            render = _stale_update if nag.kind == NagKind.STALE_UPDATE else _no_ic
+            services.slack.post(incident.channel_id, *render(incident, nag, now, services))
+
+
+def _snooze(nag: Nag, label: str = "Snooze 15 min") -> ButtonElement:
+    return ButtonElement(text=label, action_id=SNOOZE_BUTTON, value=str(nag.reminder_id))
+
+
+def _stale_update(incident: Incident, nag: Nag, now: datetime, services) -> tuple[str, list]:
+    who = incident.holder(Role.COMMS) or incident.holder(Role.IC) or incident.declared_by
+    severity = Severity(incident.severity)
+    since = incident.last_update_at or incident.declared_at
+    cadence = services.policy.update_cadence[severity]
+    text = (
+        f":hourglass: {blocks.user(who)} {incident.reference} ({severity.label}) has had no "
+        f"status update for {format_duration(now - since)}; stakeholders expect one every "
+        f'{format_duration(cadence)}. Even "still investigating, nothing new" helps.'
+    )
+    buttons = [
+        ButtonElement(
+            text="Post update",
+            action_id=POST_UPDATE_BUTTON,
+            value=str(incident.id),
+            style="primary",
+        ),
+        _snooze(nag),
+    ]
+    return text, [blocks.section(text), ActionsBlock(elements=buttons)]
+
+
+def _no_ic(incident: Incident, nag: Nag, now: datetime, _services) -> tuple[str, list]:
+    severity = Severity(incident.severity)
+    text = (
+        f":rotating_light: {blocks.user(incident.declared_by)} {incident.reference} is a "
+        f"{severity.label} and has had no Incident Commander for "
+        f"{format_duration(now - incident.declared_at)}. Someone needs to coordinate."
+    )
+    buttons = [
+        ButtonElement(
+            text="I'll be Incident Commander",
+            action_id=blocks.CLAIM_ACTION + "ic",
+            value=Role.IC.value,
+            style="primary",
+        ),
+        _snooze(nag),
+    ]
+    return text, [blocks.section(text), ActionsBlock(elements=buttons)]
+
+
+def _action_overdue(incident: Incident, item: ActionItem, nag: Nag, now) -> tuple[str, list]:
+    text = (
+        f":alarm_clock: Your action item from {incident.reference} was due "
+        f"{item.due_on:%Y-%m-%d}:\n{action_views.item_line(item, now.date())}"
+    )
+    buttons = [
+        ButtonElement(
+            text="Done", action_id=action_views.DONE_BUTTON, value=str(item.id), style="primary"
+        ),
+        ButtonElement(text="Edit", action_id=action_views.EDIT_BUTTON, value=str(item.id)),
+        _snooze(nag, "Remind me tomorrow"),
+    ]
+    return text, [blocks.section(text), ActionsBlock(elements=buttons)]
+
+
+def _digest(incident: Incident, overdue: list[ActionItem], now) -> tuple[str, list[Block]]:
+    title = f":calendar: {incident.reference}: {len(overdue)} overdue action items this week"
+    text = f"*{title}*\n" + "\n".join(action_views.item_line(i, now.date()) for i in overdue[:20])
+    return text, [blocks.section(text)]
+
+
+def _postmortem_overdue(incident: Incident, nag: Nag, now: datetime) -> tuple[str, list]:
+    text = (
+        f":memo: The postmortem of {incident.reference} ({Severity(incident.severity).label}, "
+        f"resolved {format_duration(now - incident.resolved_at)} ago) is overdue. Draft it "
+        "with `/incident postmortem` in its channel and publish it when reviewed."
+    )
+    return text, [blocks.section(text), ActionsBlock(elements=[_snooze(nag, "Remind me tomorrow")])]

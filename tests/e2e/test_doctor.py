@@ -1,0 +1,136 @@
+"""`warroom doctor` against the local Slack sandbox and a real database file."""
+
+import io
+import sqlite3
+
+from slack_sdk.web import SlackResponse
+
+from tests.conftest import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET
+from warroom.config import load_settings
+from warroom.slack.doctor import Report, check_bot_scopes, run_doctor
+from warroom.slack.manifest import bot_scopes
+
+
+def doctor(**settings) -> tuple[int, list[str]]:
+    """Run the doctor with these settings (and no .env); its exit code and printed lines."""
+    out = io.StringIO()
+    code = run_doctor(lambda: load_settings(_env_file=None, **settings), out=out)
+    return code, out.getvalue().splitlines()
+
+
+def good_settings(sandbox, database_url, **overrides) -> dict:
+    return {
+        "slack_bot_token": BOT_TOKEN,
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_app_token": APP_TOKEN,
+        "slack_api_url": sandbox.api_url,
+        "database_url": database_url,
+        **overrides,
+    }
+
+
+def failures(lines: list[str]) -> list[str]:
+    return [line for line in lines if line.startswith("FAIL")]
+
+
+def test_all_ok_with_good_settings_and_a_migrated_database(sandbox, database_url):
+    code, lines = doctor(**good_settings(sandbox, database_url))
+
+    assert code == 0, lines
+    assert failures(lines) == []
+    assert [line.split()[0] for line in lines[:-1]] == [
+        "ok",  # settings load
+        "ok",  # Slack credentials set
+        "ok",  # database reachable
+        "ok",  # at the latest migration
+        "ok",  # models agree with the schema
+        "ok",  # auth.test
+        # The sandbox's auth.test sends no x-oauth-scopes header, so scopes go unchecked.
+        "warn",
+        "ok",  # apps.connections.open
+    ]
+    assert "x-oauth-scopes" in lines[6]
+    assert "Socket Mode" in lines[7]
+    assert "No problems found" in lines[-1]
+
+
+def test_a_wrong_bot_token_fails_naming_the_slack_error(sandbox, database_url):
+    wrong = "xoxb-not-the-sandbox-token"
+
+    code, lines = doctor(**good_settings(sandbox, database_url, slack_bot_token=wrong))
+
+    assert code == 1
+    [failure] = failures(lines)
+    assert "SLACK_BOT_TOKEN" in failure and "invalid_auth" in failure
+    assert "problem(s) found" in lines[-1]
+    assert all(wrong not in line and SIGNING_SECRET not in line for line in lines)
+
+
+def test_a_wrong_app_token_fails_socket_mode(sandbox, database_url):
+    code, lines = doctor(**good_settings(sandbox, database_url, slack_app_token="xapp-wrong"))
+
+    assert code == 1
+    [failure] = failures(lines)
+    assert "SLACK_APP_TOKEN" in failure and "invalid_auth" in failure
+
+
+def test_an_unmigrated_database_fails_with_what_to_run(sandbox, tmp_path):
+    empty = tmp_path / "empty.db"
+    sqlite3.connect(empty).close()
+
+    code, lines = doctor(**good_settings(sandbox, f"sqlite:///{empty}"))
+
+    assert code == 1
+    [failure] = failures(lines)
+    assert "run `warroom migrate`" in failure
+
+
+def test_an_unreachable_database_fails_without_its_password(sandbox):
+    url = "postgresql+psycopg://warroom:hunter2@127.0.0.1:1/warroom"
+
+    code, lines = doctor(**good_settings(sandbox, url))
+
+    assert code == 1
+    [failure] = failures(lines)
+    assert "127.0.0.1:1" in failure and "DATABASE_URL" in failure
+    assert all("hunter2" not in line for line in lines)
+
+
+def test_a_bad_setting_fails_naming_it_and_stops(sandbox, database_url):
+    code, lines = doctor(**good_settings(sandbox, database_url, slack_api_url="slack.com/api"))
+
+    assert code == 1
+    assert len(lines) == 2
+    assert lines[0].startswith("FAIL") and "SLACK_API_URL" in lines[0]
+
+
+def test_missing_slack_credentials_fail_and_skip_the_slack_checks(sandbox, database_url):
+    code, lines = doctor(**good_settings(sandbox, database_url, slack_signing_secret=""))
+
+    assert code == 1
+    [failure] = failures(lines)
+    assert "SLACK_SIGNING_SECRET" in failure and "Slack credentials" in failure
+    assert not any("Slack bot token" in line for line in lines)
+
+
+def test_missing_scopes_fail_listing_them():
+    """The sandbox sends no scopes header, so this feeds the check an auth.test answer
+    shaped like real Slack's, header name in Slack's own capitals."""
+    granted = bot_scopes()[1:]
+    identity = SlackResponse(
+        client=None,
+        http_verb="POST",
+        api_url="https://slack.com/api/auth.test",
+        req_args={},
+        data={"ok": True},
+        headers={"X-OAuth-Scopes": ", ".join(granted)},
+        status_code=200,
+    )
+    out = io.StringIO()
+    report = Report(out)
+
+    check_bot_scopes(report, "https://slack.com/api/", identity)
+
+    assert report.failures == 1
+    assert out.getvalue().startswith(f"FAIL bot token lacks scopes {bot_scopes()[0]}:")
+    assert "reinstall the app from slack-manifest.yml" in out.getvalue()

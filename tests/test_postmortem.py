@@ -1,0 +1,150 @@
+"""The postmortem draft from recorded facts: durations, order, placeholders, the linter, and
+user templates in Jinja's sandbox."""
+
+from datetime import date
+
+import pytest
+
+from warroom import actions, incidents, postmortem, timeline
+from warroom.domain import Priority, Role, Severity, Status
+from warroom.postmortem import PostmortemTemplateError
+
+
+@pytest.fixture
+def payments_outage(db, clock):
+    """Seed 000's outage: declared 14:18, IC at 14:21, mitigated and resolved at 15:05."""
+    with db.transaction() as session:
+        number = incidents.open_incident(
+            session,
+            title="Payments service outage",
+            severity=Severity.SEV1,
+            declared_by="URAJ",
+            at=clock(),
+        ).id
+    steps = [
+        (3, lambda s, at: incidents.assign_role(s, number, Role.IC, "UPRIYA", by="UPRIYA", at=at)),
+        (
+            14,
+            lambda s, at: incidents.post_update(
+                s, number, Status.IDENTIFIED, "Rising memory in v2.8.0", by="URAJ", at=at
+            ),
+        ),
+        (
+            17,
+            lambda s, at: timeline.add_note(
+                s, number, "Decision to roll back to v2.7.4", by="UPRIYA", at=at
+            ),
+        ),
+        (
+            13,
+            lambda s, at: incidents.mark_mitigated(
+                s, number, "Rollback complete", by="URAJ", at=at
+            ),
+        ),
+        (0, lambda s, at: incidents.resolve(s, number, "Error rate normal", by="UPRIYA", at=at)),
+    ]
+    for minutes, step in steps:
+        clock.advance(minutes=minutes)
+        with db.transaction() as session:
+            step(session, clock())
+    owners = [
+        ("Add the missing session-cleanup call", "URAJ", 13),
+        ("Add memory alerts (warn 80%, page 90%) on payments", "UPRIYA", 15),
+        ("Extend load tests to 1 hour to surface slow leaks", "USAM", 20),
+        ("Require approval for release and config changes", "URAJ", 22),
+    ]
+    with db.transaction() as session:
+        for text, owner, day in owners:
+            actions.add(
+                session,
+                number,
+                text=text,
+                owner_id=owner,
+                due_on=date(2026, 3, day),
+                priority=Priority.P1,
+                by="URAJ",
+                at=clock(),
+            )
+    return number
+
+
+def draft_of(db, number):
+    with db.transaction() as session:
+        return postmortem.gather(session, number)
+
+
+def test_figures_come_from_what_happened(db, payments_outage):
+    draft = draft_of(db, payments_outage)
+    assert (draft.start, draft.end) == ("2026-03-11 14:18:00", "2026-03-11 15:05:00")
+    assert draft.duration == "47 min" and draft.time_to_resolve == "47 min"
+    assert draft.time_to_acknowledge == "3 min" and draft.time_to_mitigate == "47 min"
+    assert draft.impact_window == "Duration: 47 min (14:18–15:05 UTC on 2026-03-11)."
+    times = [event["time"] for event in draft.all_events]
+    assert times == sorted(times)
+    assert [e["kind"] for e in draft.key_events] == [
+        "declared",
+        "status_update",
+        "note",
+        "mitigated",
+        "resolved",
+    ]
+    markdown = postmortem.render(draft)
+    assert (
+        "| 2 | Add memory alerts (warn 80%, page 90%) on payments | @UPRIYA | 2026-03-15 |"
+        in markdown
+    )
+    assert "- Incident Commander: @UPRIYA from 14:21" in markdown
+    assert markdown.index("Rising memory") < markdown.index("Decision to roll back")
+
+
+def test_what_only_people_know_is_asked_for_never_left_empty(db, payments_outage):
+    markdown = postmortem.render(draft_of(db, payments_outage))
+    for section in (
+        "## Summary",
+        "## Root cause",
+        "## Contributing factors",
+        "## Detection",
+        "## Lessons learned",
+        "## What went well",
+    ):
+        body = markdown.split(section, 1)[1].lstrip().split("\n", 1)[0]
+        assert body.startswith("_Missing:"), (section, body)
+
+
+def test_notes_fill_the_sections_and_the_linter_reads_them(db, payments_outage, clock):
+    with db.transaction() as session:
+        postmortem.save_notes(
+            session,
+            payments_outage,
+            "URAJ",
+            clock(),
+            summary="Payments were unavailable for 47 minutes.",
+            impact="~3,200 failed checkout attempts; ~$18,000 recoverable; SLA breached.",
+            root_cause="It looks like human error in v2.8.0.",
+            contributing_factors="No memory alert\nLoad tests run only 5 minutes",
+        )
+    draft = draft_of(db, payments_outage)
+    markdown = postmortem.render(draft)
+    assert "~3,200 failed checkout attempts" in markdown
+    assert "1. No memory alert\n2. Load tests run only 5 minutes" in markdown
+    checks = {(f.check, f.quote) for f in draft.findings}
+    assert ("hedging", "It looks like") in checks
+    assert any(check == "blame" and "human error" in quote for check, quote in checks)
+    assert ("few-factors", "") in checks and ("no-what-went-well", "") in checks
+    assert not any(f.check.startswith("impact") for f in draft.findings)
+
+
+def test_a_user_template_overrides_and_runs_sandboxed(db, payments_outage, tmp_path):
+    (tmp_path / "postmortem.md.j2").write_text("Custom {{ reference }} lasted {{ duration }}\n")
+    assert postmortem.render(draft_of(db, payments_outage), tmp_path) == (
+        "Custom INC-1 lasted 47 min\n"
+    )
+    (tmp_path / "postmortem.md.j2").write_text("{{ notes.__class__.__mro__[1].__subclasses__() }}")
+    with pytest.raises(PostmortemTemplateError, match="tried to reach Python internals"):
+        postmortem.render(draft_of(db, payments_outage), tmp_path)
+    (tmp_path / "postmortem.md.j2").write_text("{{ notes.clear() }}")
+    with pytest.raises(PostmortemTemplateError, match="Python internals"):
+        postmortem.render(draft_of(db, payments_outage), tmp_path)
+    (tmp_path / "postmortem.md.j2").write_text("{{ no_such_value }}")
+    with pytest.raises(PostmortemTemplateError, match="failed: 'no_such_value' is undefined"):
+        postmortem.render(draft_of(db, payments_outage), tmp_path)
