@@ -3,7 +3,7 @@ requests as WebSocket envelopes acknowledged on the socket."""
 
 import pytest
 
-from tests.conftest import APP_TOKEN, eventually
+from tests.conftest import APP_TOKEN, eventually, settle
 from warroom import incidents
 from warroom.config import load_settings
 from warroom.slack.app import socket_mode, start_bot
@@ -18,6 +18,7 @@ def socket_warroom(sandbox, settings, db, clock):
     handler.connect()
     sandbox.wait_for_socket()
     yield handler
+    settle(sandbox)  # every delivery acknowledged before the socket closes
     handler.close()
 
 
@@ -34,5 +35,7 @@ def test_declare_over_socket_mode(sandbox, general, socket_warroom, db):
             return incident if incident.headline_ts else None
 
     incident = eventually(opened)
+    settle(sandbox)
+
     assert sandbox.channel(incident.channel_id).name == "inc-1-search-is-slow"
     assert sandbox.pins(incident.channel_id) == [incident.headline_ts]

@@ -1,6 +1,8 @@
 """The Bolt app: one WebClient pointed at the configured Slack API, and warroom's listeners."""
 
+import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,12 +14,15 @@ from warroom import incidents
 from warroom.config import Settings
 from warroom.db import Database
 from warroom.scheduler import Scheduler
-from warroom.slack import listeners
+from warroom.slack import blocks, listeners
 from warroom.slack.backfill import backfill_open_incidents
 from warroom.slack.gateway import SlackGateway, make_client
 from warroom.slack.metrics import Metrics
 from warroom.slack.nags import send_nag
+from warroom.slack.provision import provision, unfinished_setups
 from warroom.slack.services import Services
+
+log = logging.getLogger(__name__)
 
 
 def build_services(
@@ -79,12 +84,34 @@ def _open_counts(db: Database) -> dict[str, tuple[int, int]]:
 
 
 def catch_up_in_background(services: Services) -> threading.Thread:
-    """Record what was said in open incident channels while warroom was not running."""
-    thread = threading.Thread(
-        target=backfill_open_incidents, args=(services,), name="catch-up", daemon=True
-    )
+    """Finish declares that a stop interrupted, then record what was said in open incident
+    channels while warroom was not running."""
+    thread = threading.Thread(target=catch_up, args=(services,), name="catch-up", daemon=True)
     thread.start()
     return thread
+
+
+def catch_up(services: Services, poll_seconds: float = 5) -> None:
+    try:
+        _finish_interrupted_setups(services)
+        backfill_open_incidents(services)
+        while _finish_interrupted_setups(services):
+            time.sleep(poll_seconds)  # younger setups may still be under way: look again
+    except Exception:
+        log.exception("catching up after the start failed; /incident sync can retry")
+
+
+def _finish_interrupted_setups(services: Services) -> bool:
+    """Finish the setups a stop interrupted; True while younger unfinished ones remain."""
+    ready, waiting = unfinished_setups(services)
+    for incident_id in ready:
+        setup = provision(services, incident_id, resuming=True)
+        if setup.channel_id:
+            text = f"warroom was restarted while setting up {setup.reference}. " + (
+                "The setup is now complete." if not setup.failures else setup.report()
+            )
+            services.slack.post(setup.channel_id, *blocks.notice(text))
+    return waiting
 
 
 def socket_mode(app: App, settings: Settings) -> SocketModeHandler:
