@@ -13,8 +13,14 @@ class BenchConfig:
     command_senders: int = 50
     declares: int = 5
     api_latency: float = 0.05  # seconds the sandbox adds to each Web API call while declaring
+    settle_seconds: float = 2.0  # the bot process ticks this long before its memory is read
 
     def quick(self) -> "BenchConfig":
         return replace(
-            self, warmup_seconds=0.5, ingest_seconds=2.0, command_seconds=3.0, declares=3
+            self,
+            warmup_seconds=0.5,
+            ingest_seconds=2.0,
+            command_seconds=3.0,
+            declares=3,
+            settle_seconds=1.0,
         )

@@ -18,6 +18,17 @@ class Declared:
     acknowledged: float  # seconds from sending the command to its answer
     ready: float  # seconds from sending the command to a ready channel
     calls: Counter  # Web API method -> how many calls, for the whole declare
+    sequential: int  # calls one after another before the channel was ready: the critical path
+
+
+def sequential_calls(finished_at: list[float], latency: float) -> int:
+    """How many rounds of calls, one after the other: calls that finished within half a
+    latency of each other overlapped, so they count as one round."""
+    rounds, round_started = 0, None
+    for moment in sorted(finished_at):
+        if round_started is None or moment - round_started > latency / 2:
+            rounds, round_started = rounds + 1, moment
+    return rounds
 
 
 def declare_once(harness: Harness, number: int) -> Declared:
@@ -34,11 +45,13 @@ def declare_once(harness: Harness, number: int) -> Declared:
         )
 
     wait_for(ready, interval=0.002)
-    ready_after = time.perf_counter() - start
+    ready_after, ready_at = time.perf_counter() - start, time.time()
     harness.wait_for_setup_report(incident_id)  # the declare's last call is done
     sandbox.wait_idle()
-    calls = Counter(call.method for call in sandbox.calls[calls_before:])
-    return Declared(acknowledged, ready_after, calls)
+    made = sandbox.calls[calls_before:]
+    before_ready = [call.at for call in made if call.at <= ready_at]
+    sequential = sequential_calls(before_ready, sandbox.latency)
+    return Declared(acknowledged, ready_after, Counter(call.method for call in made), sequential)
 
 
 def run_declares(harness: Harness, config: BenchConfig, database: str) -> list[Row]:
@@ -59,5 +72,12 @@ def run_declares(harness: Harness, config: BenchConfig, database: str) -> list[R
             database, benchmark, "ready (wall)", [s.ready for s in samples], " s", WALL_TARGET
         ),
         measured(database, benchmark, "Web API calls", [sum(s.calls.values()) for s in samples]),
+        measured(
+            database,
+            benchmark,
+            "calls on the critical path",
+            [s.sequential for s in samples],
+            note="sequential rounds of calls before the channel was ready",
+        ),
         Row(database, benchmark, "calls per declare", "", note=per_declare),
     ]

@@ -3,6 +3,7 @@ over HTTP on a migrated database, and the bare Bolt baseline served the same way
 
 import time
 from contextlib import ExitStack
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
@@ -35,16 +36,48 @@ def wait_for(check, timeout: float = 10.0, interval: float = 0.005):
         time.sleep(interval)
 
 
+@dataclass(frozen=True)
+class SlackSide:
+    """The sandbox's people and channels a bot under test needs: alice, who declares in
+    #general, and #incidents for announcements."""
+
+    sandbox: Sandbox
+    alice: str
+    general: str
+    announce_channel: str
+
+    @classmethod
+    def of(cls, sandbox: Sandbox) -> "SlackSide":
+        alice = sandbox.user_id("alice")
+        general = sandbox.channel_by_name("general").id
+        return cls(sandbox, alice, general, sandbox.create_channel("incidents", alice))
+
+    def declare(self, title: str, severity: str = "sev1") -> int:
+        """Type `/incident declare` in #general; the new incident's id once acknowledged."""
+        answer = self.sandbox.driver.slash_command(
+            self.alice, self.general, f"declare {severity} {title}"
+        )
+        text = (answer.body or {}).get("text", "") if isinstance(answer.body, dict) else ""
+        if answer.status != 200 or not text.startswith("Declaring INC-"):
+            raise RuntimeError(f"declare was not acknowledged: {answer}")
+        return int(text.split()[1].removeprefix("INC-"))
+
+
 class Harness:
-    def __init__(self, database_url: str):
+    def __init__(self, database_url: str, server=BackgroundServer, wrap_bolt=lambda app: app):
+        """`server` serves each ASGI app on a thread; `wrap_bolt` wraps warroom's Bolt app
+        (both are for profiling, see bench.profiling)."""
         self.database_url = database_url
+        self._server_class = server
+        self._wrap_bolt = wrap_bolt
+        self.servers: dict[str, BackgroundServer] = {}
 
     def __enter__(self) -> "Harness":
         with ExitStack() as stack:
             self.sandbox = stack.enter_context(Sandbox(bot_events=bot_events()))
-            self.alice = self.sandbox.user_id("alice")
-            self.general = self.sandbox.channel_by_name("general").id
-            self.announce_channel = self.sandbox.create_channel("incidents", self.alice)
+            self.slack = SlackSide.of(self.sandbox)
+            self.alice, self.general = self.slack.alice, self.slack.general
+            self.announce_channel = self.slack.announce_channel
             settings = load_settings(
                 _env_file=None,
                 slack_bot_token=self.sandbox.bot_token,
@@ -56,20 +89,24 @@ class Harness:
             self.db = Database(self.database_url)
             stack.callback(self.db.dispose)
             warroom = start_bot(settings, self.db, lambda: datetime.now(UTC))
-            self.warroom_url = self._serve(stack, warroom.app, warroom.metrics)
+            warroom_app = self._wrap_bolt(warroom.app)
+            self.warroom_url = self._serve(stack, "warroom", warroom_app, warroom.metrics)
             self.sandbox.connect_http(self.warroom_url)
             bare = bare_bolt_app(
                 self.sandbox.signing_secret, self.sandbox.bot_token, self.sandbox.api_url
             )
-            self.bare_url = self._serve(stack, bare, Metrics(open_incidents=dict))
+            self.bare_url = self._serve(stack, "bare", bare, Metrics(open_incidents=dict))
             self._stack = stack.pop_all()
         return self
 
     def __exit__(self, *exc_info) -> None:
         self._stack.close()
 
-    def _serve(self, stack: ExitStack, bolt, metrics: Metrics) -> str:
-        server = BackgroundServer(create_web_app(bolt, self.db, metrics)).start()
+    def _serve(self, stack: ExitStack, name: str, bolt, metrics: Metrics) -> str:
+        server = self._server_class(
+            create_web_app(bolt, self.db, metrics, self.sandbox.signing_secret)
+        ).start()
+        self.servers[name] = server
         stack.callback(server.stop)
         return server.url + EVENTS_PATH
 
@@ -105,14 +142,7 @@ class Harness:
     # --- incidents ------------------------------------------------------------------
 
     def declare(self, title: str, severity: str = "sev1") -> int:
-        """Type `/incident declare` in #general; the new incident's id once acknowledged."""
-        answer = self.sandbox.driver.slash_command(
-            self.alice, self.general, f"declare {severity} {title}"
-        )
-        text = (answer.body or {}).get("text", "") if isinstance(answer.body, dict) else ""
-        if answer.status != 200 or not text.startswith("Declaring INC-"):
-            raise RuntimeError(f"declare was not acknowledged: {answer}")
-        return int(text.split()[1].removeprefix("INC-"))
+        return self.slack.declare(title, severity)
 
     def incident(self, incident_id: int) -> Incident:
         with self.db.transaction() as session:

@@ -38,11 +38,13 @@ class Row:
     note: str = ""  # details that do not fit a cell
 
 
-def measured(database, benchmark, metric, values, unit="", target: Target | None = None) -> Row:
+def measured(
+    database, benchmark, metric, values, unit="", target: Target | None = None, note=""
+) -> Row:
     """A row for repeated measurements, judged on their median."""
     spread = Spread.of(values)
     verdict = "" if target is None else (OK if target.met_by(spread.median) else MISSED)
-    return Row(database, benchmark, metric, spread, unit, str(target or ""), verdict)
+    return Row(database, benchmark, metric, spread, unit, str(target or ""), verdict, note)
 
 
 def load_rows(

@@ -1,9 +1,14 @@
-"""Summaries of repeated measurements: a median with its spread, and latency percentiles."""
+"""Timing, and summaries of repeated measurements: a median with its spread, and latency
+percentiles."""
 
 import math
 import statistics
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -29,3 +34,10 @@ def percentile(samples: Sequence[float], fraction: float) -> float:
     ordered = sorted(samples)
     rank = max(1, math.ceil(fraction * len(ordered)))
     return ordered[rank - 1]
+
+
+def timed(work: Callable[[], T]) -> tuple[float, T]:
+    """How many seconds `work()` took, and what it returned."""
+    start = time.perf_counter()
+    result = work()
+    return time.perf_counter() - start, result

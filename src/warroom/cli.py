@@ -3,6 +3,7 @@
 import argparse
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import uvicorn
 
@@ -16,7 +17,6 @@ from warroom.logs import configure_logging
 from warroom.postmortem import PostmortemTemplateError
 from warroom.slack.app import socket_mode, start_bot
 from warroom.slack.doctor import run_doctor
-from warroom.web import create_web_app
 
 
 def utc_now() -> datetime:
@@ -34,7 +34,10 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="0.0.0.0", help="HTTP mode address (default 0.0.0.0)")
     commands.add_parser("migrate", help="upgrade the database schema to the latest version")
     commands.add_parser("doctor", help="check the settings, the database and the Slack app")
-    commands.add_parser("demo", help="declare an incident against a local Slack sandbox")
+    demo = commands.add_parser("demo", help="play a whole incident against a local Slack")
+    demo.add_argument("--speed", type=float, default=600, help="time compression (default 600)")
+    demo.add_argument("--keep", action="store_true", help="keep running and take commands")
+    demo.add_argument("--output", type=Path, help="where to write the postmortem Markdown")
     show = commands.add_parser("timeline", help="print an incident's timeline for export")
     show.add_argument("incident", help="the incident, as INC-12 or 12")
     show.add_argument("--all", action="store_true", help="every entry, not only key events")
@@ -52,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_doctor()
     try:
         if args.command == "demo":
-            return run_demo()
+            return run_demo(speed=args.speed, keep=args.keep, output=args.output)
         settings = load_settings()
         configure_logging(args.log_format, secrets=settings.secrets())
         if args.command == "migrate":
@@ -105,9 +108,8 @@ def serve_bot(settings: Settings, host: str, port: int) -> None:
     if settings.slack_app_token is not None:
         socket_mode(bot.app, settings).start()
     else:
-        uvicorn.run(
-            create_web_app(bot.app, db, bot.metrics), host=host, port=port, log_level="info"
-        )
+        # log_config=None: uvicorn keeps warroom's one-line, redacted log format.
+        uvicorn.run(bot.web_app(), host=host, port=port, log_config=None)
 
 
 if __name__ == "__main__":

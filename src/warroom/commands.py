@@ -247,7 +247,8 @@ def _note(rest: str, _caller: str) -> AddNote:
 def _timeline(rest: str, _caller: str) -> ShowTimeline:
     words = rest.lower().split()
     everything = "all" in words
-    pages = [int(word) for word in words if word.isdigit()]
+    pages = [int(word) for word in words if word.isdecimal() and word.isascii() and len(word) < 7]
+
     if set(words) - {"all", "page"} - {str(p) for p in pages} or len(pages) > 1 or 0 in pages:
         raise CommandError(
             "Say `all` for every entry and a page number to go further.",

@@ -160,3 +160,28 @@ def load_settings(**overrides) -> Settings:
         first = error.errors()[0]
         name = str(first["loc"][0]).upper() if first["loc"] else "settings"
         raise ConfigError(f"{name}: {first['msg']}") from None
+
+
+def _shown_default(value) -> str:
+    if value is None or isinstance(value, SecretStr):
+        return ""
+    if isinstance(value, timedelta):
+        return _duration_text(value)
+    return f"`{value}`"
+
+
+def _duration_text(span: timedelta) -> str:
+    seconds = int(span.total_seconds())
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0:
+            return f"`{seconds // size}{unit}`"
+    return f"`{seconds}s`"
+
+
+def settings_table() -> str:
+    """The Markdown table of every setting, as README.md shows it (a test keeps them equal)."""
+    rows = ["| setting | default | meaning |", "|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        rows.append(f"| `{name.upper()}` | {_shown_default(field.default)} | {field.description} |")
+
+    return "\n".join(rows)

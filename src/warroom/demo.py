@@ -1,29 +1,41 @@
-"""`warroom demo`: warroom against the local Slack sandbox, no workspace needed."""
+"""`warroom demo`: a whole incident against the local Slack sandbox, no workspace needed.
 
+The sandbox's clock drives warroom's clock, so the recorded times keep the incident's
+shape while the waits between steps are compressed by `speed`.
+"""
+
+import re
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 from warroom.config import load_settings
 from warroom.db import Database, migrate
+from warroom.demo_script import POSTMORTEM_NOTES, STORY, Step
 from warroom.sandbox import Sandbox
-from warroom.sandbox.terminal import render_message
+from warroom.sandbox.terminal import plain, render_message
 from warroom.slack.app import start_bot
 from warroom.slack.manifest import bot_events
-from warroom.web import BackgroundServer, create_web_app
+from warroom.web import BackgroundServer
 
-CAST = ("alice", "bob", "priya", "sam", "raj")
+MENTION = re.compile(r"@(\w+)")
 
 
-def run_demo(out=sys.stdout) -> int:
+def run_demo(speed: float = 600, keep: bool = False, output: Path | None = None, out=None) -> int:
+    out = out or sys.stdout
     with tempfile.TemporaryDirectory() as folder, Sandbox(bot_events=bot_events()) as sandbox:
+        sandbox.clock.set(STORY[0].when.timestamp())  # before anything is posted
         database_url = f"sqlite:///{folder}/warroom.db"
         migrate(database_url)
         db = Database(database_url)
-        people = [sandbox.user_id(name) for name in CAST]
         general = sandbox.channel_by_name("general").id
-        announcements = sandbox.create_channel("incidents", people[0], members=people[1:])
+        announcements = sandbox.create_channel(
+            "incidents",
+            sandbox.user_id("alice"),
+            members=[sandbox.user_id(name) for name in ("bob", "priya", "sam", "raj")],
+        )
         settings = load_settings(
             _env_file=None,
             slack_bot_token=sandbox.bot_token,
@@ -32,22 +44,24 @@ def run_demo(out=sys.stdout) -> int:
             database_url=database_url,
             warroom_announce_channel=announcements,
         )
-        bot = start_bot(settings, db, lambda: datetime.now(UTC))
-        server = BackgroundServer(create_web_app(bot.app, db, bot.metrics)).start()
+        bot = start_bot(settings, db, lambda: datetime.fromtimestamp(sandbox.clock.now(), UTC))
+        server = BackgroundServer(bot.web_app()).start()
         try:
             sandbox.connect_http(f"{server.url}/slack/events")
-            show = Screen(sandbox, out)
-            show.say(
-                f"warroom is serving {server.url}, talking to a local Slack at {sandbox.api_url}"
+            screen = Screen(sandbox, general, out)
+            screen.say(
+                f"warroom is serving {server.url}, talking to a local Slack at {sandbox.api_url}."
+                "\nThe incident below plays at its own times, compressed. Watch the channels."
             )
-            show.command("raj", general, "declare sev1 Payments failing")
-            show.reply_to("raj")
-            sandbox.wait_idle()
-            incident_channel = next(
-                c for c in sandbox.workspace.channels.values() if c.name.startswith("inc-")
-            )
-            show.channel(incident_channel.id)
-            show.channel(announcements)
+            for step in STORY:
+                screen.play(step, speed)
+            screen.show_channel(announcements, "what stakeholders saw in #incidents")
+            markdown = screen.published_postmortem()
+            path = output or Path("INC-1-postmortem.md")
+            path.write_text(markdown)
+            screen.say(f"\n{'=' * 72}\n{markdown}\n{'=' * 72}\nThe postmortem is in {path}.")
+            if keep:
+                screen.keep_playing(server.url)
         finally:
             server.stop()
             db.dispose()
@@ -57,8 +71,14 @@ def run_demo(out=sys.stdout) -> int:
 class Screen:
     """What a person watching Slack would see, printed as it happens."""
 
-    def __init__(self, sandbox: Sandbox, out):
-        self.sandbox, self.out = sandbox, out
+    def __init__(self, sandbox: Sandbox, general: str, out):
+        self.sandbox, self.general, self.out = sandbox, general, out
+        self.shown: set[str] = set()
+
+    @property
+    def incident_channel(self) -> str | None:
+        channel = self.sandbox.channel_by_name("inc-1-payments-service-down")
+        return channel.id if channel else None
 
     def names(self) -> dict[str, str]:
         ws = self.sandbox.workspace
@@ -69,26 +89,130 @@ class Screen:
     def say(self, text: str) -> None:
         print(text, file=self.out, flush=True)
 
-    def command(self, user: str, channel_id: str, text: str) -> None:
-        self.say(f"\n{user} types: /incident {text}")
-        self.seen_replies = len(self.sandbox.ephemeral_messages(self.sandbox.user_id(user)))
-        answer = self.sandbox.driver.slash_command(self.sandbox.user_id(user), channel_id, text)
-        self.say(f"  warroom (only {user} sees this): {answer.body.get('text', '')}")
+    def play(self, step: Step, speed: float) -> None:
+        wait = (step.when.timestamp() - self.sandbox.clock.now()) / speed
+        time.sleep(max(0.0, min(wait, 2.0)))
+        # Never back in time: two steps in the same minute keep their order.
+        self.sandbox.clock.set(max(step.when.timestamp(), self.sandbox.clock.now()))
+        where = self.general if step.where == "general" else self.incident_channel
+        user = self.sandbox.user_id(step.who)
+        driver = self.sandbox.driver
+        before = len(self.sandbox.ephemeral_messages(user))
+        if step.what == "say":
+            driver.post_message(user, where, step.text)
+        elif step.what == "command":
+            self.say(f"\n{step.when:%H:%M}  {step.who} types /incident {step.text}")
+            answer = driver.slash_command(user, where, self._as_slack_sends(step.text))
+            if isinstance(answer.body, dict) and answer.body.get("text"):
+                self._private(step.who, answer.body["text"])
+        elif step.what == "claim":
+            self._click_headline(user, step.text)
+        elif step.what == "pin":
+            driver.add_reaction(user, where, self._find(where, step.text), "pushpin")
+        elif step.what == "attach":
+            self._attach(user, step.text)
+        elif step.what == "notes":
+            self._fill_postmortem(user)
+        self.sandbox.settle()
+        for reply in self.sandbox.ephemeral_messages(user)[before + 1 :]:
+            self._private(step.who, reply["text"])
+        self._show_new(self.general)
+        if self.incident_channel:
+            self._show_new(self.incident_channel)
 
-    def reply_to(self, user: str, timeout: float = 10) -> None:
-        """Wait for warroom's follow-up to `user`'s last command, and show it."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            replies = self.sandbox.ephemeral_messages(self.sandbox.user_id(user))
-            if len(replies) > self.seen_replies:
-                self.say(f"  warroom (only {user} sees this): {replies[-1]['text']}")
-                return
-            time.sleep(0.02)
-        raise TimeoutError(f"warroom did not answer {user} within {timeout} s")
+    def _as_slack_sends(self, text: str) -> str:
+        """`@priya` as Slack delivers a mention when escaping is on: `<@U...|priya>`."""
+        ws = self.sandbox.workspace
+        known = {u.name: u.id for u in ws.users.values()}
+        return MENTION.sub(
+            lambda m: f"<@{known[m.group(1)]}|{m.group(1)}>" if m.group(1) in known else m[0],
+            text,
+        )
 
-    def channel(self, channel_id: str) -> None:
-        snapshot = self.sandbox.channel(channel_id)
-        self.say(f"\n===== #{snapshot.name} =====  topic: {snapshot.topic}")
+    def _private(self, who: str, text: str) -> None:
+        self.say(f"       (only {who} sees) {plain(text, self.names())[:300]}")
+
+    def _find(self, channel: str, start: str) -> str:
+        return next(m["ts"] for m in self.sandbox.messages(channel) if start in m["text"])
+
+    def _click_headline(self, user: str, role: str) -> None:
+        channel = self.incident_channel
+        self.sandbox.driver.join(user, channel)
+        self.sandbox.settle()
+        headline = self.sandbox.channel(channel).pins[0]
+        self.sandbox.driver.block_action(
+            user, f"claim_role_{role}", role, channel_id=channel, message_ts=headline
+        )
+
+    def _attach(self, user: str, start: str) -> None:
+        ts = self._find(self.general, start)
+        self.sandbox.driver.message_shortcut(user, "add_to_timeline", self.general, ts)
+        self.sandbox.settle()
+        form = self._latest_view("attach_message")
+        self.sandbox.driver.submit_view(user, form, {"incident": {"value": "1"}})
+
+    def _fill_postmortem(self, user: str) -> None:
+        self.say(
+            f"\n{datetime.fromtimestamp(self.sandbox.clock.now(), UTC):%H:%M}  "
+            "raj fills in the postmortem form"
+        )
+        channel = self.incident_channel
+        summary = next(
+            m for m in self.sandbox.messages(channel) if m["text"].startswith("Postmortem (")
+        )
+        self.sandbox.driver.block_action(
+            user, "postmortem_edit", "1", channel_id=channel, message_ts=summary["ts"]
+        )
+        self.sandbox.settle()
+        values = {name: {"value": text} for name, text in POSTMORTEM_NOTES.items()}
+        self.sandbox.driver.submit_view(user, self._latest_view("postmortem_notes"), values)
+
+    def _latest_view(self, callback_id: str) -> str:
+        views = self.sandbox.views.values()
+        return [v["id"] for v in views if v["view"].get("callback_id") == callback_id][-1]
+
+    def _show_new(self, channel_id: str) -> None:
         names = self.names()
-        for message in self.sandbox.messages(channel_id):
-            self.say(render_message(message, names))
+        name = self.sandbox.channel(channel_id).name
+        for message in self.sandbox.messages(channel_id, include_replies=True):
+            if message["ts"] not in self.shown:
+                self.shown.add(message["ts"])
+                self.say(f"  #{name}  " + render_message(message, names).replace("\n", "\n  "))
+
+    def show_channel(self, channel_id: str, title: str) -> None:
+        self.say(f"\n----- {title} -----")
+        self._show_new(channel_id)
+
+    def published_postmortem(self) -> str:
+        """The Markdown warroom attached to its postmortem summary in the channel."""
+        channel = self.incident_channel
+        summary = next(
+            m for m in self.sandbox.messages(channel) if m["text"].startswith("Postmortem (")
+        )
+        files = [r for r in self.sandbox.replies(channel, summary["ts"]) if r.get("files")]
+        return self.sandbox.file_content(files[-1]["files"][0]["id"]).decode()
+
+    def keep_playing(self, url: str) -> None:
+        """Leave everything running and let a person type as alice."""
+        self.say(
+            f"\nwarroom keeps running at {url}. Type as alice in #inc-1-payments-service-down:"
+            "\n  /incident <command>   a command (try /incident help, /incident status)"
+            "\n  anything else         a message in the channel"
+            "\nEnd with Ctrl-D."
+        )
+        alice = self.sandbox.user_id("alice")
+        for line in sys.stdin:
+            text = line.strip()
+            before = len(self.sandbox.ephemeral_messages(alice))
+            if text.startswith("/incident"):
+                answer = self.sandbox.driver.slash_command(
+                    alice, self.incident_channel, self._as_slack_sends(text[9:].strip())
+                )
+                if isinstance(answer.body, dict) and answer.body.get("text"):
+                    self._private("alice", answer.body["text"])
+            elif text:
+                self.sandbox.driver.post_message(alice, self.incident_channel, text)
+            self.sandbox.settle()
+            for reply in self.sandbox.ephemeral_messages(alice)[before + 1 :]:
+                self._private("alice", reply["text"])
+            self._show_new(self.incident_channel)

@@ -138,7 +138,8 @@ class EntryKind(StrEnum):
 
 def format_duration(span: timedelta) -> str:
     """47 min, 2 h 05 min, 3 d 4 h: how long, as a responder would say it."""
-    minutes = max(int(span.total_seconds() // 60), 0)
+    minutes = max(round(span.total_seconds() / 60), 0)
+
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
     if days:
@@ -161,7 +162,7 @@ def parse_duration(text: str) -> timedelta:
 
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_IN_DAYS = re.compile(r"^in\s+(\d+)\s+(day|days|week|weeks)$")
+_IN_DAYS = re.compile(r"^in\s+(\d{1,4})\s+(day|days|week|weeks)$")  # up to about 190 years
 
 
 def parse_due_date(text: str, today: date) -> date | None:
@@ -177,7 +178,8 @@ def parse_due_date(text: str, today: date) -> date | None:
         days = int(match.group(1)) * (7 if match.group(2).startswith("week") else 1)
         return today + timedelta(days=days)
     try:
-        return date.fromisoformat(text)
+        return date.fromisoformat(text) if text.isascii() else None
+
     except ValueError:
         return None
 

@@ -5,6 +5,7 @@ so a user's template can read the incident but never change or reach past it.
 """
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -88,12 +89,16 @@ def _since(start: datetime, moment: datetime | None) -> str | None:
     return format_duration(moment - start) if moment else None
 
 
-def _event(entry: TimelineEntry) -> dict:
-    text = timeline.describe(entry, person=_person, quote=_one_line)
-    return {"time": _utc(entry.occurred_at), "text": text, "kind": entry.kind}
+def gather(
+    session: Session, incident_id: int, person: Callable[[str | None], str] = _person
+) -> Draft:
+    """Everything recorded about the incident; `person` names people (by default @user-id;
+    the Slack side passes their display names)."""
 
+    def event(entry: TimelineEntry) -> dict:
+        text = timeline.describe(entry, person=person, quote=_one_line)
+        return {"time": _utc(entry.occurred_at), "text": text, "kind": entry.kind}
 
-def gather(session: Session, incident_id: int) -> Draft:
     incident = incidents.get(session, incident_id)
     notes = session.get(PostmortemNotes, incident_id) or PostmortemNotes(incident_id=incident_id)
     entries = timeline.entries(session, incident_id)
@@ -126,13 +131,13 @@ def gather(session: Session, incident_id: int) -> Draft:
             if line.strip(" -*\t")
         ],
         severity_changes=[
-            _event(e) for e in entries if e.kind == EntryKind.SEVERITY and "from" in e.details
+            event(e) for e in entries if e.kind == EntryKind.SEVERITY and "from" in e.details
         ],
         roles=[
             {
                 "title": role.title,
                 "holders": ", ".join(
-                    f"{_person(t.user_id)} from {t.started_at:%H:%M}"
+                    f"{person(t.user_id)} from {t.started_at:%H:%M}"
                     + (f" to {t.ended_at:%H:%M}" if t.ended_at else "")
                     for t in terms
                     if t.role == role
@@ -142,17 +147,16 @@ def gather(session: Session, incident_id: int) -> Draft:
             for role in Role
         ],
         participants=sorted(
-            {_person(e.actor_id) for e in entries if e.actor_id}
-            | {_person(t.user_id) for t in terms}
+            {person(e.actor_id) for e in entries if e.actor_id} | {person(t.user_id) for t in terms}
         ),
-        updates=[_event(e) for e in entries if e.kind == EntryKind.STATUS_UPDATE],
-        key_events=[_event(e) for e in entries if e.highlighted],
-        all_events=[_event(e) for e in entries],
+        updates=[event(e) for e in entries if e.kind == EntryKind.STATUS_UPDATE],
+        key_events=[event(e) for e in entries if e.highlighted],
+        all_events=[event(e) for e in entries],
         action_items=[
             {
                 "id": item.id,
                 "text": _one_line(item.text),
-                "owner": _person(item.owner_id),
+                "owner": person(item.owner_id),
                 "due": f"{item.due_on:%Y-%m-%d}",
                 "priority": (item.priority or "").upper(),
                 "status": item.status.replace("_", " "),

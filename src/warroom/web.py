@@ -1,27 +1,42 @@
 """The HTTP server: Bolt's endpoint for Slack, and a health check for load balancers."""
 
+import logging
 import threading
 import time
 
 import uvicorn
 from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from slack_sdk.signature import SignatureVerifier
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from warroom.db import Database
 from warroom.slack.metrics import Metrics
 
+log = logging.getLogger(__name__)
 
-def create_web_app(bolt: App, db: Database, metrics: Metrics) -> Starlette:
+
+def create_web_app(bolt: App, db: Database, metrics: Metrics, signing_secret: str) -> Starlette:
+    verifier = SignatureVerifier(signing_secret)
+
     async def slack_events(request: Request) -> Response:
-        bolt_request = to_bolt_request(request, await request.body())
-        # Bolt is synchronous: dispatch on a worker thread so one slow request
-        # never holds up the acknowledgements of the others.
-        return to_starlette_response(await run_in_threadpool(bolt.dispatch, bolt_request))
+        body = await request.body()
+        # Checked before anything is parsed: a stranger's garbage gets 401, never a crash.
+        if not _signed(verifier, body, request):
+            return PlainTextResponse("invalid signature or stale request", status_code=401)
+        try:
+            bolt_request = to_bolt_request(request, body)
+            # Bolt is synchronous: dispatch on a worker thread so one slow request
+            # never holds up the acknowledgements of the others.
+            response = await run_in_threadpool(bolt.dispatch, bolt_request)
+        except MALFORMED as error:  # signed, but not the shape Slack sends (e.g. not UTF-8)
+            log.warning("refused a malformed request: %r", error)
+            return PlainTextResponse("malformed request", status_code=400)
+        return to_starlette_response(response)
 
     async def healthz(_request: Request) -> Response:
         try:
@@ -42,6 +57,17 @@ def create_web_app(bolt: App, db: Database, metrics: Metrics) -> Starlette:
             Route("/metrics", metrics_page, methods=["GET"]),
         ]
     )
+
+
+# What Bolt raises while reading or routing a body that is not shaped as Slack shapes it.
+MALFORMED = (ValueError, TypeError, AttributeError, KeyError)
+
+
+def _signed(verifier: SignatureVerifier, body: bytes, request: Request) -> bool:
+    try:
+        return verifier.is_valid_request(body, dict(request.headers))
+    except ValueError:  # a body that is not even text cannot carry a valid signature
+        return False
 
 
 class BackgroundServer:

@@ -1,15 +1,25 @@
+"""`warroom demo` plays the whole payments outage, end to end, in well under a minute."""
+
 import io
+import time
 
 from warroom.demo import run_demo
 
 
-def test_demo_declares_an_incident_and_shows_the_channel():
-    out = io.StringIO()
-    assert run_demo(out=out) == 0
+def test_the_demo_plays_a_whole_incident_and_writes_its_postmortem(tmp_path):
+    out, started = io.StringIO(), time.monotonic()
+    assert run_demo(speed=100_000, output=tmp_path / "pm.md", out=out) == 0
+    assert time.monotonic() - started < 60
     shown = out.getvalue()
-    assert "raj types: /incident declare sev1 Payments failing" in shown
-    assert "Declaring INC-1 (SEV1)" in shown
-    assert "===== #inc-1-payments-failing =====" in shown
-    assert "INC-1: PAYMENTS FAILING" in shown
-    assert "(pinned)" in shown
-    assert "===== #incidents =====" in shown
+    assert "14:18  raj types /incident declare sev1 Payments service down" in shown
+    assert "@priya is now Incident Commander." in shown
+    assert "resolved the incident after 47 min" in shown
+    assert "POSTMORTEM (PUBLISHED): INC-1 PAYMENTS SERVICE DOWN" in shown
+    markdown = (tmp_path / "pm.md").read_text()
+    assert markdown.startswith("# INC-1: Payments service down")
+    assert "| Duration | 47 min |" in markdown
+    assert "| Postmortem | published |" in markdown
+    assert markdown.count("| P1 | open |") == 2 and markdown.count("| P2 | open |") == 2
+    assert "~3,200 failed checkout attempts" in markdown
+    assert "13:50:00 @bob attached a message by @raj: Deployed payments v2.8.0" in markdown
+    assert "_Missing:" not in markdown

@@ -2,6 +2,7 @@
 
 import httpx
 
+from tests.conftest import SIGNING_SECRET
 from warroom.db import Database
 from warroom.domain import Severity
 from warroom.slack.app import build_app, build_services
@@ -18,7 +19,9 @@ def test_healthz_says_why_when_the_database_is_down(sandbox, settings, clock):
     unreachable = Database("postgresql+psycopg://nobody@127.0.0.1:1/nothing")
     metrics = Metrics(open_incidents=dict)
     services = build_services(settings, unreachable, clock, metrics)
-    server = BackgroundServer(create_web_app(build_app(services), unreachable, metrics))
+    server = BackgroundServer(
+        create_web_app(build_app(services), unreachable, metrics, SIGNING_SECRET)
+    )
     server.start()
     try:
         answer = httpx.get(f"{server.url}/healthz")

@@ -10,7 +10,7 @@ from tests.e2e.incident_fixtures import run, told
 from warroom import timeline
 from warroom.models import TimelineEntry
 from warroom.slack.app import start_bot
-from warroom.web import BackgroundServer, create_web_app
+from warroom.web import BackgroundServer
 
 
 def recorded(db, declared, **filters):
@@ -190,7 +190,7 @@ def test_messages_posted_while_warroom_was_down_are_backfilled_on_start(
     sandbox.resume_delivery()  # Slack gave up on those deliveries
 
     bot = start_bot(settings, db, clock)
-    restarted = BackgroundServer(create_web_app(bot.app, db, bot.metrics)).start()
+    restarted = BackgroundServer(bot.web_app()).start()
     try:
         sandbox.connect_http(f"{restarted.url}/slack/events")
         texts = eventually(

@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, eventually, settle
 from warroom import incidents
 from warroom.slack.app import start_bot
-from warroom.web import BackgroundServer, create_web_app
+from warroom.web import BackgroundServer
 
 
 def free_port() -> int:
@@ -76,7 +76,7 @@ def test_a_declare_interrupted_by_a_kill_is_finished_after_restart(
 
     clock.current = interrupted.declared_at + timedelta(minutes=2)
     bot = start_bot(settings, db, clock)
-    server = BackgroundServer(create_web_app(bot.app, db, bot.metrics)).start()
+    server = BackgroundServer(bot.web_app()).start()
     try:
 
         def finished():

@@ -7,6 +7,7 @@ and the signing secret, and cannot tell it is not talking to Slack.
 
 import copy
 import dataclasses
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -180,6 +181,20 @@ class Sandbox:
     def wait_idle(self, timeout: float = 5.0) -> None:
         """Block until every queued event is delivered and answered (TimeoutError if not)."""
         self.delivery.wait_idle(timeout)
+
+    def settle(self, timeout: float = 20.0) -> None:
+        """Block until the bot has finished what it does after acknowledging: every event
+        delivered and no Web API call for a while. After a faulted call that while covers
+        slack_sdk's retry wait (Retry-After plus up to a second of jitter)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            calls = self.calls
+            faulted = any(call.http_status >= 429 for call in calls[-8:])
+            time.sleep(2.5 if faulted else 0.2)
+            self.wait_idle(timeout)
+            if len(self.calls) == len(calls):
+                return
+        raise TimeoutError("the bot kept calling the Web API: it never settled")
 
     @property
     def undelivered(self) -> list[dict]:

@@ -9,18 +9,20 @@ from datetime import datetime
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+from starlette.applications import Starlette
 
 from warroom import incidents
 from warroom.config import Settings
 from warroom.db import Database
 from warroom.scheduler import Scheduler
-from warroom.slack import blocks, listeners
+from warroom.slack import blocks, errors, listeners
 from warroom.slack.backfill import backfill_open_incidents
 from warroom.slack.gateway import SlackGateway, make_client
 from warroom.slack.metrics import Metrics
 from warroom.slack.nags import send_nag
 from warroom.slack.provision import provision, unfinished_setups
 from warroom.slack.services import Services
+from warroom.web import create_web_app
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,7 @@ def build_app(services: Services) -> App:
         # then gets a 500 and Slack delivers it again. Slow work goes to lazy listeners.
         process_before_response=True,
     )
+    app.error(lambda error, body: errors.on_error(error, body))
     services.metrics.instrument_app(app)
     listeners.register(app, services)
     return app
@@ -58,6 +61,11 @@ class Bot:
     @property
     def metrics(self) -> Metrics:
         return self.services.metrics
+
+    def web_app(self) -> Starlette:
+        """The HTTP mode front: Slack's endpoint, /healthz and /metrics."""
+        secret = self.services.settings.slack_signing_secret.get_secret_value()
+        return create_web_app(self.app, self.services.db, self.metrics, secret)
 
 
 def start_bot(settings: Settings, db: Database, now: Callable[[], datetime]) -> Bot:

@@ -1,5 +1,6 @@
 """The Slack work done after a request was acknowledged, told what by the acknowledgement."""
 
+import logging
 from collections.abc import Callable
 
 from slack_bolt import Ack, Respond
@@ -12,6 +13,8 @@ from warroom.slack.provision import provision
 from warroom.slack.publish import publish
 from warroom.slack.services import Services
 from warroom.slack.visibility import visible_to
+
+log = logging.getLogger(__name__)
 
 
 def follow_up(services: Services, wanted: dict, tell: Callable[[str], None]) -> None:
@@ -65,7 +68,11 @@ def teller(services: Services, body: dict, respond: Respond) -> Callable[[str], 
     (commands, buttons in messages), otherwise in a direct message (forms)."""
     if body.get("response_url") or body.get("response_urls"):
         return lambda text: respond(text=text, response_type="ephemeral", replace_original=False)
-    user_id = body["user"]["id"]
+    user = body.get("user")
+    user_id = user.get("id") if isinstance(user, dict) else None
+
+    if user_id is None:  # a payload without a person: nobody to tell
+        return lambda text: log.warning("nobody to tell: %s", text)
     return lambda text: services.slack.post(user_id, text, [])
 
 

@@ -66,12 +66,26 @@ class Attempts:
 class SlackGateway:
     def __init__(self, client: WebClient):
         self.client = client
+        self._names: dict[str, str] = {}  # user id -> display name; names rarely change
 
     @cached_property
     def identity(self) -> tuple[str, str]:
         """The bot's own user id and bot id, to recognise its own messages."""
         response = self.client.auth_test()
         return response["user_id"], response["bot_id"]
+
+    def display_name(self, user_id: str | None) -> str:
+        """@name for documents people read outside Slack; @user-id when Slack cannot say."""
+        if user_id is None:
+            return "warroom"
+        if user_id not in self._names:
+            try:
+                user = self.client.users_info(user=user_id)["user"]
+                profile = user.get("profile") or {}
+                self._names[user_id] = profile.get("display_name") or user.get("name") or user_id
+            except SlackApiError:
+                return f"@{user_id}"
+        return f"@{self._names[user_id]}"
 
     def is_own(self, message: dict) -> bool:
         user_id, bot_id = self.identity

@@ -181,9 +181,13 @@ class Interactions:
             else "That nag has already stopped: nothing to snooze."
         }
 
-    def open_update_form(self, body: dict, action: dict) -> None:
-        with self.services.db.transaction() as session:
-            incident = incidents.get(session, int(action["value"]))
+    def open_update_form(self, body: dict, action: dict, respond: Respond) -> None:
+        try:
+            with self.services.db.transaction() as session:
+                incident = incidents.get(session, _incident_id(action.get("value")))
+        except IncidentError as error:
+            teller(self.services, body, respond)(blocks.incident_error(error))
+            return
         self.services.slack.open_view(body["trigger_id"], forms.update_modal(incident))
 
     def ack_update_form(self, ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
@@ -213,8 +217,11 @@ class Interactions:
 
     # the postmortem's notes form
 
-    def open_notes_form(self, body: dict, action: dict) -> None:
-        open_notes_form(self.services, body["trigger_id"], int(action["value"]))
+    def open_notes_form(self, body: dict, action: dict, respond: Respond) -> None:
+        try:
+            open_notes_form(self.services, body["trigger_id"], _incident_id(action.get("value")))
+        except IncidentError as error:
+            teller(self.services, body, respond)(blocks.incident_error(error))
 
     def ack_notes_form(self, ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
         incident_id, values = int(view["private_metadata"]), view["state"]["values"]
@@ -244,3 +251,10 @@ def open_notes_form(services: Services, trigger_id: str, incident_id: int) -> No
         draft = postmortem.gather(session, incident_id)
     form = postmortem_views.notes_form(incident_id, draft.reference, draft.notes)
     services.slack.open_view(trigger_id, form)
+
+
+def _incident_id(value) -> int:
+    """The incident a button names; a sentence when it names none."""
+    if not str(value or "").isdecimal():
+        raise IncidentError("That button does not name an incident.")
+    return int(value)

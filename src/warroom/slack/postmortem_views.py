@@ -92,7 +92,7 @@ def summary(draft: Draft, incident_id: int) -> tuple[str, list[Block]]:
             "when it is ready, `/incident postmortem publish` when it is final."
         ),
     ]
-    return title, page
+    return escape(title), page  # the fallback text is mrkdwn; the header is plain text
 
 
 def findings_text(findings: list[Finding]) -> str:

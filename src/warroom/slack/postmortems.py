@@ -14,7 +14,7 @@ def post_draft(services: Services, incident_id: int) -> list[str]:
         incident = incidents.get(session, incident_id)
         if incident.postmortem_status == "none":
             postmortem.set_status(session, incident_id, "draft")
-        draft = postmortem.gather(session, incident_id)
+        draft = postmortem.gather(session, incident_id, services.slack.display_name)
         ts = postmortem.summary_message(session, incident_id)
     attempts = Attempts(incident.reference)
     if incident.channel_id is None:
@@ -49,7 +49,7 @@ def publish(services: Services, incident_id: int) -> list[str]:
     if incident.is_private or not announce_to:
         return failures
     with services.db.transaction() as session:
-        draft = postmortem.gather(session, incident_id)
+        draft = postmortem.gather(session, incident_id, services.slack.display_name)
     markdown = postmortem.render(draft, services.settings.warroom_templates_dir)
     attempts = Attempts(incident.reference)
     ts = attempts.attempt(
