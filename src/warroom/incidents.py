@@ -87,6 +87,11 @@ def find_by_channel(session: Session, channel_id: str) -> Incident | None:
     return session.scalar(query.options(selectinload(Incident.roles)))
 
 
+def id_for_channel(session: Session, channel_id: str) -> int | None:
+    """The incident whose channel this is (one indexed lookup, nothing loaded)."""
+    return session.scalar(select(Incident.id).where(Incident.channel_id == channel_id))
+
+
 def open_incidents(session: Session) -> list[Incident]:
     """Open incidents, most severe first, then newest first."""
     query = (

@@ -45,7 +45,10 @@ def build_app(services: Services) -> App:
         # Acknowledge only after a listener finishes: an event that could not be recorded
         # then gets a 500 and Slack delivers it again. Slow work goes to lazy listeners.
         process_before_response=True,
+        # The HTTP front checks signatures before parsing (web.py); Socket Mode needs none.
+        request_verification_enabled=False,
     )
+
     app.error(lambda error, body: errors.on_error(error, body))
     services.metrics.instrument_app(app)
     listeners.register(app, services)

@@ -53,6 +53,6 @@ def _record(services: Services, incident: Incident, message: dict) -> int:
         known = timeline.message_entry(session, incident.channel_id, message["ts"])
         if known is None:
             event = {**message, "channel": incident.channel_id}
-            capture_message(session, event, services.slack.is_own)
+            capture_message(session, event, incident.id, services.slack.is_own)
             return 1
     return 0

@@ -8,10 +8,12 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
-from warroom import incidents, timeline
+from warroom import timeline
 from warroom.domain import EntryKind
 
 MESSAGE_SUBTYPES = {None, "thread_broadcast", "me_message", "bot_message", "file_share"}
+CHANGE_SUBTYPES = {"message_changed", "message_deleted"}
+
 MEMBERSHIP_KINDS = {"channel_join": EntryKind.JOINED, "channel_leave": EntryKind.LEFT}
 
 
@@ -22,33 +24,32 @@ def slack_time(ts: str) -> datetime:
     return moment.replace(microsecond=int(fraction.ljust(6, "0")[:6]))
 
 
-def capture_message(session: Session, event: dict, is_own: Callable[[dict], bool]) -> None:
-    """Record a `message` event from an incident channel; other channels are none of ours.
+def capture_message(
+    session: Session, event: dict, incident_id: int, is_own: Callable[[dict], bool]
+) -> None:
+    """Record a `message` event from the incident's channel.
 
     warroom's own posts (`is_own`), edits of them included, are on the timeline already as
     what they announce, so they are not recorded again as messages.
     """
     if is_own(event.get("message") or event.get("previous_message") or event):
         return
-    channel_id = event.get("channel")
-    incident = incidents.find_by_channel(session, channel_id) if channel_id else None
-    if incident is None:
-        return
+    channel_id = event["channel"]
     subtype = event.get("subtype")
     if subtype == "message_changed":
         message = event["message"]
         if not timeline.edit_message(
             session, channel_id, message["ts"], message.get("text", ""), slack_time(event["ts"])
         ):
-            _record(session, incident.id, channel_id, message)
+            _record(session, incident_id, channel_id, message)
     elif subtype == "message_deleted":
         deleted_at = slack_time(event["ts"])
         if not timeline.delete_message(session, channel_id, event["deleted_ts"], deleted_at):
             # Deleted before we saw it: keep a tombstone so a late copy cannot revive it.
             previous = event.get("previous_message") or {"ts": event["deleted_ts"]}
-            _record(session, incident.id, channel_id, previous, deleted_at=deleted_at)
+            _record(session, incident_id, channel_id, previous, deleted_at=deleted_at)
     elif subtype in MEMBERSHIP_KINDS or subtype in MESSAGE_SUBTYPES:
-        _record(session, incident.id, channel_id, event)
+        _record(session, incident_id, channel_id, event)
 
 
 def _record(session, incident_id, channel_id, message: dict, deleted_at=None) -> None:

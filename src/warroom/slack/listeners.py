@@ -207,11 +207,28 @@ class Events:
 
     def __init__(self, services: Services):
         self.services = services
+        # An incident's channel never changes hands: once found, the mapping is kept.
+        # Channels that are no incident's are asked again each time.
+        self.incident_of_channel: dict[str, int] = {}
 
     def message(self, body: dict, event: dict) -> None:
         with self.services.db.transaction() as session:
-            if timeline.claim_event(session, body["event_id"], self.services.now()):
-                capture.capture_message(session, event, self.services.slack.is_own)
+            incident_id = self._incident_of(session, event.get("channel"))
+            if incident_id is None:
+                return
+            # A new message is its own key (channel + ts): a re-delivery or a copy under
+            # another event id inserts nothing. Edits and deletions are keyed by event id.
+            keyed_by_ts = event.get("subtype") not in capture.CHANGE_SUBTYPES
+            if keyed_by_ts or timeline.claim_event(session, body["event_id"], self.services.now()):
+                capture.capture_message(session, event, incident_id, self.services.slack.is_own)
+
+    def _incident_of(self, session, channel_id: str | None) -> int | None:
+        if channel_id and channel_id not in self.incident_of_channel:
+            found = incidents.id_for_channel(session, channel_id)
+            if found is None:
+                return None
+            self.incident_of_channel[channel_id] = found
+        return self.incident_of_channel.get(channel_id)
 
     def highlight(self, body: dict, event: dict) -> None:
         emoji = self.services.settings.warroom_highlight_emoji
