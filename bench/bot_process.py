@@ -10,8 +10,9 @@ from pathlib import Path
 
 import httpx
 
-from bench.harness import EVENTS_PATH, wait_for
+from bench.harness import EVENTS_PATH
 from warroom.sandbox import Sandbox
+from warroom.sandbox.waiting import eventually
 
 # Whatever the bench's own environment says about warroom must not leak into the child.
 OWN_SETTINGS = ("SLACK_", "WARROOM_", "DATABASE_URL")
@@ -60,7 +61,7 @@ class BotProcess:
             stderr=subprocess.STDOUT,
         )
         try:
-            wait_for(self._healthy, timeout=30, interval=0.05)
+            eventually(self._healthy, timeout=30, interval=0.05)
         except BaseException:
             self.__exit__()
             raise

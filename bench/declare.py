@@ -7,8 +7,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bench.config import BenchConfig
-from bench.harness import Harness, wait_for
+from bench.harness import Harness
 from bench.report import Row, Target, measured, progress
+from warroom.sandbox.waiting import eventually
 
 WALL_TARGET = Target(0.5, at_most=True, unit=" s")
 
@@ -44,7 +45,7 @@ def declare_once(harness: Harness, number: int) -> Declared:
             incident.headline_ts and incident.announcement_ts and sandbox.pins(incident.channel_id)
         )
 
-    wait_for(ready, interval=0.002)
+    eventually(ready, interval=0.002)
     ready_after, ready_at = time.perf_counter() - start, time.time()
     harness.wait_for_setup_report(incident_id)  # the declare's last call is done
     sandbox.wait_idle()

@@ -1,7 +1,6 @@
 """The system under test, wired as in production: the Slack sandbox, warroom's Bolt app served
 over HTTP on a migrated database, and the bare Bolt baseline served the same way."""
 
-import time
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,24 +15,13 @@ from warroom.models import Incident, TimelineEntry
 from warroom.sandbox import Sandbox
 from warroom.sandbox.interactions import slash_command_form
 from warroom.sandbox.models import ResponseUrlContext
+from warroom.sandbox.waiting import eventually
 from warroom.slack.app import start_bot
 from warroom.slack.manifest import bot_events
 from warroom.slack.metrics import Metrics
 from warroom.web import BackgroundServer, create_web_app
 
 EVENTS_PATH = "/slack/events"
-
-
-def wait_for(check, timeout: float = 10.0, interval: float = 0.005):
-    """`check()`'s first truthy value; TimeoutError after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"still not done after {timeout} s: {result!r}")
-        time.sleep(interval)
 
 
 @dataclass(frozen=True)
@@ -149,7 +137,7 @@ class Harness:
             return session.get(Incident, incident_id)
 
     def wait_for_channel(self, incident_id: int) -> str:
-        channel_id = wait_for(lambda: self.incident(incident_id).channel_id)
+        channel_id = eventually(lambda: self.incident(incident_id).channel_id)
         self.sandbox.wait_idle()  # the bot's own posts have reached it as events
         return channel_id
 
@@ -163,7 +151,7 @@ class Harness:
                     return message["text"]
             return None
 
-        return wait_for(report)
+        return eventually(report)
 
     def timeline_messages(self, channel_id: str) -> int:
         with self.db.transaction() as session:

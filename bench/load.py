@@ -74,7 +74,7 @@ async def _send_for(url: str, source, senders: int, seconds: float) -> LoadResul
             kinds[request.kind] += 1
             sent = time.perf_counter()
             try:
-                answer = await asyncio.wait_for(
+                answer = await asyncio.eventually(
                     connection.post(request.body, request.headers), ANSWER_TIMEOUT
                 )
             except (OSError, asyncio.IncompleteReadError, TimeoutError) as error:

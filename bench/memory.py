@@ -13,13 +13,14 @@ from datetime import UTC, datetime
 from bench.bot_process import BotProcess
 from bench.config import BenchConfig
 from bench.databases import fresh_database
-from bench.harness import SlackSide, wait_for
+from bench.harness import SlackSide
 from bench.population import populate
 from bench.report import Row, Target, measured, progress
 from bench.scheduler_tick import FULL
 from warroom.db import Database
 from warroom.models import Incident
 from warroom.sandbox import Sandbox
+from warroom.sandbox.waiting import eventually
 from warroom.slack.manifest import bot_events
 
 RSS_TARGET = Target(200, at_most=True, unit=" MB")
@@ -43,7 +44,7 @@ def measure_once(config: BenchConfig, database: str) -> dict[str, float]:
                 bot.get("/metrics")
                 for number in range(DECLARES):
                     incident_id = slack.declare(f"Memory {number}", severity="sev2")
-                    wait_for(lambda i=incident_id: _has_channel(db, i), timeout=30)
+                    eventually(lambda i=incident_id: _has_channel(db, i), timeout=30)
                 time.sleep(config.settle_seconds)
                 after = bot.memory_mb()
         finally:

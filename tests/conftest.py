@@ -5,7 +5,6 @@ against it, wired exactly as in production."""
 import logging
 import os
 import shutil
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from warroom.db import Database, migrate
 from warroom.models import Base
+from warroom.sandbox.waiting import eventually  # noqa: F401  (tests import it from here)
 
 POSTGRES_URL = os.environ.get("WARROOM_TEST_DATABASE_URL")
 
@@ -73,19 +73,6 @@ def db(database_url):
     database = Database(database_url)
     yield database
     database.dispose()
-
-
-def eventually(check, timeout: float = 10.0):
-    """Wait for warroom's work after the acknowledgement (it runs on in the background):
-    return `check()`'s first truthy value, or fail with what it last returned."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"still not done after {timeout} s: {result!r}")
-        time.sleep(0.02)
 
 
 def settle(sandbox) -> None:

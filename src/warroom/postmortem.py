@@ -109,6 +109,7 @@ def gather(
     ).all()
     items = actions.of_incident(session, incident_id)
     first_ic = next((t.started_at for t in terms if t.role == Role.IC), None)
+    described = [(entry, event(entry)) for entry in entries]  # each entry described once
     start, end = incident.declared_at, incident.resolved_at
     draft = Draft(
         reference=incident.reference,
@@ -131,7 +132,7 @@ def gather(
             if line.strip(" -*\t")
         ],
         severity_changes=[
-            event(e) for e in entries if e.kind == EntryKind.SEVERITY and "from" in e.details
+            shown for e, shown in described if e.kind == EntryKind.SEVERITY and "from" in e.details
         ],
         roles=[
             {
@@ -149,9 +150,9 @@ def gather(
         participants=sorted(
             {person(e.actor_id) for e in entries if e.actor_id} | {person(t.user_id) for t in terms}
         ),
-        updates=[event(e) for e in entries if e.kind == EntryKind.STATUS_UPDATE],
-        key_events=[event(e) for e in entries if e.highlighted],
-        all_events=[event(e) for e in entries],
+        updates=[shown for e, shown in described if e.kind == EntryKind.STATUS_UPDATE],
+        key_events=[shown for e, shown in described if e.highlighted],
+        all_events=[shown for _, shown in described],
         action_items=[
             {
                 "id": item.id,

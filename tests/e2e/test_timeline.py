@@ -174,6 +174,9 @@ def test_message_shortcut_attaches_a_message_from_another_channel(sandbox, incid
     assert attached.highlighted and attached.text == "Customers report failed payments"
     assert attached.actor_id == bob and attached.details["attached_by"] == alice
     assert attached.details["permalink"].startswith("http")
+    [notice] = [m for m in sandbox.messages(incident.channel_id) if "attached a" in m["text"]]
+    assert attached.details["permalink"] in notice["text"]
+
     assert any("attached a message" in m["text"] for m in sandbox.messages(incident.channel_id))
 
 

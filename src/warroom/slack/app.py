@@ -9,6 +9,7 @@ from datetime import datetime
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+from sqlalchemy.exc import DBAPIError
 from starlette.applications import Starlette
 
 from warroom import incidents
@@ -103,6 +104,7 @@ def catch_up_in_background(services: Services) -> threading.Thread:
 
 
 def catch_up(services: Services, poll_seconds: float = 5) -> None:
+    """At start, and again whenever events could not be recorded (the database was down)."""
     try:
         _finish_interrupted_setups(services)
         backfill_open_incidents(services)
@@ -110,6 +112,14 @@ def catch_up(services: Services, poll_seconds: float = 5) -> None:
             time.sleep(poll_seconds)  # younger setups may still be under way: look again
     except Exception:
         log.exception("catching up after the start failed; /incident sync can retry")
+    while True:
+        services.events_lost.wait()
+        time.sleep(poll_seconds)  # let the database come back and Slack's retries finish
+        services.events_lost.clear()
+        try:
+            backfill_open_incidents(services)
+        except DBAPIError:
+            services.events_lost.set()  # still down: try again later
 
 
 def _finish_interrupted_setups(services: Services) -> bool:

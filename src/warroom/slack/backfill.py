@@ -9,6 +9,8 @@ any 429, and pages are read one after another, never in parallel, to stay polite
 
 import logging
 
+from sqlalchemy.exc import DBAPIError
+
 from warroom import incidents, timeline
 from warroom.models import Incident
 from warroom.slack.capture import capture_message
@@ -25,6 +27,8 @@ def backfill_open_incidents(services: Services) -> int:
     for incident in channels:
         try:
             recorded += backfill_channel(services, incident)
+        except DBAPIError:
+            raise  # the database is down: the whole catch-up is tried again later
         except Exception:
             log.exception("catching up on %s failed; /incident sync retries", incident.reference)
     return recorded

@@ -6,7 +6,7 @@ from functools import cached_property
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry import RetryHandler
+from slack_sdk.http_retry import RetryHandler, RetryIntervalCalculator
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -16,9 +16,19 @@ from slack_sdk.models.blocks import Block
 
 log = logging.getLogger(__name__)
 
-# Enough to ride out a burst of 429s or a short Slack hiccup without holding a
-# responder's declare hostage for minutes.
-MAX_RETRIES = 3
+
+class CappedBackoff(RetryIntervalCalculator):
+    """0.2 s, 0.4 s, 0.8 s, 1.6 s, then every 2 s."""
+
+    def calculate_sleep_duration(self, current_attempt: int) -> float:
+        return min(0.2 * 2**current_attempt, 2.0)
+
+
+# Enough to ride out a long burst of 429s and 5xx answers (with a third of calls failing,
+# a call still fails for good only once in thousands) while a Slack that keeps failing is
+# given up on within about 9 seconds and the person told.
+MAX_RETRIES = 7
+BACKOFF = CappedBackoff()
 NAME_ATTEMPTS = 20
 PAGE = 200  # messages per history page: Slack's recommended maximum
 
@@ -27,9 +37,9 @@ def make_client(token: str, base_url: str, call_counter: RetryHandler | None = N
     """A client that retries connection errors, 429s (after Retry-After) and 5xx answers.
     `call_counter`, when given, goes last: it must see only each call's final attempt."""
     handlers = [
-        ConnectionErrorRetryHandler(max_retry_count=MAX_RETRIES),
+        ConnectionErrorRetryHandler(max_retry_count=MAX_RETRIES, interval_calculator=BACKOFF),
         RateLimitErrorRetryHandler(max_retry_count=MAX_RETRIES),
-        ServerErrorRetryHandler(max_retry_count=MAX_RETRIES),
+        ServerErrorRetryHandler(max_retry_count=MAX_RETRIES, interval_calculator=BACKOFF),
     ]
     return WebClient(
         token=token,

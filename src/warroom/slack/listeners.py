@@ -212,7 +212,7 @@ class Events:
         self.incident_of_channel: dict[str, int] = {}
 
     def message(self, body: dict, event: dict) -> None:
-        with self.services.db.transaction() as session:
+        with self.services.recording_events(), self.services.db.transaction() as session:
             incident_id = self._incident_of(session, event.get("channel"))
             if incident_id is None:
                 return
@@ -232,6 +232,6 @@ class Events:
 
     def highlight(self, body: dict, event: dict) -> None:
         emoji = self.services.settings.warroom_highlight_emoji
-        with self.services.db.transaction() as session:
+        with self.services.recording_events(), self.services.db.transaction() as session:
             if timeline.claim_event(session, body["event_id"], self.services.now()):
                 capture.capture_highlight(session, event, emoji)

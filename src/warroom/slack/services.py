@@ -1,9 +1,12 @@
 """What the Slack listeners need from the rest of warroom, gathered in one place."""
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from warroom import incidents, reminders
@@ -23,9 +26,20 @@ class Services:
     now: Callable[[], datetime]
     metrics: Metrics
     policy: NagPolicy = field(init=False)
+    # Set when an event could not be recorded: Slack retries a few times, then gives up,
+    # so once the database answers again the channels are read back (see slack/app.py).
+    events_lost: threading.Event = field(init=False, default_factory=threading.Event)
 
     def __post_init__(self):
         object.__setattr__(self, "policy", self.settings.nag_policy())
+
+    @contextmanager
+    def recording_events(self) -> Iterator[None]:
+        try:
+            yield
+        except DBAPIError:
+            self.events_lost.set()
+            raise
 
     def change(
         self, incident_id: int, make: Callable[[Session], TimelineEntry | ActionItem]
