@@ -24,7 +24,6 @@ OUTAGE_SECONDS = 3  # long enough for Slack's retries of every delivery to be re
 
 @pytest.mark.expect_error_logs  # a command failing for want of a database is an error to log
 def test_nothing_is_lost_while_the_database_is_unreachable(
-
     sandbox, general, settings, database_url, clock, announce_channel
 ):
     url = make_url(database_url)
