@@ -8,13 +8,7 @@ from typing import ClassVar
 from pydantic import BaseModel
 
 from warroom.domain import Priority, Role, Severity, Status, parse_due_date
-
-# Slack's markup in command text (with escaping on): <@U123|name>, <#C123|name>,
-# <!here>, <https://url|label>, and &amp; &lt; &gt; for the user's literal characters.
-_USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
-_CHANNEL_MENTION = re.compile(r"<#([CG][A-Z0-9]+)(?:\|([^>]*))?>")
-_SPECIAL_MENTION = re.compile(r"<!([a-z]+)(?:\^[^>|]*)?(?:\|([^>]*))?>")
-_LINK = re.compile(r"<((?:https?|mailto):[^>|]+)(?:\|([^>]*))?>")
+from warroom.markup import USER_MENTION, plain_text
 
 
 class CommandError(ValueError):
@@ -141,18 +135,6 @@ ROLE_WORDS = {
 UPDATE_STATUSES = (Status.INVESTIGATING, Status.IDENTIFIED, Status.MONITORING)
 
 
-def plain_text(slack_text: str) -> str:
-    """What the user saw when typing, from the markup Slack sends us.
-
-    Mentions become their visible names, so that echoing the text can never ping anyone.
-    """
-    text = _USER_MENTION.sub(lambda m: "@" + (m.group(2) or m.group(1)), slack_text)
-    text = _CHANNEL_MENTION.sub(lambda m: "#" + (m.group(2) or m.group(1)), text)
-    text = _SPECIAL_MENTION.sub(lambda m: "@" + (m.group(2) or m.group(1)).lstrip("@"), text)
-    text = _LINK.sub(lambda m: m.group(2) or m.group(1), text)
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
 def _words(text: str) -> str:
     """Free text as shown to people: Slack markup resolved, runs of spaces folded."""
     return " ".join(plain_text(text).split())
@@ -183,7 +165,7 @@ def _role(rest: str, caller: str) -> AssignRole:
             "The roles are ic, lead, comms and scribe.",
             example="/incident role ic @priya",
         )
-    mention = _USER_MENTION.fullmatch(who)
+    mention = USER_MENTION.fullmatch(who)
     if mention:
         return AssignRole(role=role, user_id=mention.group(1))
     if who.lower() == "me":
@@ -283,10 +265,10 @@ def _action(rest: str, _caller: str, today: date) -> AddAction:
             problems.append(f"the due date {due_on} is in the past")
     else:
         problems.append("it has no due date (end with `due <date>`)")
-    owners = _USER_MENTION.findall(rest)
+    owners = USER_MENTION.findall(rest)
     if len(owners) != 1:
         problems.append("it has no owner" if not owners else "it names more than one owner")
-    text = _words(_USER_MENTION.sub(" ", rest))
+    text = _words(USER_MENTION.sub(" ", rest))
     if not text:
         problems.append("it says nothing to do")
     if problems:

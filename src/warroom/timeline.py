@@ -10,9 +10,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from warroom.commands import plain_text
 from warroom.db import insert_unless_present
 from warroom.domain import EntryKind, Role, Severity, Status, format_duration
+from warroom.markup import plain_text
 from warroom.models import ProcessedEvent, TimelineEntry
 
 

@@ -186,7 +186,9 @@ def test_a_nag_missed_during_downtime_is_sent_once(sandbox, incident, db, clock,
 
 
 def test_slack_failure_while_nagging_is_retried(sandbox, incident, db, clock, bot):
-    sandbox.faults.fail("chat.postMessage", status=500, times=8)
+    run(sandbox, incident, "role ic me")  # one nag only: the stale update
+    sandbox.faults.fail("chat.postMessage", status=500, times=8)  # every attempt of one call
+
     clock.advance(minutes=15)
     tick(sandbox, bot)
     assert not nag_messages(sandbox, incident.channel_id, "no status update")

@@ -18,6 +18,7 @@ from warroom.commands import (
     Resolve,
 )
 from warroom.domain import Priority, Role, Severity, Status
+from warroom.markup import plain_text
 
 TODAY = date(2026, 11, 24)  # a Tuesday
 
@@ -51,7 +52,7 @@ def test_unknown_subcommand_names_itself():
 
 def test_slack_markup_becomes_what_the_user_saw():
     text = "<!channel> &lt;b&gt; <@U123|priya> in <#C42|ops> see <https://x.io|docs> &amp; more"
-    assert commands.plain_text(text) == "@channel <b> @priya in #ops see docs & more"
+    assert plain_text(text) == "@channel <b> @priya in #ops see docs & more"
 
 
 def test_form_errors_are_per_field():
