@@ -74,7 +74,7 @@ async def _send_for(url: str, source, senders: int, seconds: float) -> LoadResul
             kinds[request.kind] += 1
             sent = time.perf_counter()
             try:
-                answer = await asyncio.eventually(
+                answer = await asyncio.wait_for(
                     connection.post(request.body, request.headers), ANSWER_TIMEOUT
                 )
             except (OSError, asyncio.IncompleteReadError, TimeoutError) as error:

@@ -6,9 +6,10 @@ import time
 from warroom.demo import run_demo
 
 
-def test_the_demo_plays_a_whole_incident_and_writes_its_postmortem(tmp_path):
+def test_the_demo_plays_a_whole_incident_and_writes_its_postmortem(tmp_path, monkeypatch):
     out, started = io.StringIO(), time.monotonic()
-    assert run_demo(speed=100_000, output=tmp_path / "pm.md", out=out) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("/incident status\nlooks calm now\n"))
+    assert run_demo(speed=100_000, keep=True, output=tmp_path / "pm.md", out=out) == 0
     assert time.monotonic() - started < 60
     shown = out.getvalue()
     assert "14:18  raj types /incident declare sev1 Payments service down" in shown
@@ -23,3 +24,6 @@ def test_the_demo_plays_a_whole_incident_and_writes_its_postmortem(tmp_path):
     assert "~3,200 failed checkout attempts" in markdown
     assert "13:50:00 @bob attached a message by @raj: Deployed payments v2.8.0" in markdown
     assert "_Missing:" not in markdown
+    kept = shown.split("warroom keeps running at", 1)[1]  # --keep: then a person types
+    assert "(only alice sees) *INC-1: Payments service down*" in kept
+    assert "alice\n    looks calm now" in kept

@@ -27,7 +27,7 @@ UPDATE_CALLBACK = "status_update"
 METADATA_TEXT_MAX = 2000  # private_metadata holds 3,000 characters in all
 
 
-def declare_modal(default_severity: Severity, origin_channel_id: str = "") -> View:
+def declare_modal(default_severity: Severity) -> View:
     options = [
         Option(value=sev.value, text=sev.label, description=clip(sev.rubric, 75))
         for sev in Severity
@@ -36,7 +36,6 @@ def declare_modal(default_severity: Severity, origin_channel_id: str = "") -> Vi
     return View(
         type="modal",
         callback_id=DECLARE_CALLBACK,
-        private_metadata=origin_channel_id,
         title=PlainTextObject(text="Declare an incident"),
         submit=PlainTextObject(text="Declare"),
         close=PlainTextObject(text="Cancel"),

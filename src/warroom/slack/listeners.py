@@ -189,10 +189,9 @@ class IncidentCommand:
     def follow_up(self, command: dict, context: BoltContext, respond: Respond) -> None:
         wanted = context.get("follow_up") or {}
         if "open_declare_modal" in wanted:
-            modal = forms.declare_modal(
-                Severity(wanted["open_declare_modal"]), command["channel_id"]
-            )
+            modal = forms.declare_modal(Severity(wanted["open_declare_modal"]))
             self.services.slack.open_view(command["trigger_id"], modal)
+
         elif "open_notes_form" in wanted:
             open_notes_form(self.services, command["trigger_id"], wanted["open_notes_form"])
         elif "open_action_form" in wanted:
