@@ -67,18 +67,30 @@ def insert_unless_present(session: Session, model, **values) -> bool:
 
     This is what makes re-delivered Slack events harmless, on both databases.
     """
-    statement = _insert_unless_present(session.get_bind().dialect.name, model)
+    key = tuple(column.name for column in model.__table__.primary_key.columns)
     # RETURNING, not rowcount: psycopg reports -1 rows for this statement.
-    return session.execute(statement, values).first() is not None
+    return (
+        session.execute(_insert_skipping_existing(session, model, key), values).first() is not None
+    )
+
+
+def insert_new(session: Session, model, rows: list[dict], returning: tuple[str, ...]) -> list:
+    """Insert many rows in one statement, skipping those whose unique key already exists;
+    the `returning` columns of the rows inserted."""
+    return session.execute(_insert_skipping_existing(session, model, returning), rows).all()
+
+
+def _insert_skipping_existing(session: Session, model, returning: tuple[str, ...]):
+    return _insert_statement(session.get_bind().dialect.name, model.__table__, returning)
 
 
 @cache
-def _insert_unless_present(dialect_name: str, model):
+def _insert_statement(dialect_name: str, table, returning: tuple[str, ...]):
     """Built once per table: this runs for every Slack event, where building and caching the
     statement anew was a fifth of the work."""
     dialect = {"postgresql": postgresql, "sqlite": sqlite}[dialect_name]
-    key = model.__table__.primary_key.columns
-    return dialect.insert(model).on_conflict_do_nothing().returning(*key)
+    columns = [table.c[name] for name in returning]
+    return dialect.insert(table).on_conflict_do_nothing().returning(*columns)
 
 
 def alembic_config(url: str) -> Config:

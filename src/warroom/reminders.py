@@ -9,14 +9,16 @@ Because the next time counts from the send, a nag that fell due during an outage
 once at start, not once per missed tick.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session, selectinload
 
-from warroom.db import insert_unless_present
+from warroom.db import insert_new
 from warroom.domain import Role, Severity, Status
 from warroom.models import ActionItem, Incident, NagSent, Reminder
 
@@ -52,14 +54,24 @@ class Nag:
     due_at: datetime
 
 
+class History(NamedTuple):
+    """What a nag's row remembers of it."""
+
+    last_sent_at: datetime | None = None
+    snoozed_until: datetime | None = None
+
+    @classmethod
+    def of(cls, row: "Reminder | None") -> "History":
+        return cls(row.last_sent_at, row.snoozed_until) if row else cls()
+
+
 def _later(*moments: datetime | None) -> datetime:
     return max(moment for moment in moments if moment is not None)
 
 
-def _incident_due(kind: NagKind, incident: Incident, row: Reminder | None, policy, has_items):
+def _incident_due(kind: NagKind, incident: Incident, history: History, policy, has_items):
     """When an incident-level nag falls due next, or None when it cannot."""
-    last = row.last_sent_at if row else None
-    snoozed = row.snoozed_until if row else None
+    last, snoozed = history
     severity = Severity(incident.severity)
     if kind == NagKind.STALE_UPDATE:
         cadence = policy.update_cadence.get(severity)
@@ -83,8 +95,7 @@ def _incident_due(kind: NagKind, incident: Incident, row: Reminder | None, polic
     if kind == NagKind.ACTION_DIGEST:
         if not has_items:
             return None
-        start = row.last_sent_at if row and row.last_sent_at else incident.declared_at
-        return _later(start + policy.digest_interval, snoozed)
+        return _later((last or incident.declared_at) + policy.digest_interval, snoozed)
     raise ValueError(kind)
 
 
@@ -109,21 +120,25 @@ def reschedule_incident(session: Session, incident: Incident, policy: NagPolicy)
     )
     for kind in INCIDENT_KINDS:
         row = _row(session, kind, subject)
-        due = _incident_due(kind, incident, row, policy, has_items)
+        due = _incident_due(kind, incident, History.of(row), policy, has_items)
         _store(session, row, kind, subject, incident.id, None, due)
 
 
 def reschedule_action(session: Session, item: ActionItem, policy: NagPolicy) -> None:
     subject = f"action:{item.id}"
     row = _row(session, NagKind.ACTION_OVERDUE, subject)
-    due = None
-    if item.is_open:
-        on_due_date = datetime.combine(item.due_on, policy.action_reminder_time)
-        repeat = (
-            row.last_sent_at + policy.action_reminder_interval if row and row.last_sent_at else None
-        )
-        due = _later(on_due_date, repeat, row.snoozed_until if row else None)
+    due = _action_due(item, History.of(row), policy)
     _store(session, row, NagKind.ACTION_OVERDUE, subject, item.incident_id, item.id, due)
+
+
+def _action_due(item: ActionItem, history: History, policy: NagPolicy) -> datetime | None:
+    """When an action item's overdue nag falls due next, or None when it cannot."""
+    if not item.is_open:
+        return None
+    last, snoozed = history
+    on_due_date = datetime.combine(item.due_on, policy.action_reminder_time)
+    repeat = last + policy.action_reminder_interval if last else None
+    return _later(on_due_date, repeat, snoozed)
 
 
 def _row(session: Session, kind: NagKind, subject: str) -> Reminder | None:
@@ -167,31 +182,71 @@ def snooze(session: Session, reminder_id: int, now: datetime, policy: NagPolicy)
 
 
 def claim_due(session: Session, now: datetime, policy: NagPolicy, limit: int = 500) -> list[Nag]:
-    """The nags due at `now`, each claimed by this caller alone and moved to its next time."""
+    """The nags due at `now`, each claimed by this caller alone and moved to its next time.
+
+    A handful of statements whatever is due: the rows, their incidents and items, one
+    multi-row insert of the sends, and the rows' updates in one batch.
+    """
     query = select(Reminder).where(Reminder.due_at <= now).order_by(Reminder.due_at).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    claimed = []
-    for row in session.scalars(query).all():
-        first_time = insert_unless_present(
-            session, NagSent, kind=row.kind, subject=row.subject, due_at=row.due_at, sent_at=now
-        )
-        if first_time:
-            claimed.append(
-                Nag(row.id, NagKind(row.kind), row.incident_id, row.action_item_id, row.due_at)
-            )
-        row.last_sent_at = now
-        _advance(session, row, policy)
+    rows = session.scalars(query).all()
+    if not rows:
+        return []
+    first_time = _record_sends(session, rows, now)
+    claimed = [
+        Nag(row.id, NagKind(row.kind), row.incident_id, row.action_item_id, row.due_at)
+        for row in rows
+        if (row.kind, row.subject, row.due_at) in first_time
+    ]
+    _advance(session, rows, now, policy)
     return claimed
 
 
-def _advance(session: Session, row: Reminder, policy: NagPolicy) -> None:
-    if row.action_item_id is not None:
-        reschedule_action(session, session.get(ActionItem, row.action_item_id), policy)
-    else:
-        incident = session.get(Incident, row.incident_id)
-        due = _incident_due(NagKind(row.kind), incident, row, policy, True)
-        _store(session, row, row.kind, row.subject, row.incident_id, None, due)
+def _record_sends(session: Session, rows: Sequence[Reminder], now: datetime) -> set[tuple]:
+    """Record one send per row and due time; the (kind, subject, due_at) recorded just now,
+    without those another replica or an earlier tick already recorded."""
+    sends = [
+        {"kind": row.kind, "subject": row.subject, "due_at": row.due_at, "sent_at": now}
+        for row in rows
+    ]
+    recorded = insert_new(session, NagSent, sends, returning=("kind", "subject", "due_at"))
+    return {tuple(sent) for sent in recorded}
+
+
+def _advance(session: Session, rows: Sequence[Reminder], now: datetime, policy) -> None:
+    """Move each sent row to its next due time, or drop it when its nag can no longer fall due.
+
+    One bulk UPDATE and one DELETE rather than the unit of work's per-object bookkeeping,
+    which was half of a tick.
+    """
+    items = _by_id(session, ActionItem, {row.action_item_id for row in rows} - {None})
+    incident_ids = {row.incident_id for row in rows if row.action_item_id is None}
+    incidents = _by_id(session, Incident, incident_ids, selectinload(Incident.roles))
+    moved, stopped = [], []
+    for row in rows:
+        history = History(now, row.snoozed_until)
+        if row.action_item_id is not None:
+            due = _action_due(items[row.action_item_id], history, policy)
+        else:
+            due = _incident_due(
+                NagKind(row.kind), incidents[row.incident_id], history, policy, True
+            )
+        if due is None:
+            stopped.append(row.id)
+        else:
+            moved.append({"id": row.id, "due_at": due, "last_sent_at": now})
+    if moved:
+        session.execute(update(Reminder), moved)
+    if stopped:
+        session.execute(delete(Reminder).where(Reminder.id.in_(stopped)))
+
+
+def _by_id(session: Session, model, ids: set[int], *options) -> dict:
+    if not ids:
+        return {}
+    query = select(model).where(model.id.in_(ids)).options(*options)
+    return {found.id: found for found in session.scalars(query)}
 
 
 def retry_soon(session: Session, reminder_id: int, now: datetime) -> None:
