@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
@@ -201,19 +202,26 @@ def _lintable(draft: Draft, items) -> PostmortemText:
     )
 
 
-def render(draft: Draft, templates_dir: Path | None = None) -> str:
-    """The draft as Markdown, from the user's template when there is one."""
+@cache
+def _environment(templates_dir: Path | None) -> ImmutableSandboxedEnvironment:
+    """One per templates folder, so templates compile once; Jinja still reloads a template
+    whose file changed."""
     folders = [templates_dir, BUNDLED_TEMPLATES] if templates_dir else [BUNDLED_TEMPLATES]
-    environment = ImmutableSandboxedEnvironment(
+    return ImmutableSandboxedEnvironment(
         loader=ChoiceLoader([FileSystemLoader(str(folder)) for folder in folders]),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+def render(draft: Draft, templates_dir: Path | None = None) -> str:
+    """The draft as Markdown, from the user's template when there is one."""
     values = {name: getattr(draft, name) for name in draft.__dataclass_fields__}
     try:
-        return environment.get_template(TEMPLATE).render(**values)
+        return _environment(templates_dir).get_template(TEMPLATE).render(**values)
+
     except SecurityError as error:
         raise PostmortemTemplateError(
             f"The postmortem template tried to reach Python internals ({error}). Templates "

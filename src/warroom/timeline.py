@@ -7,7 +7,7 @@ twice, or being fetched again by a backfill, stays one entry.
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, select, update
 from sqlalchemy.orm import Session
 
 from warroom.db import insert_unless_present
@@ -161,16 +161,20 @@ def last_message_ts(session: Session, channel_id: str) -> str | None:
     return session.scalar(query.order_by(TimelineEntry.occurred_at.desc()).limit(1))
 
 
-def entries(session: Session, incident_id: int, *, highlighted_only: bool = False):
-    """The incident's entries in the order they happened, deleted ones left out."""
+def entries(session: Session, incident_id: int, *, highlighted_only: bool = False) -> list[Row]:
+    """The incident's entries in the order they happened, deleted ones left out.
+
+    Read-only rows with the entry's columns as attributes: reports read thousands of entries,
+    and building ORM objects was most of a 10,000-entry postmortem.
+    """
     query = (
-        select(TimelineEntry)
+        select(*TimelineEntry.__table__.columns)
         .where(TimelineEntry.incident_id == incident_id, TimelineEntry.deleted_at.is_(None))
         .order_by(TimelineEntry.occurred_at, TimelineEntry.slack_ts, TimelineEntry.id)
     )
     if highlighted_only:
         query = query.where(TimelineEntry.highlighted)
-    return list(session.scalars(query))
+    return list(session.connection().execute(query))
 
 
 Person = Callable[[str | None], str]
