@@ -12,6 +12,7 @@ import logging
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from warroom import commands, incidents, postmortem, timeline
 from warroom.commands import (
@@ -36,6 +37,7 @@ from warroom.commands import (
     WritePostmortem,
 )
 from warroom.domain import Severity
+from warroom.group_commit import GroupCommit
 from warroom.incidents import IncidentError
 from warroom.models import Incident
 from warroom.slack import action_views, blocks, capture, forms, interactions
@@ -65,14 +67,16 @@ CHANGES = {
 
 
 def register(app: App, services: Services) -> None:
-    commands_ = IncidentCommand(services)
-    app.command("/incident")(ack=commands_.acknowledge, lazy=[commands_.follow_up])
-    interactions.register(app, services)
-    commands_.action_items.register(app)
+    # Bolt tries listeners in the order registered, and matching one costs about as much
+    # as our own work: the busiest (channel messages, then commands) come first.
     events = Events(services)
     app.event("message")(events.message)
+    commands_ = IncidentCommand(services)
+    app.command("/incident")(ack=commands_.acknowledge, lazy=[commands_.follow_up])
     for highlight in ("reaction_added", "reaction_removed", "pin_added", "pin_removed"):
         app.event(highlight)(events.highlight)
+    interactions.register(app, services)
+    commands_.action_items.register(app)
 
 
 def answer(ack: Ack, text: str) -> None:
@@ -209,17 +213,21 @@ class Events:
         # An incident's channel never changes hands: once found, the mapping is kept.
         # Channels that are no incident's are asked again each time.
         self.incident_of_channel: dict[str, int] = {}
+        self.writes = GroupCommit(services.db)
 
     def message(self, body: dict, event: dict) -> None:
-        with self.services.recording_events(), self.services.db.transaction() as session:
-            incident_id = self._incident_of(session, event.get("channel"))
-            if incident_id is None:
-                return
-            # A new message is its own key (channel + ts): a re-delivery or a copy under
-            # another event id inserts nothing. Edits and deletions are keyed by event id.
-            keyed_by_ts = event.get("subtype") not in capture.CHANGE_SUBTYPES
-            if keyed_by_ts or timeline.claim_event(session, body["event_id"], self.services.now()):
-                capture.capture_message(session, event, incident_id, self.services.slack.is_own)
+        with self.services.recording_events():
+            self.writes.run(lambda session: self._record_message(session, body, event))
+
+    def _record_message(self, session: Session, body: dict, event: dict) -> None:
+        incident_id = self._incident_of(session, event.get("channel"))
+        if incident_id is None:
+            return
+        # A new message is its own key (channel + ts): a re-delivery or a copy under
+        # another event id inserts nothing. Edits and deletions are keyed by event id.
+        keyed_by_ts = event.get("subtype") not in capture.CHANGE_SUBTYPES
+        if keyed_by_ts or timeline.claim_event(session, body["event_id"], self.services.now()):
+            capture.capture_message(session, event, incident_id, self.services.slack.is_own)
 
     def _incident_of(self, session, channel_id: str | None) -> int | None:
         if channel_id and channel_id not in self.incident_of_channel:
