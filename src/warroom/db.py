@@ -16,17 +16,22 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def make_engine(url: str) -> Engine:
+    # A failed statement's error message would otherwise carry its parameters - what people
+    # wrote, private incidents included - into logs and tracebacks.
+    private = {"hide_parameters": True}
     if url.startswith("sqlite"):
         # Threads share the file. Every transaction takes the write lock up front
         # (BEGIN IMMEDIATE), so concurrent writers queue behind the busy timeout instead of
         # failing half-way when a read turns into a write.
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, **private
+        )
         event.listen(engine, "connect", _tune_sqlite)
         event.listen(
             engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE")
         )
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_size=10, max_overflow=20, **private)
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:
