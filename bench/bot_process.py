@@ -35,7 +35,14 @@ def memory_mb(pid: int) -> dict[str, float]:
 
 
 class BotProcess:
-    def __init__(self, sandbox: Sandbox, database_url: str, announce_channel: str):
+    def __init__(
+        self,
+        sandbox: Sandbox,
+        database_url: str,
+        announce_channel: str,
+        settings: dict[str, str] | None = None,
+    ):
+        """`settings`: more environment variables for it, over the ones below."""
         self._sandbox = sandbox
         self._environment = {
             **{k: v for k, v in os.environ.items() if not k.startswith(OWN_SETTINGS)},
@@ -45,6 +52,7 @@ class BotProcess:
             "DATABASE_URL": database_url,
             "WARROOM_ANNOUNCE_CHANNEL": announce_channel,
             "WARROOM_TICK_SECONDS": "1",  # so it ticks while measured
+            **(settings or {}),
         }
         self.url = f"http://127.0.0.1:{free_port()}"
 

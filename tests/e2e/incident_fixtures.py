@@ -1,8 +1,9 @@
 """Helpers for tests that start from a declared incident."""
 
+import re
 from dataclasses import dataclass
 
-from tests.conftest import settle
+from tests.conftest import eventually, settle
 from warroom import incidents
 
 
@@ -19,7 +20,46 @@ def declare_and_settle(sandbox, db, text="sev1 Payments failing", user="alice") 
     answer = sandbox.driver.slash_command(sandbox.user_id(user), general, f"declare {text}")
     assert answer.status == 200, answer
     settle(sandbox)
-    number = int(answer.body["text"].split()[1].removeprefix("INC-"))
+    return _declared(db, answer.body["text"])
+
+
+def open_declare_modal(sandbox, user="alice") -> str:
+    """`/incident declare` without a title, in #general: the id of the form it opens."""
+    general = sandbox.channel_by_name("general").id
+    answer = sandbox.driver.slash_command(sandbox.user_id(user), general, "declare")
+    assert answer.status == 200, answer
+    [view_id] = eventually(lambda: [v["id"] for v in open_views(sandbox, "declare_incident")])
+    return view_id
+
+
+def open_views(sandbox, callback_id: str) -> list[dict]:
+    """The modals open with this callback id ({"id", "view", "user", "hash"} each)."""
+    views = sandbox.views.values()
+    return [v for v in views if v["view"].get("callback_id") == callback_id]
+
+
+def declare_private_and_settle(
+    sandbox, db, title: str, description: str = "", user="alice"
+) -> Declared:
+    """Declare a SEV1 through the form with its private option ticked."""
+    view_id = open_declare_modal(sandbox, user)
+    fields = {
+        "title": {"value": title},
+        "severity": {"value": "sev1"},
+        "description": {"value": description},
+        "private": {"value": ["private"]},
+    }
+    answer = sandbox.driver.submit_view(sandbox.user_id(user), view_id, fields)
+    assert answer.status == 200, answer
+    eventually(lambda: " is open in " in str(sandbox.views[view_id]["view"]))
+    settle(sandbox)
+    [notice] = re.findall(r"Declaring INC-\d+", str(answer.body["view"]))
+    return _declared(db, notice)
+
+
+def _declared(db, acknowledgement: str) -> Declared:
+    """The incident that `Declaring INC-<number> ...` names."""
+    number = int(acknowledgement.split()[1].removeprefix("INC-"))
     with db.transaction() as session:
         incident = incidents.get(session, number)
         return Declared(

@@ -7,6 +7,7 @@ import threading
 from sqlalchemy import func, select
 
 from tests.conftest import eventually
+from tests.e2e.incident_fixtures import open_declare_modal
 from warroom.models import Incident, TimelineEntry
 
 NAME = re.compile(r"^[a-z0-9_-]{1,80}$")
@@ -202,18 +203,6 @@ def test_private_declare_keeps_the_title_out_of_sight(
     [announcement] = sandbox.messages(announce_channel)
     assert "CEO" not in str(announcement) and "EDR" not in str(announcement)
     assert "private" in announcement["text"]
-
-
-def open_declare_modal(sandbox) -> str:
-    answer = declare(sandbox, "")
-    assert answer.status == 200
-
-    def declare_modal():
-        views = sandbox.views.values()
-        return [v["id"] for v in views if v["view"]["callback_id"] == "declare_incident"]
-
-    [view_id] = eventually(declare_modal)
-    return view_id
 
 
 def test_modal_declare_with_a_field_error(sandbox, general, warroom, db):

@@ -5,6 +5,8 @@ import json
 
 import httpx
 
+from tests.sandbox.conftest import Receiver
+
 ALICE = "alice"
 
 
@@ -90,6 +92,25 @@ def test_events_while_the_bot_is_down_are_not_delivered_by_default(sandbox, rece
     sandbox.resume_delivery(deliver_missed=True)
     sandbox.wait_idle()
     assert [e["event"]["text"] for e in receiver.events("message")] == ["anyone there?"]
+
+
+def test_several_request_urls_take_requests_in_turn(sandbox, client, receiver, incident_channel):
+    sandbox.wait_idle()  # the channel's own events went to the first receiver alone
+    receiver.requests.clear()
+    other = Receiver(sandbox.signing_secret)
+    try:
+        sandbox.connect_http(receiver.url, other.url)
+        for n in range(4):
+            client.chat_postMessage(channel=incident_channel, text=f"message {n}")
+        sandbox.wait_idle()
+        for _ in range(2):
+            sandbox.driver.slash_command(sandbox.user_id(ALICE), incident_channel, "status")
+    finally:
+        other.close()
+    received = sorted([e["event"]["text"] for e in r.events("message")] for r in (receiver, other))
+    assert received == [["message 0", "message 2"], ["message 1", "message 3"]]
+    commands = [sum("command" in r["body"] for r in each.requests) for each in (receiver, other)]
+    assert commands == [1, 1]
 
 
 def test_slash_commands_are_signed_forms_and_answer_through_response_urls(sandbox, receiver):

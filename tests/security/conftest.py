@@ -38,7 +38,7 @@ def post_signed(sandbox, body: bytes, content_type: str):
         body.decode("utf-8")
     except UnicodeDecodeError:
         headers = {"Content-Type": content_type, **signed_headers(body)}
-        answer = httpx.post(sandbox.bot_connection.request_url, content=body, headers=headers)
+        answer = httpx.post(sandbox.bot_connection.request_urls[0], content=body, headers=headers)
         return answer.status_code, answer.text
     answer = sandbox.driver.send_raw(body, content_type, sandbox.driver.sign(body))
     return answer.status, answer.body
@@ -46,7 +46,7 @@ def post_signed(sandbox, body: bytes, content_type: str):
 
 def post_unsigned(sandbox, body: bytes, content_type: str, headers: dict | None = None):
     answer = httpx.post(
-        sandbox.bot_connection.request_url,
+        sandbox.bot_connection.request_urls[0],
         content=body,
         headers={"Content-Type": content_type, **(headers or {})},
     )

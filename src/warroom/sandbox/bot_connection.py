@@ -2,6 +2,7 @@
 or envelopes on its Socket Mode connection once it has one."""
 
 import json
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -56,7 +57,9 @@ def _parse(response: httpx.Response) -> Any:
 class BotConnection:
     def __init__(self, signing_secret: str, hub: SocketHub) -> None:
         self.signing_secret = signing_secret
-        self.request_url: str | None = None
+        self.request_urls: tuple[str, ...] = ()
+        self._turn = 0
+        self._turn_lock = threading.Lock()
         self.ack_timeout = DEFAULT_ACK_TIMEOUT
         self._hub = hub
         self._http = httpx.Client()
@@ -66,7 +69,15 @@ class BotConnection:
         """ "socket", "http" or None when the bot cannot be reached at all."""
         if self._hub.is_connected():
             return "socket"
-        return "http" if self.request_url else None
+        return "http" if self.request_urls else None
+
+    def _next_url(self) -> str:
+        """The request URLs in turn, as a load balancer in front of several replicas takes
+        them: every request, whoever sends it, goes to the next one."""
+        with self._turn_lock:
+            url = self.request_urls[self._turn % len(self.request_urls)]
+            self._turn += 1
+        return url
 
     def send(
         self,
@@ -104,12 +115,12 @@ class BotConnection:
         return self.send_raw(body, headers)
 
     def send_raw(self, body: bytes, headers: dict) -> BotAnswer:
-        """POST exactly these bytes and headers to the request URL (HTTP mode only)."""
-        if not self.request_url:
+        """POST exactly these bytes and headers to the (next) request URL (HTTP mode only)."""
+        if not self.request_urls:
             return BotAnswer(None, error="connection_failed")
         try:
             response = self._http.post(
-                self.request_url, content=body, headers=headers, timeout=self.ack_timeout
+                self._next_url(), content=body, headers=headers, timeout=self.ack_timeout
             )
         except httpx.TimeoutException:
             return BotAnswer(None, error="http_timeout")

@@ -140,9 +140,10 @@ class Sandbox:
 
     # --- reaching the bot -------------------------------------------------------------
 
-    def connect_http(self, request_url: str) -> None:
-        """Deliver to the bot's request URL (used whenever no Socket Mode connection is up)."""
-        self.bot_connection.request_url = request_url
+    def connect_http(self, *request_urls: str) -> None:
+        """Deliver to the bot's request URL (used whenever no Socket Mode connection is up).
+        Given several, the bot's replicas, each request goes to the next in turn."""
+        self.bot_connection.request_urls = request_urls
 
     def wait_for_socket(self, timeout: float = 5.0) -> None:
         if not self._hub.connected.wait(timeout):
