@@ -60,7 +60,7 @@ def create_web_app(bolt: App, db: Database, metrics: Metrics, signing_secret: st
 
 
 # What Bolt raises while reading or routing a body that is not shaped as Slack shapes it.
-MALFORMED = (ValueError, TypeError, AttributeError, KeyError)
+MALFORMED = (ValueError, TypeError, AttributeError, LookupError)
 
 
 def _signed(verifier: SignatureVerifier, body: bytes, request: Request) -> bool:
