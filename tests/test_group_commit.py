@@ -1,5 +1,5 @@
-"""Group commit on the database itself: writes that wait while another thread holds the turn
-are committed together, and a failure stays with the write that caused it."""
+"""Group commit on the database itself: items that wait while another thread holds the turn
+are written together, and a failure stays with the item that caused it."""
 
 import threading
 
@@ -11,51 +11,49 @@ from warroom.group_commit import GroupCommit
 from warroom.models import ProcessedEvent
 from warroom.sandbox.waiting import eventually
 
+GONE = OperationalError("INSERT", {}, Exception("server closed the connection"))
+
 
 class Writers:
-    """One write holds the turn until released; meanwhile `count` others queue behind it."""
+    """Threads writing event ids through one GroupCommit. An id names what writing it does:
+    "hold" keeps the turn until released, "bad" and "gone" fail, anything else is stored."""
 
-    def __init__(self, group: GroupCommit, clock):
-        self.group, self.clock = group, clock
-        self.sessions, self.calls, self.errors = [], [], {}
+    def __init__(self, db, clock):
+        self.group = GroupCommit(db, self.write_many)
+        self.clock = clock
+        self.batches: list[list[str]] = []
+        self.errors: dict[str, Exception] = {}
         self.release = threading.Event()
         self.threads: list[threading.Thread] = []
 
-    def insert(self, event_id: str, fail: Exception | None = None):
-        def write(session):
-            self.sessions.append(session)
-            self.calls.append(event_id)
-            if fail is not None:
-                raise fail
+    def write_many(self, session, event_ids: list[str]) -> None:
+        self.batches.append(event_ids)
+        for event_id in event_ids:
+            if event_id == "hold":
+                self.release.wait(10)
+            elif event_id == "bad":
+                raise ValueError("malformed event")
+            elif event_id == "gone":
+                raise GONE
             session.add(ProcessedEvent(event_id=event_id, received_at=self.clock()))
 
-        return write
+    def start(self, *event_ids: str) -> None:
+        for event_id in event_ids:
+            thread = threading.Thread(target=self._write, args=(event_id,))
+            self.threads.append(thread)
+            thread.start()
 
-    def start(self, name: str, write) -> None:
-        def run():
-            try:
-                self.group.run(write)
-            except Exception as error:
-                self.errors[name] = error
+    def _write(self, event_id: str) -> None:
+        try:
+            self.group.write(event_id)
+        except Exception as error:
+            self.errors[event_id] = error
 
-        thread = threading.Thread(target=run)
-        self.threads.append(thread)
-        thread.start()
-
-    def hold_the_turn(self) -> None:
-        def blocking(session):
-            self.sessions.append(session)
-            self.release.wait(10)
-
-        self.start("holder", blocking)
-        eventually(lambda: self.sessions)
-
-    def queue(self, writes: dict) -> None:
-        for name, write in writes.items():
-            self.start(name, write)
-        eventually(lambda: len(self.group._waiting) == len(writes))
-
-    def finish(self) -> None:
+    def queue_behind_a_held_turn(self, *event_ids: str) -> None:
+        self.start("hold")
+        eventually(lambda: self.batches)
+        self.start(*event_ids)
+        eventually(lambda: len(self.group._waiting) == len(event_ids))
         self.release.set()
         for thread in self.threads:
             thread.join(10)
@@ -68,37 +66,29 @@ def stored(db) -> set[str]:
 
 @pytest.fixture
 def writers(db, clock):
-    return Writers(GroupCommit(db), clock)
+    return Writers(db, clock)
 
 
-def test_writes_waiting_for_the_turn_commit_together(writers, db):
-    writers.hold_the_turn()
-    writers.queue({f"E{n}": writers.insert(f"E{n}") for n in range(10)})
-    writers.finish()
+def test_items_waiting_for_the_turn_are_written_together(writers, db):
+    ids = [f"E{n}" for n in range(10)]
+    writers.queue_behind_a_held_turn(*ids)
     assert writers.errors == {}
-    assert stored(db) == {f"E{n}" for n in range(10)}
-    # the holder's transaction, then one transaction for the ten that queued
-    assert len({id(session) for session in writers.sessions}) == 2
+    assert stored(db) == {"hold", *ids}
+    assert len(writers.batches) == 2 and sorted(writers.batches[1]) == sorted(ids)
 
 
-def test_a_failing_write_fails_alone(writers, db):
-    writers.hold_the_turn()
-    writes = {f"E{n}": writers.insert(f"E{n}") for n in range(5)}
-    writes["bad"] = writers.insert("bad", fail=ValueError("malformed event"))
-    writers.queue(writes)
-    writers.finish()
+def test_a_failing_item_fails_alone(writers, db):
+    ids = [f"E{n}" for n in range(5)]
+    writers.queue_behind_a_held_turn(*ids, "bad")
     assert list(writers.errors) == ["bad"]
     assert isinstance(writers.errors["bad"], ValueError)
-    assert stored(db) == {f"E{n}" for n in range(5)}
+    assert stored(db) == {"hold", *ids}
 
 
 def test_an_unavailable_database_fails_the_whole_batch_at_once(writers, db):
-    gone = OperationalError("INSERT", {}, Exception("server closed the connection"))
-    writers.hold_the_turn()
-    writers.queue({f"E{n}": writers.insert(f"E{n}", fail=gone) for n in range(4)})
-    writers.finish()
-    assert set(writers.errors) == {f"E{n}" for n in range(4)}
-    assert all(error is gone for error in writers.errors.values())
-    assert writers.calls == ["E0"]  # the batch stopped at its first write, none ran again
+    writers.queue_behind_a_held_turn("gone", "E1", "E2")
+    assert writers.errors == {"gone": GONE, "E1": GONE, "E2": GONE}
+    assert len(writers.batches) == 2  # the held one, then the batch once: none tried alone
     with db.transaction() as session:
-        assert session.scalar(select(func.count()).select_from(ProcessedEvent)) == 0
+        count = session.scalar(select(func.count()).select_from(ProcessedEvent))
+    assert count == 1  # "hold"

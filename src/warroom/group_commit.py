@@ -1,66 +1,67 @@
 """Group commit: many threads' small writes, committed together in one transaction.
 
-In a busy incident every worker thread holds one Slack event that needs one INSERT. Taking
-turns costs each event a whole transaction (and, on SQLite, a place in the queue behind the
-one writer). Instead, the thread whose turn it is runs every write waiting at that moment in
-one transaction; the other threads find theirs done. A write is reported done only once its
-transaction has committed, so acknowledging an event still means it is stored.
+In a busy incident every worker thread holds one Slack message to record. Taking turns costs
+each message a transaction of its own (and, on SQLite, a place in the queue behind the one
+writer). Instead, the thread whose turn it is writes every item waiting at that moment, with
+one `write_many` call in one transaction; the other threads find theirs done. An item is
+reported written only once its transaction has committed, so acknowledging an event still
+means it is stored.
 """
 
 import threading
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from warroom.db import Database
 
-T = TypeVar("T")
-Job = tuple[Callable[[Session], object], Future]
+Item = TypeVar("Item")
 
 # The database itself failed (unreachable, locked, shutting down): every write would fail
-# alike, so a batch fails as a whole. Any other failure belongs to one write.
+# alike, so a batch fails as a whole. Any other failure belongs to one item.
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
-class GroupCommit:
-    def __init__(self, db: Database):
+class GroupCommit(Generic[Item]):
+    def __init__(self, db: Database, write_many: Callable[[Session, list[Item]], None]):
         self._db = db
-        self._waiting: deque[Job] = deque()
+        self._write_many = write_many
+        self._waiting: deque[tuple[Item, Future]] = deque()
         self._turn = threading.Lock()
 
-    def run(self, write: Callable[[Session], T]) -> T:
-        """Run `write` in a transaction shared with other threads' writes; its result once
-        committed, or the exception it (or the commit) raised."""
+    def write(self, item: Item) -> None:
+        """Write `item` together with the other threads' waiting items; returns once it is
+        committed, or raises what writing it (or the commit) raised."""
         done: Future = Future()
-        self._waiting.append((write, done))
+        self._waiting.append((item, done))
         while not done.done():
             with self._turn:
                 if not done.done():
                     self._commit(self._take_waiting())
-        return done.result()
+        done.result()
 
-    def _take_waiting(self) -> list[Job]:
+    def _take_waiting(self) -> list[tuple[Item, Future]]:
         batch = []
         while self._waiting:
             batch.append(self._waiting.popleft())
         return batch
 
-    def _commit(self, batch: list[Job]) -> None:
+    def _commit(self, batch: list[tuple[Item, Future]]) -> None:
         try:
             with self._db.transaction() as session:
-                results = [write(session) for write, _ in batch]
+                self._write_many(session, [item for item, _ in batch])
         except Exception as error:
             if len(batch) > 1 and not isinstance(error, DATABASE_UNAVAILABLE):
-                # One write failed and undid the others: each again, alone, so it fails alone.
-                for job in batch:
-                    self._commit([job])
+                # One item failed and undid the others: each again, alone, so it fails alone.
+                for waiting in batch:
+                    self._commit([waiting])
                 return
             for _, done in batch:
                 done.set_exception(error)
             return
-        for (_, done), result in zip(batch, results, strict=True):
-            done.set_result(result)
+        for _, done in batch:
+            done.set_result(None)

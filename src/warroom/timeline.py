@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Row, select, update
 from sqlalchemy.orm import Session
 
-from warroom.db import insert_unless_present
+from warroom.db import insert_new, insert_unless_present
 from warroom.domain import EntryKind, Role, Severity, Status, format_duration
 from warroom.markup import plain_text
 from warroom.models import ProcessedEvent, TimelineEntry
@@ -82,8 +82,7 @@ def claim_event(session: Session, event_id: str, at: datetime) -> bool:
     return insert_unless_present(session, ProcessedEvent, event_id=event_id, received_at=at)
 
 
-def record_message(
-    session: Session,
+def message_row(
     incident_id: int,
     *,
     channel_id: str,
@@ -94,22 +93,26 @@ def record_message(
     kind: EntryKind = EntryKind.MESSAGE,
     details: dict | None = None,
     deleted_at: datetime | None = None,
-) -> bool:
-    """The entry for one Slack message; False when it was already recorded."""
-    return insert_unless_present(
-        session,
-        TimelineEntry,
-        incident_id=incident_id,
-        kind=kind,
-        occurred_at=at,
-        actor_id=actor_id,
-        text=text,
-        highlighted=False,
-        details=details or {},
-        slack_channel_id=channel_id,
-        slack_ts=ts,
-        deleted_at=deleted_at,
-    )
+) -> dict:
+    """The entry for one Slack message, as `record_messages` takes it."""
+    return {
+        "incident_id": incident_id,
+        "kind": kind,
+        "occurred_at": at,
+        "actor_id": actor_id,
+        "text": text,
+        "highlighted": False,
+        "details": details or {},
+        "slack_channel_id": channel_id,
+        "slack_ts": ts,
+        "deleted_at": deleted_at,
+    }
+
+
+def record_messages(session: Session, rows: list[dict]) -> None:
+    """Record Slack messages (`message_row`s) in one statement; a message already recorded,
+    by an earlier delivery or a copy in the same batch, is left as it is."""
+    insert_new(session, TimelineEntry, rows, returning=("id",))
 
 
 def message_entry(session: Session, channel_id: str, ts: str) -> TimelineEntry | None:

@@ -27,32 +27,46 @@ def slack_time(ts: str) -> datetime:
 def capture_message(
     session: Session, event: dict, incident_id: int, is_own: Callable[[dict], bool]
 ) -> None:
-    """Record a `message` event from the incident's channel.
+    """Record a `message` event from the incident's channel: a new message, or a change."""
+    if event.get("subtype") in CHANGE_SUBTYPES:
+        capture_change(session, event, incident_id, is_own)
+    elif row := new_message(event, incident_id, is_own):
+        timeline.record_messages(session, [row])
 
-    warroom's own posts (`is_own`), edits of them included, are on the timeline already as
-    what they announce, so they are not recorded again as messages.
-    """
+
+def new_message(event: dict, incident_id: int, is_own: Callable[[dict], bool]) -> dict | None:
+    """The timeline row of a new message (not an edit or a deletion), or None when it is not
+    recorded: a subtype that is no message, or warroom's own post, which is on the timeline
+    already as what it announces."""
+    subtype = event.get("subtype")
+    if is_own(event) or not (subtype in MEMBERSHIP_KINDS or subtype in MESSAGE_SUBTYPES):
+        return None
+    return _row(incident_id, event["channel"], event)
+
+
+def capture_change(
+    session: Session, event: dict, incident_id: int, is_own: Callable[[dict], bool]
+) -> None:
+    """An edit or a deletion; of warroom's own posts, ignored as the posts are."""
     if is_own(event.get("message") or event.get("previous_message") or event):
         return
     channel_id = event["channel"]
-    subtype = event.get("subtype")
-    if subtype == "message_changed":
+    if event["subtype"] == "message_changed":
         message = event["message"]
         if not timeline.edit_message(
             session, channel_id, message["ts"], message.get("text", ""), slack_time(event["ts"])
         ):
-            _record(session, incident_id, channel_id, message)
-    elif subtype == "message_deleted":
+            timeline.record_messages(session, [_row(incident_id, channel_id, message)])
+    else:
         deleted_at = slack_time(event["ts"])
         if not timeline.delete_message(session, channel_id, event["deleted_ts"], deleted_at):
             # Deleted before we saw it: keep a tombstone so a late copy cannot revive it.
             previous = event.get("previous_message") or {"ts": event["deleted_ts"]}
-            _record(session, incident_id, channel_id, previous, deleted_at=deleted_at)
-    elif subtype in MEMBERSHIP_KINDS or subtype in MESSAGE_SUBTYPES:
-        _record(session, incident_id, channel_id, event)
+            tombstone = _row(incident_id, channel_id, previous, deleted_at=deleted_at)
+            timeline.record_messages(session, [tombstone])
 
 
-def _record(session, incident_id, channel_id, message: dict, deleted_at=None) -> None:
+def _row(incident_id, channel_id, message: dict, deleted_at=None) -> dict:
     kind = MEMBERSHIP_KINDS.get(message.get("subtype"), EntryKind.MESSAGE)
     details = {}
     if message.get("thread_ts") and message["thread_ts"] != message["ts"]:
@@ -63,8 +77,7 @@ def _record(session, incident_id, channel_id, message: dict, deleted_at=None) ->
             {key: file.get(key) for key in ("name", "filetype", "permalink")}
             for file in message["files"]
         ]
-    timeline.record_message(
-        session,
+    return timeline.message_row(
         incident_id,
         channel_id=channel_id,
         ts=message["ts"],

@@ -13,7 +13,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from warroom import commands, incidents, postmortem, timeline
 from warroom.commands import (
@@ -230,25 +229,30 @@ class Events:
         # An incident's channel never changes hands: once found, the mapping is kept.
         # Channels that are no incident's are asked again each time.
         self.incident_of_channel: dict[str, int] = {}
-        self.writes = GroupCommit(services.db)
+        self.new_messages = GroupCommit(services.db, timeline.record_messages)
 
     def message(self, body: dict, event: dict) -> None:
         with self.services.recording_events():
-            self.writes.run(lambda session: self._record_message(session, body, event))
+            incident_id = self._incident_of(event.get("channel"))
+            if incident_id is None:
+                return
+            if event.get("subtype") in capture.CHANGE_SUBTYPES:
+                self._change(body["event_id"], event, incident_id)
+            # A new message is its own key (channel + ts): a re-delivery or a copy under
+            # another event id inserts nothing.
+            elif row := capture.new_message(event, incident_id, self.services.slack.is_own):
+                self.new_messages.write(row)
 
-    def _record_message(self, session: Session, body: dict, event: dict) -> None:
-        incident_id = self._incident_of(session, event.get("channel"))
-        if incident_id is None:
-            return
-        # A new message is its own key (channel + ts): a re-delivery or a copy under
-        # another event id inserts nothing. Edits and deletions are keyed by event id.
-        keyed_by_ts = event.get("subtype") not in capture.CHANGE_SUBTYPES
-        if keyed_by_ts or timeline.claim_event(session, body["event_id"], self.services.now()):
-            capture.capture_message(session, event, incident_id, self.services.slack.is_own)
+    def _change(self, event_id: str, event: dict, incident_id: int) -> None:
+        """An edit or a deletion, keyed by its event id: a re-delivery changes nothing."""
+        with self.services.db.transaction() as session:
+            if timeline.claim_event(session, event_id, self.services.now()):
+                capture.capture_change(session, event, incident_id, self.services.slack.is_own)
 
-    def _incident_of(self, session, channel_id: str | None) -> int | None:
+    def _incident_of(self, channel_id: str | None) -> int | None:
         if channel_id and channel_id not in self.incident_of_channel:
-            found = incidents.id_for_channel(session, channel_id)
+            with self.services.db.transaction() as session:
+                found = incidents.id_for_channel(session, channel_id)
             if found is None:
                 return None
             self.incident_of_channel[channel_id] = found
