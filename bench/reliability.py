@@ -7,7 +7,10 @@ duplicated, any nag doubled, or any hostile input answered with a 5xx.
 2. two schedulers on one database racing over 200 due nags (SQLite, and PostgreSQL too
    when WARROOM_TEST_DATABASE_URL is set);
 3. hostile inputs through the real HTTP endpoint;
-4. only with WARROOM_TEST_DATABASE_URL: the database cut for 30 s while messages flow.
+4. only with WARROOM_TEST_DATABASE_URL: the database cut for 30 s while messages flow;
+5. only with WARROOM_TEST_DATABASE_URL: two `warroom serve` processes on one database,
+   events load-balanced between them (re-delivered and copied too), both schedulers
+   nagging on a cadence of seconds.
 """
 
 import logging
@@ -23,6 +26,7 @@ from bench.reliability_scenarios import (
     database_outage,
     hostile_inputs,
     racing_schedulers,
+    two_replicas_on_postgresql,
 )
 
 COLUMNS = [
@@ -60,6 +64,7 @@ def scenarios() -> list[tuple[str, Callable[[], Tally]]]:
     ]
     if os.environ.get(POSTGRES_ENV):
         chosen.append(("database outage (postgresql)", database_outage))
+        chosen.append(("two replicas (postgresql)", two_replicas_on_postgresql))
     return chosen
 
 

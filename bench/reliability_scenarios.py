@@ -19,13 +19,16 @@ from sqlalchemy.engine import make_url
 
 from bench.databases import fresh_database
 from bench.harness import Harness
+from bench.replicas import Outcome, exercise, two_replicas
 from bench.traffic import NEW, MessageEvents, SignedRequest
 from warroom import incidents, reminders
 from warroom.config import load_settings
 from warroom.db import Database
 from warroom.domain import EntryKind, Severity
 from warroom.models import TimelineEntry
+from warroom.sandbox import Sandbox
 from warroom.scheduler import Scheduler
+from warroom.slack.manifest import bot_events
 
 
 @dataclass
@@ -432,3 +435,45 @@ def database_outage(outage_seconds: float = 30, messages: int = 20, wait: float 
             proxy.close()
             direct.dispose()
     return tally
+
+
+# --- 5. two `warroom serve` replicas on one database (PostgreSQL only) -----------------
+
+
+def two_replicas_on_postgresql() -> Tally:
+    tally = Tally("two serve replicas on one database (postgresql)")
+    with fresh_database("postgresql") as url, Sandbox(bot_events=bot_events()) as sandbox:
+        db = Database(url)
+        try:
+            with two_replicas(sandbox, url) as replicas:
+                outcome = exercise(replicas, db)
+        finally:
+            db.dispose()
+    # The declare, the requests sent straight to the replicas, and the sandbox's deliveries.
+    tally.requests += 1 + len(outcome.answers) + len(outcome.deliveries)
+    _exactly_once(tally, "messages", outcome.posted, Counter(outcome.recorded))
+    if outcome.recorded != outcome.posted:
+        tally.notes.append("messages recorded in another order than posted")
+    _tally_nags(tally, outcome)
+    statuses = [*outcome.answers, *(attempt.status for attempt in outcome.deliveries)]
+    refused = sum(status != 200 for status in statuses)
+    events = ", ".join(f"{work.events:.0f}" for work in outcome.work)
+    ticks = ", ".join(f"{work.ticks:.0f}" for work in outcome.work)
+    tally.notes.append(
+        f"events handled by each replica: {events}; scheduler ticks: {ticks}; "
+        f"requests refused: {refused}"
+    )
+    return tally
+
+
+def _tally_nags(tally: Tally, outcome: Outcome) -> None:
+    """Doubled: a nag claimed again too soon, or posted more often than claimed. Claimed
+    but never posted is a nag lost, as in `racing_schedulers`."""
+    too_close = outcome.nags_too_close()
+    posted, sent = outcome.nags_posted, outcome.nags_sent_counts()
+    tally.nags_doubled += len(too_close) + (posted - sent).total()
+    tally.lost += (sent - posted).total()
+    counts = ", ".join(f"{kind} {sent[kind]} claimed / {posted[kind]} posted" for kind in sent)
+    tally.notes.append(
+        f"nags: {counts}; within half a cadence of the previous of their kind: {len(too_close)}"
+    )
