@@ -177,7 +177,7 @@ def entries(session: Session, incident_id: int, *, highlighted_only: bool = Fals
     )
     if highlighted_only:
         query = query.where(TimelineEntry.highlighted)
-    return list(session.connection().execute(query))
+    return session.connection().execute(query).all()
 
 
 Person = Callable[[str | None], str]
