@@ -1,6 +1,7 @@
 """The system under test, wired as in production: the Slack sandbox, warroom's Bolt app served
 over HTTP on a migrated database, and the bare Bolt baseline served the same way."""
 
+import re
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ from warroom.sandbox.interactions import slash_command_form
 from warroom.sandbox.models import ResponseUrlContext
 from warroom.sandbox.waiting import eventually
 from warroom.slack.app import start_bot
+from warroom.slack.forms import DECLARE_CALLBACK
 from warroom.slack.manifest import bot_events
 from warroom.slack.metrics import Metrics
 from warroom.web import BackgroundServer, create_web_app
@@ -49,6 +51,26 @@ class SlackSide:
         if answer.status != 200 or not text.startswith("Declaring INC-"):
             raise RuntimeError(f"declare was not acknowledged: {answer}")
         return int(text.split()[1].removeprefix("INC-"))
+
+    def declare_private(self, title: str) -> int:
+        """Declare a SEV1 through the form, its private option ticked; the new incident's id."""
+        self.sandbox.driver.slash_command(self.alice, self.general, "declare")
+        view_id = eventually(lambda: self._open_view(DECLARE_CALLBACK))
+        fields = {
+            "title": {"value": title},
+            "severity": {"value": "sev1"},
+            "description": {"value": ""},
+            "private": {"value": ["private"]},
+        }
+        answer = self.sandbox.driver.submit_view(self.alice, view_id, fields)
+        declared = re.search(r"Declaring INC-(\d+)", str(answer.body))
+        if answer.status != 200 or declared is None:
+            raise RuntimeError(f"the declare form was not accepted: {answer}")
+        return int(declared.group(1))
+
+    def _open_view(self, callback_id: str) -> str | None:
+        views = self.sandbox.views.values()
+        return next((v["id"] for v in views if v["view"].get("callback_id") == callback_id), None)
 
 
 class Harness:

@@ -1,12 +1,14 @@
 """`python -m bench.reliability`: fault scenarios run end to end against the local Slack
 sandbox, and one report of what held. Exit code 1 if any timeline entry was lost or
-duplicated, any nag doubled, or any hostile input answered with a 5xx.
+duplicated, any nag doubled, any hostile input answered with a 5xx, or anything of a private
+incident leaked outside its channel.
 
 1. a busy incident while a third of Slack calls fail (429 and 500, seeded), with message
    events re-delivered and copied under new event ids;
 2. two schedulers on one database racing over 200 due nags (SQLite, and PostgreSQL too
    when WARROOM_TEST_DATABASE_URL is set);
 3. hostile inputs through the real HTTP endpoint;
+3b. a private incident worked beside a public one (bench/privacy.py);
 4. only with WARROOM_TEST_DATABASE_URL: the database cut for 30 s while messages flow;
 5. only with WARROOM_TEST_DATABASE_URL: two `warroom serve` processes on one database,
    events load-balanced between them (re-delivered and copied too), both schedulers
@@ -20,6 +22,7 @@ import time
 from collections.abc import Callable
 
 from bench.databases import POSTGRES_ENV, backends, fresh_database
+from bench.privacy import private_incident_beside_a_public_one
 from bench.reliability_scenarios import (
     Tally,
     busy_incident_under_faults,
@@ -38,8 +41,9 @@ COLUMNS = [
     ("lost", "lost"),
     ("duplicated", "duplicated"),
     ("nags_doubled", "nags doubled"),
+    ("leaked", "leaked"),
 ]
-MUST_BE_ZERO = ("hostile_500", "lost", "duplicated", "nags_doubled")
+MUST_BE_ZERO = ("hostile_500", "lost", "duplicated", "nags_doubled", "leaked")
 
 
 def progress(message: str) -> None:
@@ -61,6 +65,7 @@ def scenarios() -> list[tuple[str, Callable[[], Tally]]]:
             for backend in backends()
         ],
         ("hostile inputs", on_sqlite(hostile_inputs)),
+        ("private incident", on_sqlite(private_incident_beside_a_public_one)),
     ]
     if os.environ.get(POSTGRES_ENV):
         chosen.append(("database outage (postgresql)", database_outage))
@@ -104,6 +109,7 @@ def summary(tallies: list[Tally]) -> list[str]:
         f"(must be 0: {verdict('duplicated')})",
         f"nags doubled                         {total('nags_doubled')}  "
         f"(must be 0: {verdict('nags_doubled')})",
+        f"private incident text leaked         {total('leaked')}  (must be 0: {verdict('leaked')})",
     ]
 
 

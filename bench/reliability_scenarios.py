@@ -42,6 +42,7 @@ class Tally:
     lost: int = 0
     duplicated: int = 0
     nags_doubled: int = 0
+    leaked: int = 0  # places outside a private incident's channel that showed its secret
     notes: list[str] = field(default_factory=list)
 
     def count_slack_side(self, harness: Harness) -> None:
