@@ -55,7 +55,7 @@ class SlackSide:
     def declare_private(self, title: str) -> int:
         """Declare a SEV1 through the form, its private option ticked; the new incident's id."""
         self.sandbox.driver.slash_command(self.alice, self.general, "declare")
-        view_id = eventually(lambda: self._open_view(DECLARE_CALLBACK))
+        [view_id] = eventually(lambda: [v["id"] for v in self.sandbox.open_views(DECLARE_CALLBACK)])
         fields = {
             "title": {"value": title},
             "severity": {"value": "sev1"},
@@ -67,10 +67,6 @@ class SlackSide:
         if answer.status != 200 or declared is None:
             raise RuntimeError(f"the declare form was not accepted: {answer}")
         return int(declared.group(1))
-
-    def _open_view(self, callback_id: str) -> str | None:
-        views = self.sandbox.views.values()
-        return next((v["id"] for v in views if v["view"].get("callback_id") == callback_id), None)
 
 
 class Harness:

@@ -168,8 +168,7 @@ class Screen:
         self.sandbox.driver.submit_view(user, self._latest_view("postmortem_notes"), values)
 
     def _latest_view(self, callback_id: str) -> str:
-        views = self.sandbox.views.values()
-        return [v["id"] for v in views if v["view"].get("callback_id") == callback_id][-1]
+        return self.sandbox.open_views(callback_id)[-1]["id"]
 
     def _show_new(self, channel_id: str) -> None:
         names = self.names()

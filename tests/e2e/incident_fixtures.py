@@ -28,14 +28,8 @@ def open_declare_modal(sandbox, user="alice") -> str:
     general = sandbox.channel_by_name("general").id
     answer = sandbox.driver.slash_command(sandbox.user_id(user), general, "declare")
     assert answer.status == 200, answer
-    [view_id] = eventually(lambda: [v["id"] for v in open_views(sandbox, "declare_incident")])
+    [view_id] = eventually(lambda: [v["id"] for v in sandbox.open_views("declare_incident")])
     return view_id
-
-
-def open_views(sandbox, callback_id: str) -> list[dict]:
-    """The modals open with this callback id ({"id", "view", "user", "hash"} each)."""
-    views = sandbox.views.values()
-    return [v for v in views if v["view"].get("callback_id") == callback_id]
 
 
 def declare_private_and_settle(

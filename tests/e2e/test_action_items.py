@@ -139,11 +139,7 @@ def test_done_button_and_my_items_across_incidents(sandbox, incident, db):
 
 
 def _forms(sandbox):
-    return [
-        v["id"]
-        for v in sandbox.views.values()
-        if v["view"].get("callback_id") == "action_item_form"
-    ]
+    return [v["id"] for v in sandbox.open_views("action_item_form")]
 
 
 def _post_list(sandbox, incident, listing) -> str:

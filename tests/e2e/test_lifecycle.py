@@ -172,19 +172,13 @@ def test_app_home_lists_open_incidents_and_hides_private_ones(sandbox, general, 
         sandbox.user_id("bob"), "open_declare_form", view_id=_home_view_id(sandbox, "bob")
     )
     settle(sandbox)
-    assert any(
-        v["view"].get("callback_id") == "declare_incident" and v["user"] == sandbox.user_id("bob")
-        for v in sandbox.views.values()
-    )
+    assert any(v["user"] == sandbox.user_id("bob") for v in sandbox.open_views("declare_incident"))
 
 
 def _open_declare_form(sandbox, general) -> str:
     sandbox.driver.slash_command(sandbox.user_id("alice"), general, "declare")
     settle(sandbox)
-    forms = [
-        v for v in sandbox.views.values() if v["view"].get("callback_id") == "declare_incident"
-    ]
-    return forms[-1]["id"]
+    return sandbox.open_views("declare_incident")[-1]["id"]
 
 
 def _home_view_id(sandbox, user) -> str:

@@ -83,9 +83,7 @@ def test_post_update_button_opens_the_update_form(sandbox, incident, db, clock, 
         message_ts=nag["ts"],
     )
     settle(sandbox)
-    [form] = [
-        v["id"] for v in sandbox.views.values() if v["view"].get("callback_id") == "status_update"
-    ]
+    [form] = [v["id"] for v in sandbox.open_views("status_update")]
     sandbox.driver.submit_view(
         alice,
         form,

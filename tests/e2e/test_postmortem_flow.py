@@ -38,11 +38,7 @@ def test_resolve_drafts_then_notes_redraft_in_place_then_publish(
         alice, "postmortem_edit", "1", channel_id=incident.channel_id, message_ts=summary["ts"]
     )
     settle(sandbox)
-    [form] = [
-        v["id"]
-        for v in sandbox.views.values()
-        if v["view"].get("callback_id") == "postmortem_notes"
-    ]
+    [form] = [v["id"] for v in sandbox.open_views("postmortem_notes")]
     sandbox.driver.submit_view(
         alice,
         form,
@@ -84,11 +80,7 @@ def test_a_private_incident_postmortem_stays_in_its_channel(
     alice = sandbox.user_id("alice")
     sandbox.driver.slash_command(alice, general, "declare")
     settle(sandbox)
-    [form] = [
-        v["id"]
-        for v in sandbox.views.values()
-        if v["view"].get("callback_id") == "declare_incident"
-    ]
+    [form] = [v["id"] for v in sandbox.open_views("declare_incident")]
     sandbox.driver.submit_view(
         alice,
         form,

@@ -164,7 +164,7 @@ def test_message_shortcut_attaches_a_message_from_another_channel(sandbox, incid
     settle(sandbox)
     sandbox.driver.message_shortcut(alice, "add_to_timeline", general, ts)
     settle(sandbox)
-    [form] = [v for v in sandbox.views.values() if v["view"].get("callback_id") == "attach_message"]
+    [form] = sandbox.open_views("attach_message")
     answer = sandbox.driver.submit_view(
         alice, form["id"], {"incident": {"value": str(incident.id)}}
     )

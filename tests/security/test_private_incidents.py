@@ -11,7 +11,6 @@ from tests.e2e.incident_fixtures import (
     Declared,
     declare_and_settle,
     declare_private_and_settle,
-    open_views,
     run,
     told,
 )
@@ -48,7 +47,7 @@ def write_postmortem(sandbox, private: Declared) -> None:
     """Resolve, answer the postmortem's questions in its form, and publish it."""
     run(sandbox, private, f"resolve Closed the {SECRET} bucket")
     run(sandbox, private, "postmortem edit")
-    [form] = eventually(lambda: [v["id"] for v in open_views(sandbox, "postmortem_notes")])
+    [form] = eventually(lambda: [v["id"] for v in sandbox.open_views("postmortem_notes")])
     answers = {"root_cause": {"value": f"The {SECRET} bucket policy allowed public reads."}}
     sandbox.driver.submit_view(sandbox.user_id("alice"), form, answers)
     settle(sandbox)
@@ -146,7 +145,7 @@ def test_people_outside_a_private_incident_never_see_it_listed(
 
     [bobs_list] = [t for t in told(sandbox, "bob") if t.startswith("*Open incidents*")]
     bobs_home, alices_home = str(sandbox.home_view(bob)), str(sandbox.home_view(alice))
-    [attach_form] = [v["view"] for v in open_views(sandbox, "attach_message")]
+    [attach_form] = [v["view"] for v in sandbox.open_views("attach_message")]
     for listing in (bobs_list, bobs_home, str(attach_form)):
         assert "INC-1" in listing and "INC-2" not in listing
     assert SECRET not in seen_by(sandbox, "bob")

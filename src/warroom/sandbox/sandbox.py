@@ -270,6 +270,11 @@ class Sandbox:
         """Open modals and home tabs: {view_id: {"id", "view", "user", "hash"}}."""
         return self.workspace.views.snapshot()
 
+    def open_views(self, callback_id: str) -> list[dict]:
+        """The modals open with this callback id, as `views` gives them."""
+        views = self.views.values()
+        return [v for v in views if v["view"].get("callback_id") == callback_id]
+
     def home_view(self, user_id: str) -> dict | None:
         """The view last published to the user's App Home, or None."""
         return self.workspace.views.home(user_id)
