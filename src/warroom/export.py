@@ -2,15 +2,15 @@
 
 import json
 
-from warroom.models import Incident, TimelineEntry
-from warroom.timeline import describe
+from warroom.models import Incident
+from warroom.timeline import Entry, describe
 
 
 def _person(user_id: str | None) -> str:
     return f"@{user_id}" if user_id else "warroom"
 
 
-def timeline_markdown(incident: Incident, entries: list[TimelineEntry]) -> str:
+def timeline_markdown(incident: Incident, entries: list[Entry]) -> str:
     lines = [
         f"# {incident.reference}: {incident.title}",
         "",
@@ -29,7 +29,7 @@ def _markdown_cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def timeline_json(incident: Incident, entries: list[TimelineEntry]) -> str:
+def timeline_json(incident: Incident, entries: list[Entry]) -> str:
     return json.dumps(
         {
             "incident": incident.reference,

@@ -20,7 +20,7 @@ from warroom import actions, incidents, timeline
 from warroom.db import PROJECT_ROOT
 from warroom.domain import EntryKind, Role, Severity, Status, format_duration
 from warroom.lint import ActionItemText, Finding, PostmortemText, lint
-from warroom.models import Incident, PostmortemNotes, RoleAssignment, TimelineEntry
+from warroom.models import Incident, PostmortemNotes, RoleAssignment
 
 BUNDLED_TEMPLATES = PROJECT_ROOT / "templates"
 TEMPLATE = "postmortem.md.j2"
@@ -96,7 +96,7 @@ def gather(
     """Everything recorded about the incident; `person` names people (by default @user-id;
     the Slack side passes their display names)."""
 
-    def event(entry: TimelineEntry) -> dict:
+    def event(entry: timeline.Entry) -> dict:
         text = timeline.describe(entry, person=person, quote=_one_line)
         return {"time": _utc(entry.occurred_at), "text": text, "kind": entry.kind}
 
@@ -221,7 +221,6 @@ def render(draft: Draft, templates_dir: Path | None = None) -> str:
     values = {name: getattr(draft, name) for name in draft.__dataclass_fields__}
     try:
         return _environment(templates_dir).get_template(TEMPLATE).render(**values)
-
     except SecurityError as error:
         raise PostmortemTemplateError(
             f"The postmortem template tried to reach Python internals ({error}). Templates "

@@ -61,7 +61,7 @@ class History(NamedTuple):
     snoozed_until: datetime | None = None
 
     @classmethod
-    def of(cls, row: "Reminder | None") -> "History":
+    def of(cls, row: Reminder | None) -> "History":
         return cls(row.last_sent_at, row.snoozed_until) if row else cls()
 
 

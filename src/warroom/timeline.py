@@ -15,6 +15,9 @@ from warroom.domain import EntryKind, Role, Severity, Status, format_duration
 from warroom.markup import plain_text
 from warroom.models import ProcessedEvent, TimelineEntry
 
+# An entry as reports read it: a row of the entry's columns (see `entries`), or the entry.
+Entry = Row | TimelineEntry
+
 
 def record(
     session: Session,
@@ -164,7 +167,7 @@ def last_message_ts(session: Session, channel_id: str) -> str | None:
     return session.scalar(query.order_by(TimelineEntry.occurred_at.desc()).limit(1))
 
 
-def entries(session: Session, incident_id: int, *, highlighted_only: bool = False) -> list[Row]:
+def entries(session: Session, incident_id: int, *, highlighted_only: bool = False) -> list[Entry]:
     """The incident's entries in the order they happened, deleted ones left out.
 
     Read-only rows with the entry's columns as attributes: reports read thousands of entries,
@@ -184,7 +187,7 @@ Person = Callable[[str | None], str]
 Quote = Callable[[str], str]
 
 
-def describe(entry: TimelineEntry, person: Person, quote: Quote) -> str:
+def describe(entry: Entry, person: Person, quote: Quote) -> str:
     """An entry as a sentence. `person` renders a user id and `quote` renders text people
     wrote, so each front end (Slack, Markdown) can make them safe in its own way."""
     sentence = _SENTENCES.get(entry.kind, _message)

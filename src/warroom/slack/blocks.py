@@ -21,7 +21,7 @@ from warroom.commands import SUBCOMMANDS, CommandError
 from warroom.domain import EntryKind, Role, Severity, Status, format_duration
 from warroom.incidents import IncidentError, RoleAlreadyHeld
 from warroom.models import Incident, TimelineEntry
-from warroom.timeline import describe
+from warroom.timeline import Entry, describe
 
 UNAVAILABLE = (
     "warroom cannot reach its database right now, so nothing was recorded. "
@@ -213,7 +213,7 @@ def change_notice(entry: TimelineEntry) -> str:
     return CHANGE_ICONS.get(entry.kind, "") + describe(entry, person=user, quote=escape)
 
 
-def entry_line(entry: TimelineEntry) -> str:
+def entry_line(entry: Entry) -> str:
     """One timeline entry as a line of the `/incident timeline` answer."""
     marker = ":pushpin: " if entry.highlighted else ""
     when = entry.occurred_at.strftime("%m-%d %H:%M:%S")
@@ -227,7 +227,7 @@ SECTIONS_PER_PAGE = 4
 
 
 def timeline_page(
-    incident: Incident, entries: list[TimelineEntry], everything: bool, page: int
+    incident: Incident, entries: list[Entry], everything: bool, page: int
 ) -> tuple[str, list[Block]]:
     """One page of `/incident timeline`: entries packed into sections of at most 3,000
     characters, a few sections a page."""
