@@ -3,6 +3,7 @@
 import random
 import threading
 
+import pytest
 from sqlalchemy import select
 
 from tests.conftest import eventually, settle
@@ -10,6 +11,7 @@ from tests.e2e.incident_fixtures import run, told
 from warroom import timeline
 from warroom.models import TimelineEntry
 from warroom.slack.app import start_bot
+from warroom.slack.listeners import FOLLOW_UP_FAILED
 from warroom.web import BackgroundServer
 
 
@@ -222,6 +224,16 @@ def test_sync_fetches_what_was_missed(sandbox, incident, db):
     ]
     run(sandbox, incident, "sync")
     assert "0 missed messages recorded" in told(sandbox, "alice")[-1]
+
+
+@pytest.mark.expect_error_logs  # the failure is logged for the operators
+def test_a_follow_up_that_fails_is_told_not_swallowed(sandbox, incident, monkeypatch):
+    def broken(services, incident):
+        raise RuntimeError("conversations.history answered nonsense")
+
+    monkeypatch.setattr("warroom.slack.follow_up.backfill_channel", broken)
+    run(sandbox, incident, "sync")
+    assert told(sandbox, "alice")[-1] == FOLLOW_UP_FAILED
 
 
 def test_timeline_export_from_the_command_line(sandbox, incident, db, monkeypatch, capsys):

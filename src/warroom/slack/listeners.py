@@ -84,6 +84,13 @@ def answer(ack: Ack, text: str) -> None:
     ack(response_type="ephemeral", text=text)
 
 
+FOLLOW_UP_FAILED = (
+    ":warning: warroom recorded your command but failed while finishing it in Slack; the "
+    "error is logged for the operators. Check the incident's channel, and run the command "
+    "again if something is missing."
+)
+
+
 class IncidentCommand:
     """Answers within the acknowledgement; what needs more Slack calls runs after it.
 
@@ -206,6 +213,7 @@ class IncidentCommand:
             self._follow_up(command, wanted, respond)
         except Exception:
             log.exception("the follow-up of `/incident %s` failed", command.get("text", ""))
+            respond(text=FOLLOW_UP_FAILED, response_type="ephemeral", replace_original=False)
 
     def _follow_up(self, command: dict, wanted: dict, respond: Respond) -> None:
         if "open_declare_modal" in wanted:
