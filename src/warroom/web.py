@@ -1,13 +1,16 @@
 """The HTTP server: Bolt's endpoint for Slack, and a health check for load balancers."""
 
+import json
 import logging
 import threading
 import time
+from collections.abc import Callable
+from urllib.parse import parse_qsl
 
 import uvicorn
 from anyio import CapacityLimiter, to_thread
-from slack_bolt import App
-from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from slack_bolt import App, BoltRequest
+from slack_bolt.adapter.starlette.handler import to_starlette_response
 from slack_sdk.signature import SignatureVerifier
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -27,7 +30,14 @@ log = logging.getLogger(__name__)
 DISPATCH_THREADS = 8
 
 
-def create_web_app(bolt: App, db: Database, metrics: Metrics, signing_secret: str) -> Starlette:
+def create_web_app(
+    bolt: App,
+    db: Database,
+    metrics: Metrics,
+    signing_secret: str,
+    on_events_dropped: Callable[[], None] = lambda: None,
+) -> Starlette:
+    """`on_events_dropped` runs when Slack says it stopped sending events for a while."""
     verifier = SignatureVerifier(signing_secret)
     dispatchers = CapacityLimiter(DISPATCH_THREADS)
 
@@ -38,6 +48,10 @@ def create_web_app(bolt: App, db: Database, metrics: Metrics, signing_secret: st
             return PlainTextResponse("invalid signature or stale request", status_code=401)
         try:
             bolt_request = to_bolt_request(request, body)
+            if bolt_request.body.get("type") == "app_rate_limited":
+                # Slack drops this app's events for the rest of the minute: read them back.
+                on_events_dropped()
+                return PlainTextResponse("")
             # Bolt is synchronous: dispatch on a worker thread so one slow request
             # never holds up the acknowledgements of the others.
             response = await to_thread.run_sync(bolt.dispatch, bolt_request, limiter=dispatchers)
@@ -69,6 +83,29 @@ def create_web_app(bolt: App, db: Database, metrics: Metrics, signing_secret: st
 
 # What Bolt raises while reading or routing a body that is not shaped as Slack shapes it.
 MALFORMED = (ValueError, TypeError, AttributeError, LookupError)
+
+
+def to_bolt_request(request: Request, body: bytes) -> BoltRequest:
+    """The request for Bolt, its body parsed here: Bolt's own parser takes any form body in
+    which the word "payload" appears (an incident titled "Order payload mismatch") for an
+    interactivity payload, and drops the command. Given a parsed body Bolt uses it as it is,
+    which it allows in its "socket_mode" only; the signature was checked above."""
+    return BoltRequest(
+        body=parse_body(body.decode("utf-8"), request.headers.get("content-type", "")),
+        query=dict(request.query_params),
+        headers=dict(request.headers),
+        mode="socket_mode",
+    )
+
+
+def parse_body(text: str, content_type: str) -> dict:
+    """Events come as JSON, commands as a form, interactivity as a form of one `payload`."""
+    if content_type.startswith("application/json") or text.lstrip().startswith("{"):
+        return json.loads(text)
+    fields = dict(parse_qsl(text, keep_blank_values=True))
+    if list(fields) == ["payload"]:
+        return json.loads(fields["payload"])
+    return fields
 
 
 def _signed(verifier: SignatureVerifier, body: bytes, request: Request) -> bool:

@@ -69,7 +69,9 @@ class Bot:
     def web_app(self) -> Starlette:
         """The HTTP mode front: Slack's endpoint, /healthz and /metrics."""
         secret = self.services.settings.slack_signing_secret.get_secret_value()
-        return create_web_app(self.app, self.services.db, self.metrics, secret)
+        return create_web_app(
+            self.app, self.services.db, self.metrics, secret, self.services.events_lost.set
+        )
 
 
 def start_bot(settings: Settings, db: Database, now: Callable[[], datetime]) -> Bot:

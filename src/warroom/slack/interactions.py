@@ -4,6 +4,7 @@ import json
 import re
 
 from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
 from warroom import commands, incidents, postmortem, reminders, timeline
@@ -14,6 +15,7 @@ from warroom.slack import blocks, forms, nags, postmortem_views
 from warroom.slack.capture import slack_time
 from warroom.slack.follow_up import follow_up, just_ack, teller
 from warroom.slack.forms import input_value
+from warroom.slack.gateway import slack_error
 from warroom.slack.provision import open_incident, provision
 from warroom.slack.publish import publish
 from warroom.slack.services import Services
@@ -155,18 +157,25 @@ class Interactions:
         wanted = context.get("follow_up")
         if wanted is None:
             return  # no incident was picked
-
-        message = wanted["permalink_for"]
-        permalink = self.services.slack.permalink(message["channel"], message["ts"])
-        with self.services.db.transaction() as session:
-            timeline.add_details(session, wanted["publish"], permalink=permalink)
-        failures = publish(self.services, wanted["publish"])
-        if failures:
-            self.services.slack.tell(
-                message["channel"],
-                wanted["attached_by"],
-                "The message is on the timeline, but " + "; ".join(failures) + ".",
+        message, person = wanted["permalink_for"], wanted["attached_by"]
+        problems = []
+        try:
+            permalink = self.services.slack.permalink(message["channel"], message["ts"])
+        except SlackApiError as error:
+            # A DM or a private channel warroom is not in: the message is attached all the
+            # same, only without a link back to where it was said.
+            problems.append(
+                "it is attached without a link to the original, because warroom cannot see "
+                f"that conversation (Slack said `{slack_error(error)}`)"
             )
+        else:
+            with self.services.db.transaction() as session:
+                timeline.add_details(session, wanted["publish"], permalink=permalink)
+        problems += publish(self.services, wanted["publish"])
+        if problems:
+            # Told directly: the conversation it came from may be one warroom cannot post in.
+            text = "The message is on the timeline, but " + "; ".join(problems) + "."
+            self.services.slack.post(person, text, [])
 
     # the nags' buttons
 
