@@ -129,9 +129,11 @@ def announce_channel(sandbox) -> str:
 
 
 @pytest.fixture
-def settings(sandbox, database_url, announce_channel):
+def settings(request, sandbox, database_url, announce_channel):
+    """The settings of a test's warroom; `@pytest.mark.settings(name=value)` adds to them."""
     from warroom.config import load_settings
 
+    marker = request.node.get_closest_marker("settings")
     return load_settings(
         _env_file=None,  # a developer's .env must not leak into the tests
         slack_bot_token=BOT_TOKEN,
@@ -139,6 +141,7 @@ def settings(sandbox, database_url, announce_channel):
         slack_api_url=sandbox.api_url,
         database_url=database_url,
         warroom_announce_channel=announce_channel,
+        **(marker.kwargs if marker else {}),
     )
 
 

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import ClassVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, HttpUrl, TypeAdapter, ValidationError
 
 from warroom.domain import Priority, Role, Severity, Status, parse_due_date
 from warroom.markup import USER_MENTION, plain_text
@@ -239,7 +239,8 @@ def _timeline(rest: str, _caller: str) -> ShowTimeline:
     return ShowTimeline(everything=everything, page=pages[0] if pages else 1)
 
 
-_DUE = re.compile(r"\s+due\s+(?P<due>.+?)\s*$", re.IGNORECASE)
+# The last " due " starts the date: the text itself may say "due to".
+_DUE = re.compile(r"^(?P<text>.*)\s+due\s+(?P<due>.+?)\s*$", re.IGNORECASE | re.DOTALL)
 _PRIORITY = re.compile(r"(?:^|\s)(?P<priority>[pP][123])(?=\s|$)")
 ACTION_EXAMPLE = "/incident action Add memory alerts on payments @priya due friday p1"
 
@@ -253,9 +254,9 @@ def _action(rest: str, _caller: str, today: date) -> AddAction:
         rest = rest[: found.start()] + rest[found.end() :]
     problems = []
     due_on = None
-    if found := _DUE.search(rest):
+    if found := _DUE.match(rest):
         due_on = parse_due_date(plain_text(found.group("due")), today)
-        rest = rest[: found.start()]
+        rest = found.group("text")
         if due_on is None:
             problems.append(
                 f"`{_words(found.group('due'))[:40]}` is not a date I understand "
@@ -368,6 +369,21 @@ def parse(text: str, caller: str, today: date) -> Command:
     if name == "action":
         return _action(rest, caller, today)
     return SUBCOMMANDS[name][0](rest, caller)
+
+
+_WEB_ADDRESS = TypeAdapter(HttpUrl)
+
+
+def web_address(text: str) -> str:
+    """A link someone typed, as one normalised http(s) address (what cannot appear in one,
+    such as `<` or a space, percent-encoded); ValueError when it is no web address."""
+    try:
+        return str(_WEB_ADDRESS.validate_python(text.strip()))
+    except ValidationError:
+        raise ValueError(
+            "That is not a web address: paste the ticket's link, such as "
+            "https://jira.example.com/browse/OPS-12."
+        ) from None
 
 
 def declare_form(

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from warroom.domain import UPDATE_CADENCE, Severity, parse_duration
+from warroom.domain import DEFAULT_UPDATE_CADENCE, Severity, parse_duration
 from warroom.reminders import NagPolicy
 
 
@@ -23,10 +23,11 @@ OptionalDuration = Annotated[timedelta | None, BeforeValidator(_duration_or_off)
 
 
 def _cadence(severity: Severity, meaning: str):
-    return Field(UPDATE_CADENCE[severity], description=meaning)
+    return Field(DEFAULT_UPDATE_CADENCE[severity], description=meaning)
 
 
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+_EMOJI_NAME = re.compile(r"^[a-z0-9_+'-]+(::skin-tone-[2-6])?$")
 
 
 class ConfigError(Exception):
@@ -67,7 +68,7 @@ class Settings(BaseSettings):
         Severity.SEV3, description="Severity used when `/incident declare` names none."
     )
     warroom_highlight_emoji: str = Field(
-        "pushpin", description="Reaction (name without colons) that marks a key timeline event."
+        "pushpin", description="Reaction that marks a key timeline event (`pushpin`, `:pushpin:`)."
     )
     warroom_update_cadence_sev1: OptionalDuration = _cadence(
         Severity.SEV1, "How often a SEV1 needs a status update (`15m`; `off` for never)."
@@ -117,6 +118,15 @@ class Settings(BaseSettings):
         if value and not _CHANNEL_ID.match(value):
             raise ValueError("must be a channel ID such as C0123ABCD, not a channel name")
         return value or None
+
+    @field_validator("warroom_highlight_emoji")
+    @classmethod
+    def _is_emoji_name(cls, value: str) -> str:
+        """Slack names reactions without colons, in lowercase: `:pushpin:` is `pushpin`."""
+        name = value.strip().strip(":").lower()
+        if not _EMOJI_NAME.match(name):
+            raise ValueError("must be an emoji name such as pushpin")
+        return name
 
     @field_validator("warroom_templates_dir")
     @classmethod

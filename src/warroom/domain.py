@@ -24,11 +24,6 @@ class Severity(StrEnum):
     def requires_ic(self) -> bool:
         return self in (Severity.SEV1, Severity.SEV2)
 
-    @property
-    def update_cadence(self) -> timedelta | None:
-        """How often stakeholders expect a status update; None when no cadence applies."""
-        return UPDATE_CADENCE[self]
-
 
 SEVERITY_RUBRIC = {
     Severity.SEV1: "Complete outage, data loss, security breach, or a business-critical flow "
@@ -39,7 +34,8 @@ SEVERITY_RUBRIC = {
     Severity.SEV4: "Informational: no user impact. Ticket and log.",
 }
 
-UPDATE_CADENCE = {
+# How often stakeholders expect a status update (None: never), unless settings say otherwise.
+DEFAULT_UPDATE_CADENCE = {
     Severity.SEV1: timedelta(minutes=15),
     Severity.SEV2: timedelta(minutes=30),
     Severity.SEV3: timedelta(minutes=60),

@@ -147,3 +147,27 @@ def _post_list(sandbox, incident, listing) -> str:
     return sandbox.driver.post_message(
         sandbox.bot_user_id, incident.channel_id, listing["text"], blocks=listing["blocks"]
     )
+
+
+def test_a_ticket_link_must_be_a_web_address_and_cannot_ping(sandbox, incident, db):
+    alice, sam = sandbox.user_id("alice"), sandbox.user_id("sam")
+    run(sandbox, incident, "action")
+    [form] = _forms(sandbox)
+    fields = {
+        "text": {"value": "Alert on queue depth above 10k"},
+        "owner": {"value": sam},
+        "due": {"value": "2026-03-20"},
+    }
+    for crafted in ("<!channel>", "javascript:alert(1)", "jira.example/OPS-1"):
+        answer = sandbox.driver.submit_view(alice, form, {**fields, "ticket": {"value": crafted}})
+        assert "web address" in answer.body["errors"]["ticket"], crafted
+    assert items(db) == []
+
+    ticket = "https://jira.example/browse/OPS-7?a=1&b=<!channel>|x"
+    sandbox.driver.submit_view(alice, form, {**fields, "ticket": {"value": ticket}})
+    settle(sandbox)
+    [item] = items(db)
+    assert item.ticket_url == "https://jira.example/browse/OPS-7?a=1&b=%3C!channel%3E|x"
+    [notice] = [m["text"] for m in sandbox.messages(incident.channel_id) if "OPS-7" in m["text"]]
+    assert "<https://jira.example/browse/OPS-7?a=1&amp;b=%3C!channel%3E%7Cx|ticket>" in notice
+    assert "<!channel>" not in notice

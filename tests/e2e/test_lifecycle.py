@@ -1,5 +1,6 @@
 """Updates, severity, rename, mitigation, resolution, status and list, end to end."""
 
+import pytest
 from sqlalchemy import select
 
 from tests.conftest import settle
@@ -42,6 +43,13 @@ def test_update_is_posted_for_stakeholders_and_mirrored(
 
     [entry] = entries(db, incident, "status_update")
     assert entry.occurred_at == clock() and entry.highlighted
+
+
+@pytest.mark.settings(warroom_update_cadence_sev1="10m")
+def test_the_next_update_is_promised_at_the_configured_cadence(sandbox, incident):
+    run(sandbox, incident, "update Still investigating")
+    [update] = [m for m in sandbox.messages(incident.channel_id) if "update:" in m["text"]]
+    assert "Next update by 14:28 UTC" in str(update["blocks"])
 
 
 def test_update_while_slack_answers_429_lands_once(sandbox, incident, db, announce_channel):

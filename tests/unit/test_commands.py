@@ -127,6 +127,14 @@ def test_action_with_owner_due_date_and_priority():
     assert commands.parse("action", "U1", TODAY) == AddAction(text=None)
 
 
+def test_the_due_date_is_the_last_due_in_the_text():
+    parsed = commands.parse(
+        "action Page earlier due to error budget burn <@U7> due 2026-12-20", "U1", TODAY
+    )
+    assert parsed.text == "Page earlier due to error budget burn"
+    assert parsed.due_on == date(2026, 12, 20)
+
+
 @pytest.mark.parametrize(
     ("text", "problem"),
     [

@@ -12,6 +12,12 @@ def test_defaults(monkeypatch):
     assert settings.slack_app_token is None
 
 
+@pytest.mark.parametrize(("written", "name"), [(":pushpin:", "pushpin"), (" Star ", "star")])
+def test_the_highlight_emoji_may_be_written_with_its_colons(written, name):
+    settings = load_settings(_env_file=None, warroom_highlight_emoji=written)
+    assert settings.warroom_highlight_emoji == name
+
+
 def test_api_url_gets_its_trailing_slash():
     assert load_settings(_env_file=None, slack_api_url="http://x:1/api").slack_api_url == (
         "http://x:1/api/"

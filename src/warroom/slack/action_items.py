@@ -6,7 +6,7 @@ from datetime import date
 from slack_bolt import Ack, App, BoltContext, Respond
 
 from warroom import actions
-from warroom.commands import AddAction, ListActions
+from warroom.commands import AddAction, ListActions, web_address
 from warroom.domain import Priority
 from warroom.incidents import IncidentError
 from warroom.models import ActionItem, Incident
@@ -93,6 +93,12 @@ class ActionItems:
             errors["owner"] = "An action item needs exactly one owner."
         if not due:
             errors["due"] = "An action item needs a due date."
+        ticket = _text(values, "ticket")
+        if ticket:
+            try:
+                ticket = web_address(ticket)
+            except ValueError as error:
+                errors["ticket"] = str(error)
         if errors:
             ack(response_action="errors", errors=errors)
             return
@@ -102,7 +108,7 @@ class ActionItems:
             owner_id=owner,
             due_on=date.fromisoformat(due),
             priority=Priority(priority) if priority else None,
-            ticket_url=_text(values, "ticket"),
+            ticket_url=ticket,
         )
         try:
             item = self._save(target, fields, values, body["user"]["id"])

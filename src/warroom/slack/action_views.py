@@ -20,7 +20,7 @@ from slack_sdk.models.views import View
 from warroom.domain import Priority, incident_reference
 from warroom.lint import vague_action
 from warroom.models import ActionItem
-from warroom.slack.blocks import clip, context, escape, section, user
+from warroom.slack.blocks import clip, context, escape, link, section, user
 
 FORM_CALLBACK = "action_item_form"
 DONE_BUTTON = "action_done"
@@ -39,7 +39,7 @@ def item_line(item: ActionItem, today: date, with_incident: bool = False) -> str
         f"· due {item.due_on:%Y-%m-%d}" + (" :warning: overdue" if overdue else ""),
         f"· {STATUS_LABELS[item.status]}",
         f"· {incident_reference(item.incident_id)}" if with_incident else None,
-        f"· <{item.ticket_url}|ticket>" if item.ticket_url else None,
+        f"· {link(item.ticket_url, 'ticket')}" if item.ticket_url else None,
     ]
     if item.closed_reason:
         parts.append(f"({escape(clip(item.closed_reason, 200))})")

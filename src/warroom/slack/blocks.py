@@ -3,7 +3,7 @@
 Every piece of user text passes through `escape` before it reaches mrkdwn.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -43,6 +43,11 @@ STATUS_ICONS = {
 def escape(text: str) -> str:
     """User text made inert for mrkdwn: no mention, link or ping survives."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def link(url: str, label: str) -> str:
+    """A mrkdwn link to a web address (see `commands.web_address`) under a fixed label."""
+    return f"<{escape(url).replace('|', '%7C')}|{label}>"
 
 
 def clip(text: str, limit: int) -> str:
@@ -174,10 +179,12 @@ def announcement(incident: Incident, last_update: str | None = None) -> tuple[st
     return text, [section(text)]
 
 
-def status_update(incident: Incident, entry: TimelineEntry) -> tuple[str, list[Block]]:
-    """A status update formatted for stakeholders: status, what we know, who, what next."""
+def status_update(
+    incident: Incident, entry: TimelineEntry, cadence: timedelta | None
+) -> tuple[str, list[Block]]:
+    """A status update formatted for stakeholders: status, what we know, who, and when the
+    next one is due (`cadence`: the configured one for the incident's severity)."""
     status = Status(entry.details["status"])
-    cadence = Severity(incident.severity).update_cadence
     next_update = (
         f"Next update by {entry.occurred_at + cadence:%H:%M} UTC."
         if cadence

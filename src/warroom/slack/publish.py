@@ -65,7 +65,10 @@ def _tell_channel(services, incident: Incident, entry: TimelineEntry, attempts: 
     slack, channel_id = services.slack, incident.channel_id
     if entry.kind == EntryKind.STATUS_UPDATE:
         attempts.attempt(
-            "post the update", slack.post, channel_id, *blocks.status_update(incident, entry)
+            "post the update",
+            slack.post,
+            channel_id,
+            *blocks.status_update(incident, entry, _cadence(services, incident)),
         )
         return
     if entry.kind == EntryKind.ROLE and entry.details["user_id"]:
@@ -75,6 +78,10 @@ def _tell_channel(services, incident: Incident, entry: TimelineEntry, attempts: 
     attempts.attempt("post the change in the channel", slack.post, channel_id, *blocks.notice(text))
     if entry.kind == EntryKind.ROLE and entry.details["user_id"]:
         _brief_role_holder(services, incident, Role(entry.details["role"]), attempts)
+
+
+def _cadence(services, incident: Incident):
+    return services.policy.update_cadence[Severity(incident.severity)]
 
 
 def _brief_role_holder(services, incident: Incident, role: Role, attempts: Attempts) -> None:
@@ -117,7 +124,7 @@ def _refresh_announcement(services, incident, entry, latest, attempts: Attempts)
     )
     if entry.kind in ANNOUNCED_KINDS and not incident.is_private:
         text = (
-            blocks.status_update(incident, entry)
+            blocks.status_update(incident, entry, _cadence(services, incident))
             if entry.kind == EntryKind.STATUS_UPDATE
             else blocks.notice(blocks.change_notice(entry))
         )
