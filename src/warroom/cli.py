@@ -1,8 +1,10 @@
 """The `warroom` command: serve | migrate | doctor | demo | timeline | postmortem."""
 
 import argparse
+import logging
 import sys
 from datetime import UTC, datetime
+from importlib.metadata import version
 from pathlib import Path
 
 import uvicorn
@@ -16,7 +18,7 @@ from warroom.incidents import IncidentError
 from warroom.logs import configure_logging
 from warroom.postmortem import PostmortemTemplateError
 from warroom.slack.app import socket_mode, start_bot
-from warroom.slack.doctor import run_doctor
+from warroom.slack.doctor import run_doctor, verify_bot_token
 
 
 def utc_now() -> datetime:
@@ -25,6 +27,7 @@ def utc_now() -> datetime:
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="warroom", description="A Slack-first incident bot.")
+    top.add_argument("--version", action="version", version=f"warroom {version('warroom')}")
     top.add_argument(
         "--log-format", choices=("text", "json"), default="text", help="one line per event"
     )
@@ -52,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     configure_logging(args.log_format)
     if args.command == "doctor":
+        # The report is the answer; what the libraries say at INFO would only bury it.
+        configure_logging(args.log_format, level=logging.WARNING)
         return run_doctor()
     try:
         if args.command == "demo":
@@ -102,6 +107,8 @@ def export_postmortem(settings: Settings, reference: str, form: str) -> str:
 
 
 def serve_bot(settings: Settings, host: str, port: int) -> None:
+    # Before anything else: a token Slack refuses is one sentence, not a start-up traceback.
+    verify_bot_token(settings)
     db = _database(settings)
     bot = start_bot(settings, db, utc_now)
     bot.scheduler.start()

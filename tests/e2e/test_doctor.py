@@ -1,7 +1,12 @@
 """`warroom doctor` against the local Slack sandbox and a real database file."""
 
 import io
+import os
+import socket
 import sqlite3
+import subprocess
+import sys
+import time
 
 from slack_sdk.web import SlackResponse
 
@@ -74,15 +79,57 @@ def test_a_wrong_app_token_fails_socket_mode(sandbox, database_url):
     assert "SLACK_APP_TOKEN" in failure and "invalid_auth" in failure
 
 
-def test_an_unmigrated_database_fails_with_what_to_run(sandbox, tmp_path):
+def test_an_empty_database_is_a_warning_because_serve_migrates_it(sandbox, tmp_path):
     empty = tmp_path / "empty.db"
     sqlite3.connect(empty).close()
 
     code, lines = doctor(**good_settings(sandbox, f"sqlite:///{empty}"))
 
-    assert code == 1
+    assert code == 0, lines
+    [warning] = [line for line in lines if line.startswith("warn database schema")]
+    assert "is empty" in warning and "`warroom serve` creates it on start" in warning
+
+
+def test_a_database_file_not_yet_made_is_left_unmade(sandbox, tmp_path):
+    missing = tmp_path / "not-yet.db"
+
+    code, lines = doctor(**good_settings(sandbox, f"sqlite:///{missing}"))
+
+    assert code == 0, lines
+    assert any(line.startswith("warn database file") and "not-yet.db" in line for line in lines)
+    assert not missing.exists()
+
+
+def test_an_unreachable_slack_is_one_line_and_quick(tmp_path):
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "warroom.cli", "doctor"],
+        env={
+            **os.environ,
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": f"http://127.0.0.1:{closed_port()}/api/",
+            "DATABASE_URL": f"sqlite:///{tmp_path}/w.db",
+        },
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert time.monotonic() - started < 10
+    assert result.returncode == 1
+    lines = (result.stdout + result.stderr).splitlines()
+    assert all(line.split()[0] in ("ok", "warn", "FAIL", "1") for line in lines), lines
     [failure] = failures(lines)
-    assert "run `warroom migrate`" in failure
+    assert "is unreachable" in failure and "SLACK_API_URL" in failure
+
+
+def closed_port() -> int:
+    """A port nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def test_an_unreachable_database_fails_without_its_password(sandbox):

@@ -1,5 +1,6 @@
 import pytest
 
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET
 from warroom.cli import main
 from warroom.config import ConfigError, load_settings
 
@@ -59,3 +60,34 @@ def test_secrets_never_show_in_the_settings_repr():
         _env_file=None, slack_bot_token="xoxb-very-secret", slack_signing_secret="shh-123"
     )
     assert "very-secret" not in repr(settings) and "shh-123" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("api_url", "token", "says"),
+    [
+        (None, "xoxb-not-the-sandbox-token", "Slack rejected SLACK_BOT_TOKEN"),
+        ("http://127.0.0.1:9/api/", BOT_TOKEN, "is unreachable"),
+    ],
+)
+def test_serving_with_a_token_slack_refuses_is_one_sentence(
+    sandbox, monkeypatch, capsys, tmp_path, api_url, token, says
+):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", token)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
+    monkeypatch.setenv("SLACK_API_URL", api_url or sandbox.api_url)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/w.db")
+    monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
+
+    assert main(["serve", "--port", "0"]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error.startswith("warroom: ") and says in error and "\n" not in error
+
+
+def test_version_is_the_installed_one(capsys):
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as stopped:
+        main(["--version"])
+    assert stopped.value.code == 0
+    assert capsys.readouterr().out.strip() == f"warroom {version('warroom')}"

@@ -2,6 +2,7 @@
 
 import io
 from collections.abc import Callable
+from pathlib import Path
 from typing import TextIO
 
 from alembic import command
@@ -15,7 +16,7 @@ from sqlalchemy.exc import ArgumentError
 
 from warroom.config import ConfigError, Settings, load_settings
 from warroom.db import Database, alembic_config
-from warroom.slack.gateway import make_client, slack_error
+from warroom.slack.gateway import checking_client, slack_error
 from warroom.slack.manifest import bot_scopes
 
 
@@ -96,10 +97,19 @@ def check_slack_credentials(report: Report, settings: Settings) -> bool:
 
 
 def check_database(report: Report, url: str) -> bool:
+    """True if the database answers and its schema is worth checking."""
     try:
-        shown = make_url(url).render_as_string(hide_password=True)
+        parsed = make_url(url)
     except ArgumentError:
         report.fail("database", "DATABASE_URL is not a database URL such as sqlite:///warroom.db")
+        return False
+    shown = parsed.render_as_string(hide_password=True)
+    if _sqlite_file_missing(parsed):
+        # Connecting would create it; the doctor only looks.
+        report.warn(
+            f"database file {parsed.database} does not exist yet",
+            "`warroom serve` (or `warroom migrate`) creates it",
+        )
         return False
     try:
         database = Database(url)  # raises too, when the URL names a driver not installed
@@ -134,10 +144,12 @@ def check_migrations(report: Report, url: str) -> None:
         )
         return
     if current != latest:
+        # Not a failure: `warroom serve` migrates on start.
         state = f"is at revision {', '.join(sorted(current))}" if current else "is empty"
-        report.fail(
+        does = "upgrades it" if current else "creates it"
+        report.warn(
             f"database schema {state}, not at the latest migration ({', '.join(sorted(latest))})",
-            "run `warroom migrate`",
+            f"`warroom serve` {does} on start, or run `warroom migrate` first",
         )
         return
     report.ok("database schema is at the latest migration")
@@ -155,18 +167,37 @@ def check_migrations(report: Report, url: str) -> None:
     report.ok("database schema matches warroom's models")
 
 
-def check_bot_token(report: Report, settings: Settings) -> bool:
-    """True if Slack accepts the bot token, whatever its scopes."""
-    client = make_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
-    identity = _ask_slack(
-        report,
+class SlackRefused(ConfigError):
+    """Slack refused a check, or could not be reached: what happened, and what to do."""
+
+    def __init__(self, what: str, advice: str):
+        self.what, self.advice = what, advice
+        super().__init__(f"{what}: {advice}.")
+
+
+def verify_bot_token(settings: Settings) -> SlackResponse:
+    """auth.test with the bot token: who the bot is, or SlackRefused saying what to fix."""
+    client = checking_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
+    return _ask_slack(
         settings.slack_api_url,
         client.auth_test,
         rejected="Slack rejected SLACK_BOT_TOKEN",
         advice="copy the Bot User OAuth Token (xoxb-...) from your Slack app's "
         "OAuth & Permissions page",
     )
-    if identity is None:
+
+
+def _sqlite_file_missing(url) -> bool:
+    in_memory = url.database in (None, "", ":memory:")
+    return url.get_backend_name() == "sqlite" and not in_memory and not Path(url.database).exists()
+
+
+def check_bot_token(report: Report, settings: Settings) -> bool:
+    """True if Slack accepts the bot token, whatever its scopes."""
+    try:
+        identity = verify_bot_token(settings)
+    except SlackRefused as refused:
+        report.fail(refused.what, refused.advice)
         return False
     report.ok(f"Slack bot token works (bot {identity['user']} in {identity['team']})")
     check_bot_scopes(report, settings.slack_api_url, identity)
@@ -202,38 +233,35 @@ def _granted_scopes(response: SlackResponse) -> set[str] | None:
 
 def check_socket_mode(report: Report, settings: Settings) -> None:
     app_token = settings.slack_app_token.get_secret_value()
-    client = make_client(app_token, settings.slack_api_url)
+    client = checking_client(app_token, settings.slack_api_url)
     # Asking for a WebSocket URL proves the token works; the socket itself stays closed.
-    opened = _ask_slack(
-        report,
-        settings.slack_api_url,
-        lambda: client.apps_connections_open(app_token=app_token),
-        rejected="Slack refused Socket Mode with SLACK_APP_TOKEN",
-        advice="copy an app-level token (xapp-...) with the connections:write scope from your "
-        "Slack app's Basic Information page, or unset SLACK_APP_TOKEN to serve HTTP instead",
-    )
-    if opened is not None:
-        report.ok("Socket Mode accepts SLACK_APP_TOKEN")
+    try:
+        _ask_slack(
+            settings.slack_api_url,
+            lambda: client.apps_connections_open(app_token=app_token),
+            rejected="Slack refused Socket Mode with SLACK_APP_TOKEN",
+            advice="copy an app-level token (xapp-...) with the connections:write scope from "
+            "your Slack app's Basic Information page, or unset SLACK_APP_TOKEN to serve HTTP",
+        )
+    except SlackRefused as refused:
+        report.fail(refused.what, refused.advice)
+        return
+    report.ok("Socket Mode accepts SLACK_APP_TOKEN")
 
 
 def _ask_slack(
-    report: Report,
-    api_url: str,
-    call: Callable[[], SlackResponse],
-    rejected: str,
-    advice: str,
-) -> SlackResponse | None:
-    """`call()`'s response, or None once the report says why Slack gave none."""
+    api_url: str, call: Callable[[], SlackResponse], rejected: str, advice: str
+) -> SlackResponse:
+    """`call()`'s response, or SlackRefused saying why Slack gave none."""
     try:
         return call()
     except SlackApiError as error:
-        report.fail(f"{rejected} (Slack said `{slack_error(error)}`)", advice)
+        raise SlackRefused(f"{rejected} (Slack said `{slack_error(error)}`)", advice) from None
     except OSError as error:
-        report.fail(
-            f"Slack API at {api_url} is unreachable ({type(error).__name__})",
+        raise SlackRefused(
+            f"the Slack API at {api_url} is unreachable ({type(error).__name__})",
             "check SLACK_API_URL and this machine's network",
-        )
-    return None
+        ) from None
 
 
 def _first_line(error: Exception) -> str:

@@ -49,6 +49,14 @@ def make_client(token: str, base_url: str, call_counter: RetryHandler | None = N
     )
 
 
+def checking_client(token: str, base_url: str) -> WebClient:
+    """For one-off checks (start-up, `warroom doctor`): no retries and no log lines of its
+    own, so a wrong URL or token is told at once, once, in the caller's words."""
+    quiet = logging.getLogger("warroom.slack.checks")
+    quiet.disabled = True
+    return WebClient(token=token, base_url=base_url, timeout=5, logger=quiet, retry_handlers=[])
+
+
 def slack_error(error: Exception) -> str:
     """The Slack error code (or the transport failure) behind an exception, for people."""
     if isinstance(error, SlackApiError):
