@@ -19,7 +19,7 @@ from warroom.sandbox.models import ResponseUrlContext
 from warroom.sandbox.waiting import eventually
 from warroom.slack.app import start_bot
 from warroom.slack.forms import DECLARE_CALLBACK
-from warroom.slack.manifest import bot_events
+from warroom.slack.manifest import manifest
 from warroom.slack.metrics import Metrics
 from warroom.web import BackgroundServer, create_web_app
 
@@ -80,7 +80,7 @@ class Harness:
 
     def __enter__(self) -> "Harness":
         with ExitStack() as stack:
-            self.sandbox = stack.enter_context(Sandbox(bot_events=bot_events()))
+            self.sandbox = stack.enter_context(Sandbox.for_app(manifest()))
             self.slack = SlackSide.of(self.sandbox)
             self.alice, self.general = self.slack.alice, self.slack.general
             self.announce_channel = self.slack.announce_channel

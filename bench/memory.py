@@ -21,7 +21,7 @@ from warroom.db import Database
 from warroom.models import Incident
 from warroom.sandbox import Sandbox
 from warroom.sandbox.waiting import eventually
-from warroom.slack.manifest import bot_events
+from warroom.slack.manifest import manifest
 
 RSS_TARGET = Target(200, at_most=True, unit=" MB")
 DECLARES = 3
@@ -31,7 +31,7 @@ def measure_once(config: BenchConfig, database: str) -> dict[str, float]:
     """MB resident: idle, after the incidents, and the peak."""
     with (
         fresh_database(database) as url,
-        Sandbox(bot_events=bot_events()) as sandbox,
+        Sandbox.for_app(manifest()) as sandbox,
     ):
         slack = SlackSide.of(sandbox)
         db = Database(url)

@@ -28,7 +28,7 @@ from warroom.domain import EntryKind, Severity
 from warroom.models import TimelineEntry
 from warroom.sandbox import Sandbox
 from warroom.scheduler import Scheduler
-from warroom.slack.manifest import bot_events
+from warroom.slack.manifest import manifest
 
 
 @dataclass
@@ -443,7 +443,10 @@ def database_outage(outage_seconds: float = 30, messages: int = 20, wait: float 
 
 def two_replicas_on_postgresql() -> Tally:
     tally = Tally("two serve replicas on one database (postgresql)")
-    with fresh_database("postgresql") as url, Sandbox(bot_events=bot_events()) as sandbox:
+    with (
+        fresh_database("postgresql") as url,
+        Sandbox.for_app(manifest()) as sandbox,
+    ):
         db = Database(url)
         try:
             with two_replicas(sandbox, url) as replicas:

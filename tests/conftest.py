@@ -106,13 +106,10 @@ APP_TOKEN = "xapp-sandbox-app-token"
 @pytest.fixture
 def sandbox():
     from warroom.sandbox import Sandbox
-    from warroom.slack.manifest import bot_events
+    from warroom.slack.manifest import manifest
 
-    with Sandbox(
-        signing_secret=SIGNING_SECRET,
-        bot_token=BOT_TOKEN,
-        app_token=APP_TOKEN,
-        bot_events=bot_events(),
+    with Sandbox.for_app(
+        manifest(), signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN, app_token=APP_TOKEN
     ) as sb:
         yield sb
 

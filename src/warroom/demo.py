@@ -17,7 +17,7 @@ from warroom.demo_script import POSTMORTEM_NOTES, STORY, Step
 from warroom.sandbox import Sandbox
 from warroom.sandbox.terminal import plain, render_message
 from warroom.slack.app import start_bot
-from warroom.slack.manifest import bot_events
+from warroom.slack.manifest import manifest
 from warroom.web import BackgroundServer
 
 MENTION = re.compile(r"@(\w+)")
@@ -25,7 +25,10 @@ MENTION = re.compile(r"@(\w+)")
 
 def run_demo(speed: float = 600, keep: bool = False, output: Path | None = None, out=None) -> int:
     out = out or sys.stdout
-    with tempfile.TemporaryDirectory() as folder, Sandbox(bot_events=bot_events()) as sandbox:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        Sandbox.for_app(manifest()) as sandbox,
+    ):
         sandbox.clock.set(STORY[0].when.timestamp())  # before anything is posted
         database_url = f"sqlite:///{folder}/warroom.db"
         migrate(database_url)

@@ -50,11 +50,10 @@ def test_all_ok_with_good_settings_and_a_migrated_database(sandbox, database_url
         "ok",  # at the latest migration
         "ok",  # models agree with the schema
         "ok",  # auth.test
-        # The sandbox's auth.test sends no x-oauth-scopes header, so scopes go unchecked.
-        "warn",
+        "ok",  # the token's scopes, from auth.test's x-oauth-scopes header
         "ok",  # apps.connections.open
     ]
-    assert "x-oauth-scopes" in lines[6]
+    assert "every scope slack-manifest.yml asks for" in lines[6]
     assert "Socket Mode" in lines[7]
     assert "No problems found" in lines[-1]
 
@@ -161,8 +160,7 @@ def test_missing_slack_credentials_fail_and_skip_the_slack_checks(sandbox, datab
 
 
 def test_missing_scopes_fail_listing_them():
-    """The sandbox sends no scopes header, so this feeds the check an auth.test answer
-    shaped like real Slack's, header name in Slack's own capitals."""
+    """An auth.test answer shaped like real Slack's, header name in Slack's own capitals."""
     granted = bot_scopes()[1:]
     identity = SlackResponse(
         client=None,

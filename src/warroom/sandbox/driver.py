@@ -16,6 +16,7 @@ from .blockkit import validate_view
 from .bot_connection import BotAnswer, signature_headers
 from .errors import SlackError
 from .models import ResponseUrlContext
+from .scopes import INTERACTIVITY_SCOPE
 
 if TYPE_CHECKING:
     from .sandbox import Sandbox
@@ -71,6 +72,7 @@ class Driver:
                 response_url=self._response_url(user_id, channel_id),
                 trigger_id=self._ws.issue_trigger(user_id),
             )
+        self._sandbox.used_scope(INTERACTIVITY_SCOPE)
         return self._connection.send(
             "slash_commands", form, signing_secret=signing_secret, timestamp_offset=timestamp_offset
         )
@@ -248,6 +250,7 @@ class Driver:
                 message=copy.deepcopy(messaging.find_message(channel, message_ts)),
                 response_url=self._response_url(user_id, channel.id, message_ts),
             )
+        self._sandbox.used_scope(INTERACTIVITY_SCOPE)
         return self._connection.send("interactive", payload)
 
     def send_event(

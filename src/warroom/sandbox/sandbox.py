@@ -19,6 +19,7 @@ from .clock import WorkspaceClock
 from .delivery import DeliveryAttempt, EventDelivery
 from .driver import Driver
 from .faults import Faults
+from .scopes import EVENT_SCOPES
 from .server import SandboxServer
 from .socket_hub import SocketHub
 from .web_api import WebApi
@@ -70,11 +71,17 @@ class Sandbox:
         bot_token: str = "xoxb-sandbox-bot-token",
         app_token: str = "xapp-sandbox-app-token",
         bot_events: Iterable[str] | None = None,
+        bot_scopes: Iterable[str] | None = None,
     ) -> None:
         """`bot_events` are the app's event subscriptions, named as in a Slack manifest
         (`message.channels`, `reaction_added`...); like Slack, the sandbox delivers only
-        those. None delivers everything."""
+        those. None delivers everything. `bot_scopes` are the bot token's scopes: a method
+        needing another fails with `missing_scope`, and so does subscribing to an event
+        without its scope. None grants every scope."""
         self.bot_events = None if bot_events is None else frozenset(bot_events)
+        self.bot_scopes = None if bot_scopes is None else frozenset(bot_scopes)
+        self._check_subscriptions()
+        self._scopes_used: set[str] = set()  # by deliveries; the Web API counts its own
         self.signing_secret = signing_secret
         self.bot_token = bot_token
         self.app_token = app_token
@@ -86,9 +93,25 @@ class Sandbox:
         self.delivery = EventDelivery(self.bot_connection)
         self.workspace.event_listener = self._on_event
         context = ApiContext(self.workspace, url_for=self.url_for, socket_url=self._socket_url)
-        self._web_api = WebApi(context, self.faults, bot_token=bot_token, app_token=app_token)
+        self._web_api = WebApi(
+            context,
+            self.faults,
+            bot_token=bot_token,
+            app_token=app_token,
+            bot_scopes=self.bot_scopes,
+        )
         self._server = SandboxServer(self._web_api, self.workspace, self._hub)
         self.driver = Driver(self)
+
+    @classmethod
+    def for_app(cls, manifest: dict, **options) -> "Sandbox":
+        """A sandbox for the app a Slack app manifest describes: its event subscriptions,
+        and its bot token granted the scopes the manifest asks for."""
+        return cls(
+            bot_events=manifest["settings"]["event_subscriptions"]["bot_events"],
+            bot_scopes=manifest["oauth_config"]["scopes"]["bot"],
+            **options,
+        )
 
     # --- lifecycle ------------------------------------------------------------------
 
@@ -168,9 +191,29 @@ class Sandbox:
             event_id=event_id,
         )
 
+    def _check_subscriptions(self) -> None:
+        if self.bot_events is None or self.bot_scopes is None:
+            return
+        for name in self.bot_events:
+            needed = EVENT_SCOPES.get(name)
+            if needed and needed not in self.bot_scopes:
+                raise ValueError(f"subscribing to {name} needs the {needed} scope")
+
     def _on_event(self, event: dict) -> None:
-        if self.bot_events is None or subscription_name(event) in self.bot_events:
+        name = subscription_name(event)
+        if self.bot_events is None or name in self.bot_events:
+            self.used_scope(EVENT_SCOPES.get(name))
             self.delivery.submit(self.event_callback(event))
+
+    def used_scope(self, scope: str | None) -> None:
+        """A delivery to the bot relied on `scope` (the Web API records its calls' own)."""
+        if scope:
+            self._scopes_used.add(scope)
+
+    @property
+    def scopes_used(self) -> set[str]:
+        """Every scope something that reached the bot, or that the bot did, relied on."""
+        return self._scopes_used | self._web_api.scopes_used
 
     def pause_delivery(self) -> None:
         """The bot is down: events from now on are kept in `undelivered`, not sent."""

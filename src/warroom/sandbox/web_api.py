@@ -8,6 +8,7 @@ from .api_context import ApiContext
 from .args import Args, decode_arguments
 from .errors import SlackError
 from .faults import Faults
+from .scopes import method_scope
 from .workspace import CallRecord
 
 METHODS = {
@@ -29,11 +30,22 @@ class ApiAnswer:
 
 
 class WebApi:
-    def __init__(self, ctx: ApiContext, faults: Faults, *, bot_token: str, app_token: str):
+    def __init__(
+        self,
+        ctx: ApiContext,
+        faults: Faults,
+        *,
+        bot_token: str,
+        app_token: str,
+        bot_scopes: frozenset[str] | None = None,
+    ):
+        """`bot_scopes`: what the bot token was granted; None grants every scope."""
         self._ctx = ctx
         self._faults = faults
         self._bot_token = bot_token
         self._app_token = app_token
+        self._bot_scopes = bot_scopes
+        self.scopes_used: set[str] = set()  # by the calls that succeeded
         self.latency = 0.0  # seconds added to every call, for benchmarks
 
     def call(self, method: str, raw_args: dict, token: str | None) -> ApiAnswer:
@@ -55,6 +67,10 @@ class WebApi:
                 answer = ApiAnswer(500, {"ok": False, "error": "internal_error"})
         if answer is None:
             answer = ApiAnswer(200, self._run(method, args, token))
+            if method == "auth.test" and self._bot_scopes is not None:
+                # Slack lists a token's scopes in a header of every answer; auth.test's is
+                # the one apps read.
+                answer.headers["x-oauth-scopes"] = ",".join(sorted(self._bot_scopes))
         self._record(method, args, answer)
         return answer
 
@@ -64,9 +80,25 @@ class WebApi:
             handler = METHODS.get(method)
             if handler is None:
                 raise SlackError("unknown_method")
-            return handler(self._ctx, Args(args))
+            scope = self._check_scope(method, args, token)
+            answer = handler(self._ctx, Args(args))
         except SlackError as error:
             return error.to_response()
+        if scope:
+            self.scopes_used.add(scope)
+        return answer
+
+    def _check_scope(self, method: str, args: dict, token: str) -> str | None:
+        """The scope the call needs, refused with Slack's `missing_scope` when not granted."""
+        if token != self._bot_token:
+            return None
+        channel = self._ctx.ws.channels.get(args.get("channel"))
+        scope = method_scope(method, channel, creating_private=Args(args).bool("is_private"))
+        if scope and self._bot_scopes is not None and scope not in self._bot_scopes:
+            raise SlackError(
+                "missing_scope", needed=scope, provided=",".join(sorted(self._bot_scopes))
+            )
+        return scope
 
     def _check_token(self, method: str, token: str | None) -> None:
         if not token:
