@@ -9,7 +9,7 @@ from tempfile import TemporaryDirectory
 
 from sqlalchemy import create_engine, text
 
-from warroom.db import migrate
+from warroom.store.db import migrate
 
 POSTGRES_ENV = "WARROOM_TEST_DATABASE_URL"
 

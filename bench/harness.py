@@ -11,8 +11,7 @@ from sqlalchemy import func, select
 from bench.bare_bolt import bare_bolt_app
 from bench.traffic import Workspace
 from warroom.config import load_settings
-from warroom.db import Database
-from warroom.models import Incident, TimelineEntry
+from warroom.metrics import Metrics
 from warroom.sandbox import Sandbox
 from warroom.sandbox.interactions import slash_command_form
 from warroom.sandbox.models import ResponseUrlContext
@@ -20,8 +19,10 @@ from warroom.sandbox.waiting import eventually
 from warroom.slack.app import start_bot
 from warroom.slack.forms import DECLARE_CALLBACK
 from warroom.slack.manifest import manifest
-from warroom.slack.metrics import Metrics
-from warroom.web import BackgroundServer, create_web_app
+from warroom.store.db import Database
+from warroom.store.models import Incident, TimelineEntry
+from warroom.web.background import BackgroundServer
+from warroom.web.server import create_web_app
 
 EVENTS_PATH = "/slack/events"
 

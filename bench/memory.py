@@ -17,11 +17,11 @@ from bench.harness import SlackSide
 from bench.population import populate
 from bench.report import Row, Target, measured, progress
 from bench.scheduler_tick import FULL
-from warroom.db import Database
-from warroom.models import Incident
 from warroom.sandbox import Sandbox
 from warroom.sandbox.waiting import eventually
 from warroom.slack.manifest import manifest
+from warroom.store.db import Database
+from warroom.store.models import Incident
 
 RSS_TARGET = Target(200, at_most=True, unit=" MB")
 DECLARES = 3

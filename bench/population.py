@@ -14,10 +14,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, insert, literal, select, text, update
 
-from warroom.db import Database
-from warroom.domain import EntryKind, Role, Severity, Status
-from warroom.models import ActionItem, Incident, NagSent, Reminder, TimelineEntry
+from warroom.domain.incident import Role, Severity, Status
+from warroom.domain.timeline import EntryKind
 from warroom.reminders import NagKind
+from warroom.store.db import Database
+from warroom.store.models import ActionItem, Incident, NagSent, Reminder, TimelineEntry
 
 CHUNK = 5_000  # rows per INSERT statement batch
 OWNER = "UBENCHOWNER"

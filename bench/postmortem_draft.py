@@ -9,7 +9,7 @@ from bench.population import add_long_timeline
 from bench.report import Row, Target, measured, progress
 from bench.stats import timed
 from warroom import postmortem
-from warroom.db import Database
+from warroom.store.db import Database
 
 ENTRIES = 10_000
 TOTAL_TARGET = Target(0.5, at_most=True, unit=" s")

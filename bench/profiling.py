@@ -22,7 +22,7 @@ from bench.ingest import MessageStreams
 from bench.load import LoadGenerator
 from bench.report import progress
 from bench.traffic import SlashCommands
-from warroom.web import BackgroundServer
+from warroom.web.background import BackgroundServer
 
 INTERVAL = 0.0005  # seconds between samples
 TOP_FRAMES = 25

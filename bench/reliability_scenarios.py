@@ -23,12 +23,13 @@ from bench.replicas import Outcome, exercise, two_replicas
 from bench.traffic import NEW, MessageEvents, SignedRequest
 from warroom import incidents, reminders
 from warroom.config import load_settings
-from warroom.db import Database
-from warroom.domain import EntryKind, Severity
-from warroom.models import TimelineEntry
+from warroom.domain.incident import Severity
+from warroom.domain.timeline import EntryKind
 from warroom.sandbox import Sandbox
 from warroom.scheduler import Scheduler
 from warroom.slack.manifest import manifest
+from warroom.store.db import Database
+from warroom.store.models import TimelineEntry
 
 
 @dataclass

@@ -20,12 +20,12 @@ from sqlalchemy import select
 from bench.bot_process import BotProcess
 from bench.harness import EVENTS_PATH, SlackSide
 from warroom import timeline
-from warroom.db import Database
-from warroom.domain import EntryKind
-from warroom.models import Incident, NagSent
+from warroom.domain.timeline import EntryKind
 from warroom.reminders import NagKind
 from warroom.sandbox import DeliveryAttempt, Sandbox
 from warroom.sandbox.waiting import eventually
+from warroom.store.db import Database
+from warroom.store.models import Incident, NagSent
 
 # Seconds where production has minutes, so that nags fall due again and again meanwhile.
 CADENCES = {NagKind.STALE_UPDATE: timedelta(seconds=3), NagKind.NO_IC: timedelta(seconds=2)}

@@ -16,9 +16,9 @@ from bench.population import Scale, make_due, populate
 from bench.report import Row, Target, measured, progress
 from bench.stats import timed
 from warroom.config import load_settings
-from warroom.db import Database
 from warroom.reminders import NagPolicy
 from warroom.scheduler import Scheduler
+from warroom.store.db import Database
 
 NOW = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)  # the scheduler's clock, fixed
 FULL = Scale(incidents=10_000, items_per_incident=10)

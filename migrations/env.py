@@ -4,7 +4,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 from warroom.config import load_settings
-from warroom.models import Base, UTCDateTime
+from warroom.store.models import Base, UTCDateTime
 
 config = context.config
 if not config.get_main_option("sqlalchemy.url"):

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from warroom.db import Database, migrate
-from warroom.models import Base
 from warroom.sandbox.waiting import eventually  # noqa: F401  (tests import it from here)
+from warroom.store.db import Database, migrate
+from warroom.store.models import Base
 
 POSTGRES_URL = os.environ.get("WARROOM_TEST_DATABASE_URL")
 
@@ -153,7 +153,7 @@ def bot(sandbox, settings, db, clock):
 @pytest.fixture
 def warroom(sandbox, bot, db):
     """warroom serving HTTP on a free port, with the sandbox delivering to it."""
-    from warroom.web import BackgroundServer
+    from warroom.web.background import BackgroundServer
 
     server = BackgroundServer(bot.web_app()).start()
     sandbox.connect_http(f"{server.url}/slack/events")

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from warroom.group_commit import GroupCommit
-from warroom.models import ProcessedEvent
 from warroom.sandbox.waiting import eventually
+from warroom.store.group_commit import GroupCommit
+from warroom.store.models import ProcessedEvent
 
 GONE = OperationalError("INSERT", {}, Exception("server closed the connection"))
 

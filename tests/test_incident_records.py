@@ -3,7 +3,8 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from warroom import incidents, timeline
-from warroom.domain import EntryKind, Severity
+from warroom.domain.incident import Severity
+from warroom.domain.timeline import EntryKind
 
 
 def test_times_come_back_timezone_aware_utc(db):

@@ -1,7 +1,7 @@
 from alembic import command
 from sqlalchemy import inspect
 
-from warroom.db import alembic_config
+from warroom.store.db import alembic_config
 
 
 def test_models_and_migrations_agree(database_url):

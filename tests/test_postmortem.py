@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 
 from warroom import actions, incidents, postmortem, timeline
-from warroom.domain import Priority, Role, Severity, Status
+from warroom.domain.action_items import Priority
+from warroom.domain.incident import Role, Severity, Status
 from warroom.postmortem import PostmortemTemplateError
 
 

@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 
 from warroom import incidents, reminders
 from warroom.config import load_settings
-from warroom.db import Database
-from warroom.domain import Severity
-from warroom.models import NagSent
+from warroom.domain.incident import Severity
 from warroom.scheduler import Scheduler
+from warroom.store.db import Database
+from warroom.store.models import NagSent
 
 POLICY = load_settings(_env_file=None).nag_policy()
 

@@ -5,9 +5,9 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warroom.domain import Priority
+from warroom.domain.action_items import Priority
 from warroom.incidents import IncidentError, get
-from warroom.models import ActionItem
+from warroom.store.models import ActionItem
 
 OPEN, DONE, WONT_DO = "open", "done", "wont_do"
 

@@ -11,14 +11,14 @@ import uvicorn
 
 from warroom import incidents, postmortem, timeline
 from warroom.config import ConfigError, Settings, load_settings
-from warroom.db import Database, migrate
-from warroom.demo import run_demo
+from warroom.demo.run import run_demo
 from warroom.export import timeline_json, timeline_markdown
 from warroom.incidents import IncidentError
 from warroom.logs import configure_logging
 from warroom.postmortem import PostmortemTemplateError
 from warroom.slack.app import socket_mode, start_bot
 from warroom.slack.doctor import run_doctor, verify_bot_token
+from warroom.store.db import Database, migrate
 
 
 def utc_now() -> datetime:

@@ -8,7 +8,8 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from warroom.domain import DEFAULT_UPDATE_CADENCE, Severity, parse_duration
+from warroom.domain.durations import parse_duration
+from warroom.domain.incident import DEFAULT_UPDATE_CADENCE, Severity
 from warroom.reminders import NagPolicy
 
 

@@ -2,7 +2,7 @@
 
 import json
 
-from warroom.models import Incident
+from warroom.store.models import Incident
 from warroom.timeline import Entry, describe
 
 

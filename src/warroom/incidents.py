@@ -11,8 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from warroom import timeline
-from warroom.domain import EntryKind, Role, Severity, Status, incident_reference
-from warroom.models import Incident, RoleAssignment, TimelineEntry
+from warroom.domain.incident import Role, Severity, Status, incident_reference
+from warroom.domain.timeline import EntryKind
+from warroom.store.models import Incident, RoleAssignment, TimelineEntry
 
 
 class IncidentError(ValueError):

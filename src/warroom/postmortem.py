@@ -17,10 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warroom import actions, incidents, timeline
-from warroom.db import PROJECT_ROOT
-from warroom.domain import EntryKind, Role, Severity, Status, format_duration
-from warroom.lint import ActionItemText, Finding, PostmortemText, lint
-from warroom.models import Incident, PostmortemNotes, RoleAssignment
+from warroom.domain.durations import format_duration
+from warroom.domain.incident import Role, Severity, Status
+from warroom.domain.lint import ActionItemText, Finding, PostmortemText, lint
+from warroom.domain.timeline import EntryKind
+from warroom.store.db import PROJECT_ROOT
+from warroom.store.models import Incident, PostmortemNotes, RoleAssignment
 
 BUNDLED_TEMPLATES = PROJECT_ROOT / "templates"
 TEMPLATE = "postmortem.md.j2"

@@ -18,9 +18,9 @@ from typing import NamedTuple
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from warroom.db import insert_new
-from warroom.domain import Role, Severity, Status
-from warroom.models import ActionItem, Incident, NagSent, Reminder
+from warroom.domain.incident import Role, Severity, Status
+from warroom.store.db import insert_new
+from warroom.store.models import ActionItem, Incident, NagSent, Reminder
 
 
 class NagKind(StrEnum):

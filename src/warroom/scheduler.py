@@ -13,8 +13,8 @@ from typing import Protocol
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from warroom import reminders
-from warroom.db import Database
 from warroom.reminders import Nag, NagPolicy
+from warroom.store.db import Database
 
 log = logging.getLogger(__name__)
 

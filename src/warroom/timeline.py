@@ -10,10 +10,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import Row, select, update
 from sqlalchemy.orm import Session
 
-from warroom.db import insert_new, insert_unless_present
-from warroom.domain import EntryKind, Role, Severity, Status, format_duration
-from warroom.markup import plain_text
-from warroom.models import ProcessedEvent, TimelineEntry
+from warroom.domain.durations import format_duration
+from warroom.domain.incident import Role, Severity, Status
+from warroom.domain.markup import plain_text
+from warroom.domain.timeline import EntryKind
+from warroom.store.db import insert_new, insert_unless_present
+from warroom.store.models import ProcessedEvent, TimelineEntry
 
 # An entry as reports read it: a row of the entry's columns (see `entries`), or the entry.
 Entry = Row | TimelineEntry

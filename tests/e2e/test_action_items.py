@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from tests.conftest import settle
 from tests.e2e.incident_fixtures import run
-from warroom.models import ActionItem
+from warroom.store.models import ActionItem
 
 
 def items(db):

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import eventually
 from tests.e2e.incident_fixtures import open_declare_modal
-from warroom.models import Incident, TimelineEntry
+from warroom.store.models import Incident, TimelineEntry
 
 NAME = re.compile(r"^[a-z0-9_-]{1,80}$")
 

@@ -3,7 +3,7 @@
 import io
 import time
 
-from warroom.demo import run_demo
+from warroom.demo.run import run_demo
 
 
 def test_the_demo_plays_a_whole_incident_and_writes_its_postmortem(tmp_path, monkeypatch):

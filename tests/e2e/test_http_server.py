@@ -3,11 +3,12 @@
 import httpx
 
 from tests.conftest import SIGNING_SECRET
-from warroom.db import Database
-from warroom.domain import Severity
+from warroom.domain.incident import Severity
+from warroom.metrics import Metrics
 from warroom.slack.app import build_app, build_services
-from warroom.slack.metrics import Metrics
-from warroom.web import BackgroundServer, create_web_app
+from warroom.store.db import Database
+from warroom.web.background import BackgroundServer
+from warroom.web.server import create_web_app
 
 
 def test_healthz_reports_a_reachable_database(warroom):

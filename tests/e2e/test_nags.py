@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import settle
 from tests.e2e.incident_fixtures import declare_and_settle, run
-from warroom.models import NagSent
+from warroom.store.models import NagSent
 
 
 def tick(sandbox, bot) -> int:

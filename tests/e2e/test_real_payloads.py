@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from tests.conftest import eventually, settle
 from tests.e2e.incident_fixtures import declare_and_settle, run, told
-from warroom.models import TimelineEntry
+from warroom.store.models import TimelineEntry
 
 
 def entries(db, incident_id: int) -> list[TimelineEntry]:

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from tests.conftest import eventually, settle
 from tests.e2e.incident_fixtures import run, told
 from warroom import timeline
-from warroom.models import TimelineEntry
 from warroom.slack.app import start_bot
 from warroom.slack.listeners import FOLLOW_UP_FAILED
-from warroom.web import BackgroundServer
+from warroom.store.models import TimelineEntry
+from warroom.web.background import BackgroundServer
 
 
 def recorded(db, declared, **filters):

@@ -10,9 +10,9 @@ from tests.conftest import POSTGRES_URL, eventually, settle
 from tests.e2e.incident_fixtures import declare_and_settle
 from tests.reliability.tcp_proxy import TcpProxy
 from warroom import timeline
-from warroom.db import Database
 from warroom.slack.app import start_bot
-from warroom.web import BackgroundServer
+from warroom.store.db import Database
+from warroom.web.background import BackgroundServer
 
 pytestmark = pytest.mark.skipif(
     not POSTGRES_URL,

@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, eventually, settle
 from warroom import incidents
 from warroom.slack.app import start_bot
-from warroom.web import BackgroundServer
+from warroom.web.background import BackgroundServer
 
 
 def free_port() -> int:

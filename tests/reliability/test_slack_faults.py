@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import settle
 from tests.e2e.incident_fixtures import declare_and_settle, run
-from warroom.models import TimelineEntry
+from warroom.store.models import TimelineEntry
 
 
 def test_every_post_lands_once_and_in_order_while_a_third_of_calls_fail(

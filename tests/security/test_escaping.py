@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import settle
 from tests.security.conftest import everything_shown, markup_problems
-from warroom.markup import plain_text
+from warroom.domain.markup import plain_text
 from warroom.slack.blocks import escape
 
 MARKUP = [

@@ -6,7 +6,7 @@ from datetime import date
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from warroom.commands import SUBCOMMANDS, Command, CommandError, parse
+from warroom.slack.commands import SUBCOMMANDS, Command, CommandError, parse
 
 TODAY = date(2026, 3, 11)
 WORDS = [

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from warroom.domain import CHANNEL_NAME_MAX, channel_name
+from warroom.domain.incident import CHANNEL_NAME_MAX, channel_name
 
 VALID = re.compile(r"^[a-z0-9_-]{1,80}$")
 

@@ -2,8 +2,11 @@ from datetime import date
 
 import pytest
 
-from warroom import commands
-from warroom.commands import (
+from warroom.domain.action_items import Priority
+from warroom.domain.incident import Role, Severity, Status
+from warroom.domain.markup import plain_text
+from warroom.slack import commands
+from warroom.slack.commands import (
     AddAction,
     AssignRole,
     ChangeSeverity,
@@ -17,8 +20,6 @@ from warroom.commands import (
     Rename,
     Resolve,
 )
-from warroom.domain import Priority, Role, Severity, Status
-from warroom.markup import plain_text
 
 TODAY = date(2026, 11, 24)  # a Tuesday
 

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from warroom.lint import ActionItemText, Finding, PostmortemText, lint, vague_action
+from warroom.domain.lint import ActionItemText, Finding, PostmortemText, lint, vague_action
 
 DRAFT_1_TEXT = (
     "The payments service went down for a while on Tuesday afternoon. It looks like the new "

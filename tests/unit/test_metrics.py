@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from warroom.slack.metrics import Metrics
+from warroom.metrics import Metrics
 
 RATE_LIMITED = (429, {"Retry-After": "0"}, {"ok": False, "error": "ratelimited"})
 

@@ -6,14 +6,14 @@ from datetime import date
 from slack_bolt import Ack, App, BoltContext, Respond
 
 from warroom import actions
-from warroom.commands import AddAction, ListActions, web_address
-from warroom.domain import Priority
+from warroom.domain.action_items import Priority
 from warroom.incidents import IncidentError
-from warroom.models import ActionItem, Incident
 from warroom.slack import action_views, blocks
+from warroom.slack.commands import AddAction, ListActions, web_address
 from warroom.slack.follow_up import follow_up, just_ack, teller
 from warroom.slack.forms import input_value
 from warroom.slack.services import Services
+from warroom.store.models import ActionItem, Incident
 
 
 class ActionItems:

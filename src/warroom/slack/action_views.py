@@ -17,10 +17,11 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from warroom.domain import Priority, incident_reference
-from warroom.lint import vague_action
-from warroom.models import ActionItem
+from warroom.domain.action_items import Priority
+from warroom.domain.incident import incident_reference
+from warroom.domain.lint import vague_action
 from warroom.slack.blocks import clip, context, escape, link, section, user
+from warroom.store.models import ActionItem
 
 FORM_CALLBACK = "action_item_form"
 DONE_BUTTON = "action_done"

@@ -14,16 +14,16 @@ from starlette.applications import Starlette
 
 from warroom import incidents
 from warroom.config import Settings
-from warroom.db import Database
+from warroom.metrics import Metrics
 from warroom.scheduler import Scheduler
 from warroom.slack import blocks, errors, listeners
 from warroom.slack.backfill import backfill_open_incidents
 from warroom.slack.gateway import SlackGateway, make_client
-from warroom.slack.metrics import Metrics
 from warroom.slack.nags import send_nag
 from warroom.slack.provision import provision, unfinished_setups
 from warroom.slack.services import Services
-from warroom.web import create_web_app
+from warroom.store.db import Database
+from warroom.web.server import create_web_app
 
 log = logging.getLogger(__name__)
 

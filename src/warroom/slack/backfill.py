@@ -12,9 +12,9 @@ import logging
 from sqlalchemy.exc import DBAPIError
 
 from warroom import incidents, timeline
-from warroom.models import Incident
 from warroom.slack.capture import capture_message
 from warroom.slack.services import Services
+from warroom.store.models import Incident
 
 log = logging.getLogger(__name__)
 

@@ -17,10 +17,12 @@ from slack_sdk.models.blocks import (
     UserSelectElement,
 )
 
-from warroom.commands import SUBCOMMANDS, CommandError
-from warroom.domain import EntryKind, Role, Severity, Status, format_duration
+from warroom.domain.durations import format_duration
+from warroom.domain.incident import Role, Severity, Status
+from warroom.domain.timeline import EntryKind
 from warroom.incidents import IncidentError, RoleAlreadyHeld
-from warroom.models import Incident, TimelineEntry
+from warroom.slack.commands import SUBCOMMANDS, CommandError
+from warroom.store.models import Incident, TimelineEntry
 from warroom.timeline import Entry, describe
 
 UNAVAILABLE = (

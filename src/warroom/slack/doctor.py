@@ -15,9 +15,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from warroom.config import ConfigError, Settings, load_settings
-from warroom.db import Database, alembic_config
 from warroom.slack.gateway import checking_client, slack_error
 from warroom.slack.manifest import bot_scopes
+from warroom.store.db import Database, alembic_config
 
 
 class Report:
@@ -101,7 +101,9 @@ def check_database(report: Report, url: str) -> bool:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        report.fail("database", "DATABASE_URL is not a database URL such as sqlite:///warroom.db")
+        report.fail(
+            "database", "DATABASE_URL is not a database URL such as sqlite:///warroom.db"
+        )
         return False
     shown = parsed.render_as_string(hide_password=True)
     if _sqlite_file_missing(parsed):

@@ -15,10 +15,10 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from warroom.commands import UPDATE_STATUSES
-from warroom.domain import Severity
-from warroom.models import Incident
+from warroom.domain.incident import Severity
 from warroom.slack.blocks import LIST_MAX, SECTION_MAX, clip, context, incident_line, section
+from warroom.slack.commands import UPDATE_STATUSES
+from warroom.store.models import Incident
 
 DECLARE_CALLBACK = "declare_incident"
 DECLARE_BUTTON = "open_declare_form"

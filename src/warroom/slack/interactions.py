@@ -7,12 +7,12 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
-from warroom import commands, incidents, postmortem, reminders, timeline
-from warroom.commands import FormErrors
-from warroom.domain import Role, Status
+from warroom import incidents, postmortem, reminders, timeline
+from warroom.domain.incident import Role, Status
 from warroom.incidents import IncidentError
-from warroom.slack import blocks, forms, nags, postmortem_views
+from warroom.slack import blocks, commands, forms, nags, postmortem_views
 from warroom.slack.capture import slack_time
+from warroom.slack.commands import FormErrors
 from warroom.slack.follow_up import follow_up, just_ack, teller
 from warroom.slack.forms import input_value
 from warroom.slack.gateway import slack_error

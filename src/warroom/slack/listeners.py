@@ -14,8 +14,12 @@ from concurrent.futures import ThreadPoolExecutor
 from slack_bolt import Ack, App, BoltContext, Respond
 from sqlalchemy.exc import SQLAlchemyError
 
-from warroom import commands, incidents, postmortem, timeline
-from warroom.commands import (
+from warroom import incidents, postmortem, timeline
+from warroom.domain.incident import Severity
+from warroom.incidents import IncidentError
+from warroom.slack import action_views, blocks, capture, commands, forms, interactions
+from warroom.slack.action_items import ActionItems
+from warroom.slack.commands import (
     AddAction,
     AddNote,
     AssignRole,
@@ -36,16 +40,12 @@ from warroom.commands import (
     Sync,
     WritePostmortem,
 )
-from warroom.domain import Severity
-from warroom.group_commit import GroupCommit
-from warroom.incidents import IncidentError
-from warroom.models import Incident
-from warroom.slack import action_views, blocks, capture, forms, interactions
-from warroom.slack.action_items import ActionItems
 from warroom.slack.follow_up import follow_up, teller
 from warroom.slack.interactions import open_notes_form
 from warroom.slack.provision import open_incident
 from warroom.slack.services import Services
+from warroom.store.group_commit import GroupCommit
+from warroom.store.models import Incident
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import yaml
 
-from warroom.db import PROJECT_ROOT
+from warroom.store.db import PROJECT_ROOT
 
 MANIFEST_PATH: Path = PROJECT_ROOT / "slack-manifest.yml"
 

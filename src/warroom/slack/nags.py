@@ -6,11 +6,12 @@ from datetime import datetime
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from warroom import actions, incidents
-from warroom.domain import Role, Severity, format_duration
-from warroom.models import ActionItem, Incident
+from warroom.domain.durations import format_duration
+from warroom.domain.incident import Role, Severity
 from warroom.reminders import Nag, NagKind
 from warroom.slack import action_views, blocks
 from warroom.slack.services import Services
+from warroom.store.models import ActionItem, Incident
 
 SNOOZE_BUTTON = "nag_snooze"
 POST_UPDATE_BUTTON = "nag_post_update"

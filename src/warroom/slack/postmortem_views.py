@@ -12,7 +12,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from warroom.lint import Finding
+from warroom.domain.lint import Finding
 from warroom.postmortem import Draft
 from warroom.slack.blocks import HEADER_MAX, SECTION_MAX, clip, context, escape, section
 

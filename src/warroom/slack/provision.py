@@ -12,12 +12,12 @@ from datetime import timedelta
 from slack_sdk.errors import SlackApiError
 
 from warroom import incidents, reminders
-from warroom.commands import DeclareForm
-from warroom.domain import channel_name
-from warroom.models import Incident
+from warroom.domain.incident import channel_name
 from warroom.slack import blocks
+from warroom.slack.commands import DeclareForm
 from warroom.slack.gateway import Attempts
 from warroom.slack.services import Services
+from warroom.store.models import Incident
 
 
 class Setup(Attempts):

@@ -6,13 +6,14 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import select
 
 from warroom import incidents
-from warroom.domain import EntryKind, Role, Severity
-from warroom.models import Incident, TimelineEntry
+from warroom.domain.incident import Role, Severity
+from warroom.domain.timeline import EntryKind
 from warroom.slack import blocks
 from warroom.slack.gateway import Attempts
 from warroom.slack.postmortems import post_draft
 from warroom.slack.provision import channel_name_for
 from warroom.slack.services import Services
+from warroom.store.models import Incident, TimelineEntry
 
 # Entries that add to the record without changing the incident's state.
 RECORD_ONLY_KINDS = {EntryKind.NOTE, EntryKind.ATTACHED}

@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 
 from warroom import incidents, reminders
 from warroom.config import Settings
-from warroom.db import Database
-from warroom.models import ActionItem, TimelineEntry
+from warroom.metrics import Metrics
 from warroom.reminders import NagPolicy
 from warroom.slack.gateway import SlackGateway
-from warroom.slack.metrics import Metrics
+from warroom.store.db import Database
+from warroom.store.models import ActionItem, TimelineEntry
 
 
 @dataclass(frozen=True)

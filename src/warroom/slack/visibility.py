@@ -2,8 +2,8 @@
 
 import logging
 
-from warroom.models import Incident
 from warroom.slack.gateway import SlackGateway
+from warroom.store.models import Incident
 
 log = logging.getLogger(__name__)
 

@@ -1,8 +1,8 @@
-"""The vocabulary of incident response and its pure rules: no I/O, no Slack, no database."""
+"""What an incident is: its severities, statuses and roles, and how it is named."""
 
 import re
 import unicodedata
-from datetime import date, timedelta
+from datetime import timedelta
 from enum import StrEnum
 
 
@@ -110,81 +110,3 @@ def channel_name(number: int, title: str, attempt: int = 1) -> str:
     room = CHANNEL_NAME_MAX - len(prefix) - len(suffix) - 1
     slug = slug[:room].rstrip("-")
     return f"{prefix}-{slug}{suffix}" if slug else f"{prefix}{suffix}"
-
-
-class EntryKind(StrEnum):
-    """What a timeline entry records."""
-
-    DECLARED = "declared"
-    SEVERITY = "severity"
-    SETUP_FAILED = "setup_failed"
-    ROLE = "role"
-    STATUS_UPDATE = "status_update"
-    RENAMED = "renamed"
-    MITIGATED = "mitigated"
-    RESOLVED = "resolved"
-    REOPENED = "reopened"
-    NOTE = "note"
-    ATTACHED = "attached"
-    MESSAGE = "message"
-    FILE = "file"
-    JOINED = "joined"
-    LEFT = "left"
-
-
-def format_duration(span: timedelta) -> str:
-    """47 min, 2 h 05 min, 3 d 4 h: how long, as a responder would say it."""
-    minutes = max(round(span.total_seconds() / 60), 0)
-
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    if days:
-        return f"{days} d {hours} h"
-    if hours:
-        return f"{hours} h {minutes:02d} min"
-    return f"{minutes} min"
-
-
-_DURATION = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$")
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def parse_duration(text: str) -> timedelta:
-    """`30s`, `15m`, `2h`, `3d`: the durations settings are written in."""
-    match = _DURATION.match(text.lower())
-    if not match:
-        raise ValueError(f"{text!r} is not a duration such as 30s, 15m, 2h or 3d")
-    return timedelta(seconds=int(match.group(1)) * _UNIT_SECONDS[match.group(2)])
-
-
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_IN_DAYS = re.compile(r"^in\s+(\d{1,4})\s+(day|days|week|weeks)$")  # up to about 190 years
-
-
-def parse_due_date(text: str, today: date) -> date | None:
-    """`2026-12-01`, `tomorrow`, `friday` (the next one), `in 3 days`, `in 2 weeks`;
-    None when the text is none of these."""
-    text = " ".join(text.lower().split())
-    if text in ("today", "tomorrow"):
-        return today + timedelta(days=text == "tomorrow")
-    if text in WEEKDAYS or text in {day[:3] for day in WEEKDAYS}:
-        target = next(i for i, day in enumerate(WEEKDAYS) if day.startswith(text))
-        return today + timedelta(days=(target - today.weekday() - 1) % 7 + 1)
-    if match := _IN_DAYS.match(text):
-        days = int(match.group(1)) * (7 if match.group(2).startswith("week") else 1)
-        return today + timedelta(days=days)
-    try:
-        return date.fromisoformat(text) if text.isascii() else None
-
-    except ValueError:
-        return None
-
-
-class Priority(StrEnum):
-    P1 = "p1"
-    P2 = "p2"
-    P3 = "p3"
-
-    @property
-    def label(self) -> str:
-        return self.value.upper()

@@ -7,8 +7,10 @@ from typing import ClassVar
 
 from pydantic import BaseModel, HttpUrl, TypeAdapter, ValidationError
 
-from warroom.domain import Priority, Role, Severity, Status, parse_due_date
-from warroom.markup import USER_MENTION, plain_text
+from warroom.domain.action_items import Priority
+from warroom.domain.durations import parse_due_date
+from warroom.domain.incident import Role, Severity, Status
+from warroom.domain.markup import USER_MENTION, plain_text
 
 
 class CommandError(ValueError):

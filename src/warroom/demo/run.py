@@ -12,13 +12,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from warroom.config import load_settings
-from warroom.db import Database, migrate
-from warroom.demo_script import POSTMORTEM_NOTES, STORY, Step
+from warroom.demo.script import POSTMORTEM_NOTES, STORY, Step
 from warroom.sandbox import Sandbox
 from warroom.sandbox.terminal import plain, render_message
 from warroom.slack.app import start_bot
 from warroom.slack.manifest import manifest
-from warroom.web import BackgroundServer
+from warroom.store.db import Database, migrate
+from warroom.web.background import BackgroundServer
 
 MENTION = re.compile(r"@(\w+)")
 

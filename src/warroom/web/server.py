@@ -2,12 +2,9 @@
 
 import json
 import logging
-import threading
-import time
 from collections.abc import Callable
 from urllib.parse import parse_qsl
 
-import uvicorn
 from anyio import CapacityLimiter, to_thread
 from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.starlette.handler import to_starlette_response
@@ -18,8 +15,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from warroom.db import Database
-from warroom.slack.metrics import Metrics
+from warroom.metrics import Metrics
+from warroom.store.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -113,33 +110,3 @@ def _signed(verifier: SignatureVerifier, body: bytes, request: Request) -> bool:
         return verifier.is_valid_request(body, dict(request.headers))
     except ValueError:  # a body that is not even text cannot carry a valid signature
         return False
-
-
-class BackgroundServer:
-    """An ASGI app served by uvicorn on a thread, for the demo and for embedding.
-
-    Port 0 picks a free port; `url` says which one was chosen.
-    """
-
-    def __init__(self, app, host: str = "127.0.0.1", port: int = 0):
-        config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
-
-    def start(self) -> "BackgroundServer":
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the HTTP server did not start")
-            time.sleep(0.01)
-        return self
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.servers[0].sockets[0].getsockname()[:2]
-        return f"http://{host}:{port}"
-
-    def stop(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)

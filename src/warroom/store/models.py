@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from warroom.domain import Role, Severity, Status, incident_reference
+from warroom.domain.incident import Role, Severity, Status, incident_reference
 
 
 class UTCDateTime(TypeDecorator):

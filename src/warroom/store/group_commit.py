@@ -17,7 +17,7 @@ from typing import Generic, TypeVar
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
-from warroom.db import Database
+from warroom.store.db import Database
 
 Item = TypeVar("Item")
 

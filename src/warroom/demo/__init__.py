@@ -1,0 +1,1 @@
+"""`warroom demo`: a whole incident against the local Slack sandbox."""

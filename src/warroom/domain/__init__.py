@@ -1,0 +1,1 @@
+"""The vocabulary of incident response and its pure rules: no I/O, no Slack, no database."""

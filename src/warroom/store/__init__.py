@@ -1,0 +1,1 @@
+"""The database: schema, engine and sessions, and the queries the use cases build on."""

@@ -1,0 +1,36 @@
+"""An ASGI app served by uvicorn on a thread of this process."""
+
+import threading
+import time
+
+import uvicorn
+
+
+class BackgroundServer:
+    """An ASGI app served by uvicorn on a thread, for the demo and for embedding.
+
+    Port 0 picks a free port; `url` says which one was chosen.
+    """
+
+    def __init__(self, app, host: str = "127.0.0.1", port: int = 0):
+        config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+
+    def start(self) -> "BackgroundServer":
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the HTTP server did not start")
+            time.sleep(0.01)
+        return self
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.servers[0].sockets[0].getsockname()[:2]
+        return f"http://{host}:{port}"
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
