@@ -21,10 +21,10 @@ from warroom.domain.durations import format_duration
 from warroom.domain.incident import Role, Severity, Status
 from warroom.domain.lint import ActionItemText, Finding, PostmortemText, lint
 from warroom.domain.timeline import EntryKind
-from warroom.store.db import PROJECT_ROOT
+from warroom.store.db import package_folder
 from warroom.store.models import Incident, PostmortemNotes, RoleAssignment
 
-BUNDLED_TEMPLATES = PROJECT_ROOT / "templates"
+BUNDLED_TEMPLATES = package_folder("warroom.templates")
 TEMPLATE = "postmortem.md.j2"
 NOTE_FIELDS = (
     "summary",

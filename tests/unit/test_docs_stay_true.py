@@ -40,7 +40,12 @@ def test_docker_compose_runs_postgres_migrations_and_the_bot_in_http_mode():
     assert bot["env_file"] == ".env"
     assert "postgresql+psycopg://" in bot["environment"]["DATABASE_URL"]
     dockerfile = (ROOT / "Dockerfile").read_text()
-    assert "COPY templates" in dockerfile and ".[postgres]" in dockerfile
+    # The wheel, not the source tree, is installed; the bot does not run as root.
+    assert "pip wheel" in dockerfile and "'warroom[postgres]'" in dockerfile
+    assert "pip install -e" not in dockerfile
+    assert "\nUSER warroom\n" in dockerfile and "\nHEALTHCHECK " in dockerfile
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {".git", ".env", "*.db", "tests"} <= set(ignored)
 
 
 def test_manifest_subscribes_to_exactly_what_warroom_handles():

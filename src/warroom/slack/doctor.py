@@ -101,9 +101,7 @@ def check_database(report: Report, url: str) -> bool:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        report.fail(
-            "database", "DATABASE_URL is not a database URL such as sqlite:///warroom.db"
-        )
+        report.fail("database", "DATABASE_URL is not a database URL such as sqlite:///warroom.db")
         return False
     shown = parsed.render_as_string(hide_password=True)
     if _sqlite_file_missing(parsed):

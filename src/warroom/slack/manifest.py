@@ -1,18 +1,18 @@
-"""The Slack app manifest (`slack-manifest.yml`): the one statement of what the app asks for."""
+"""The Slack app manifest (`slack-manifest.yml`): the one statement of what the app asks for.
+
+It ships inside the package, beside this module; the repository's top-level
+`slack-manifest.yml` is a link to it, for people creating the app.
+"""
 
 from functools import cache
-from pathlib import Path
+from importlib.resources import files
 
 import yaml
-
-from warroom.store.db import PROJECT_ROOT
-
-MANIFEST_PATH: Path = PROJECT_ROOT / "slack-manifest.yml"
 
 
 @cache
 def manifest() -> dict:
-    return yaml.safe_load(MANIFEST_PATH.read_text())
+    return yaml.safe_load(files("warroom.slack").joinpath("slack-manifest.yml").read_text())
 
 
 def bot_events() -> list[str]:

@@ -4,6 +4,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from functools import cache
+from importlib.resources import files
 from pathlib import Path
 
 from alembic import command
@@ -12,7 +13,10 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
-PROJECT_ROOT = Path(__file__).resolve().parents[3]
+
+def package_folder(package: str) -> Path:
+    """Where a package's files are on disk (installed, or in the repository when editable)."""
+    return Path(str(files(package)))
 
 
 def make_engine(url: str) -> Engine:
@@ -99,8 +103,9 @@ def _insert_statement(dialect_name: str, table, returning: tuple[str, ...]):
 
 
 def alembic_config(url: str) -> Config:
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    """Alembic pointed at the migrations inside the package, wherever it is installed."""
+    config = Config()
+    config.set_main_option("script_location", str(package_folder("warroom.migrations")))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
 
