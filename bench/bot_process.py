@@ -94,6 +94,11 @@ class BotProcess:
     def get(self, path: str) -> httpx.Response:
         return httpx.get(self.url + path, timeout=30).raise_for_status()
 
+    def kill(self) -> None:
+        """SIGKILL: no chance to finish anything, as when a machine dies."""
+        self._process.kill()
+        self._process.wait(timeout=10)
+
     def __exit__(self, *exc_info) -> None:
         self._process.terminate()
         try:

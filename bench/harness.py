@@ -10,13 +10,13 @@ from sqlalchemy import func, select
 
 from bench.bare_bolt import bare_bolt_app
 from bench.traffic import Workspace
+from warroom.bot import start_bot
 from warroom.config import load_settings
 from warroom.metrics import Metrics
 from warroom.sandbox import Sandbox
 from warroom.sandbox.interactions import slash_command_form
 from warroom.sandbox.models import ResponseUrlContext
 from warroom.sandbox.waiting import eventually
-from warroom.slack.app import start_bot
 from warroom.slack.forms import DECLARE_CALLBACK
 from warroom.slack.manifest import manifest
 from warroom.store.db import Database
@@ -95,14 +95,16 @@ class Harness:
             )
             self.db = Database(self.database_url)
             stack.callback(self.db.dispose)
-            warroom = start_bot(settings, self.db, lambda: datetime.now(UTC))
+            warroom = stack.enter_context(start_bot(settings, self.db, lambda: datetime.now(UTC)))
             warroom_app = self._wrap_bolt(warroom.app)
             self.warroom_url = self._serve(stack, "warroom", warroom_app, warroom.metrics)
             self.sandbox.connect_http(self.warroom_url)
             bare = bare_bolt_app(
                 self.sandbox.signing_secret, self.sandbox.bot_token, self.sandbox.api_url
             )
-            self.bare_url = self._serve(stack, "bare", bare, Metrics(open_incidents=dict))
+            self.bare_url = self._serve(
+                stack, "bare", bare, Metrics(open_incidents=dict, pending_deliveries=dict)
+            )
             self._stack = stack.pop_all()
         return self
 

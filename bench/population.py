@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, insert, literal, select, text, update
 
 from warroom.domain.incident import Role, Severity, Status
+from warroom.domain.nags import NagKind
 from warroom.domain.timeline import EntryKind
-from warroom.reminders import NagKind
 from warroom.store.db import Database
 from warroom.store.models import ActionItem, Incident, NagSent, Reminder, TimelineEntry
 

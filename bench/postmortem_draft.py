@@ -8,7 +8,7 @@ from bench.databases import fresh_database
 from bench.population import add_long_timeline
 from bench.report import Row, Target, measured, progress
 from bench.stats import timed
-from warroom import postmortem
+from warroom.app import postmortem_draft as postmortem
 from warroom.store.db import Database
 
 ENTRIES = 10_000

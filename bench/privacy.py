@@ -11,8 +11,9 @@ import httpx
 
 from bench.harness import Harness
 from bench.reliability_scenarios import Tally
-from warroom import incidents, postmortem, timeline
-from warroom.export import timeline_json, timeline_markdown
+from warroom.app import postmortem_draft as postmortem
+from warroom.app.exports import timeline_json, timeline_markdown
+from warroom.store import incidents, timeline
 
 SECRET = "Zanzibar"  # in everything the private incident is about, and nowhere else
 

@@ -17,16 +17,17 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
+from bench.cores import bench_core
 from bench.databases import fresh_database
 from bench.harness import Harness
 from bench.replicas import Outcome, exercise, two_replicas
 from bench.traffic import NEW, MessageEvents, SignedRequest
-from warroom import incidents, reminders
+from warroom.app import incidents as running
+from warroom.app import nags
 from warroom.config import load_settings
 from warroom.domain.incident import Severity
 from warroom.domain.timeline import EntryKind
 from warroom.sandbox import Sandbox
-from warroom.scheduler import Scheduler
 from warroom.slack.manifest import manifest
 from warroom.store.db import Database
 from warroom.store.models import TimelineEntry
@@ -230,40 +231,28 @@ def racing_schedulers(backend: str, incidents_count: int = 100, ticks: int = 3) 
     policy = load_settings(_env_file=None).nag_policy()
     clock = _Clock()
     with fresh_database(backend) as url:
-        setup = Database(url)
-        with setup.transaction() as session:
-            for number in range(incidents_count):  # SEV2 without IC: two nags each
-                incident = incidents.open_incident(
-                    session,
-                    title=f"Incident {number}",
-                    severity=Severity.SEV2,
-                    declared_by="U1",
-                    at=clock(),
-                )
-                reminders.reschedule_incident(session, incident, policy)
+        setup = bench_core(Database(url), clock, policy)
+        for number in range(incidents_count):  # SEV2 without IC: two nags each
+            running.declare(setup, title=f"Incident {number}", severity=Severity.SEV2, by="U1")
         clock.now += timedelta(minutes=30)
         sent, lock = [], threading.Lock()
+        replicas = [bench_core(Database(url), clock, policy) for _ in range(2)]
+        start = threading.Barrier(len(replicas))
 
-        def record(nag) -> None:
-            with lock:
-                sent.append((nag.kind, nag.incident_id))
-
-        replicas = [Database(url) for _ in range(2)]
-        schedulers = [Scheduler(db, clock, policy, record, tick_seconds=30) for db in replicas]
-        start = threading.Barrier(len(schedulers))
-
-        def run(scheduler: Scheduler) -> None:
+        def run(core) -> None:
             start.wait()
             for _ in range(ticks):
-                scheduler.tick()
+                claimed = nags.claim_due(core)
+                with lock:
+                    sent.extend((nag.kind, nag.incident_id) for nag in claimed)
 
-        threads = [threading.Thread(target=run, args=(s,)) for s in schedulers]
+        threads = [threading.Thread(target=run, args=(core,)) for core in replicas]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-        for db in (setup, *replicas):
-            db.dispose()
+        for core in (setup, *replicas):
+            core.db.dispose()
     due = 2 * incidents_count
     tally.nags_doubled = len(sent) - len(set(sent))
     tally.lost = due - len(set(sent))

@@ -19,11 +19,11 @@ from sqlalchemy import select
 
 from bench.bot_process import BotProcess
 from bench.harness import EVENTS_PATH, SlackSide
-from warroom import timeline
+from warroom.domain.nags import NagKind
 from warroom.domain.timeline import EntryKind
-from warroom.reminders import NagKind
 from warroom.sandbox import DeliveryAttempt, Sandbox
 from warroom.sandbox.waiting import eventually
+from warroom.store import timeline
 from warroom.store.db import Database
 from warroom.store.models import Incident, NagSent
 

@@ -1,5 +1,5 @@
 """Benchmark 6: one scheduler tick (claim what is due, record the sends, move each row to its
-next time) with a sender that does nothing, so only warroom's own work is measured.
+next time, put the nags in the outbox); nothing delivers them, so only the tick is measured.
 
 To show that a tick costs what is due and not what exists, the same tick runs with 1% and
 with 0.1% of 110,000 reminder rows due, and with 1% of ten times fewer rows: the last two
@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bench.config import BenchConfig
+from bench.cores import bench_core
 from bench.databases import fresh_database
 from bench.population import Scale, make_due, populate
 from bench.report import Row, Target, measured, progress
 from bench.stats import timed
+from warroom.app.scheduler import Scheduler
 from warroom.config import load_settings
-from warroom.reminders import NagPolicy
-from warroom.scheduler import Scheduler
+from warroom.domain.nags import NagPolicy
 from warroom.store.db import Database
 
 NOW = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)  # the scheduler's clock, fixed
@@ -25,7 +26,7 @@ FULL = Scale(incidents=10_000, items_per_incident=10)
 SMALL = Scale(incidents=1_000, items_per_incident=10)
 TICK_TARGET = Target(100, at_most=True, unit=" ms")
 INDEPENDENT_OF_SIZE = Target(1.5, at_most=True, unit="x")  # 10x the rows, same due: ~1x
-BENCHMARK = "scheduler tick (claim + advance, sender does nothing)"
+BENCHMARK = "scheduler tick (claim, advance, write the outbox)"
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class Tick:
 def tick_once(db: Database, policy: NagPolicy, fraction: float) -> Tick:
     """Make `fraction` of the reminders due, then time one tick."""
     due = make_due(db, fraction, NOW)
-    scheduler = Scheduler(db, lambda: NOW, policy, send=lambda nag: None, tick_seconds=30)
+    scheduler = Scheduler(bench_core(db, lambda: NOW, policy), tick_seconds=30)
     seconds, claimed = timed(scheduler.tick)
     return Tick(seconds, due, claimed)
 

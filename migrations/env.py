@@ -1,14 +1,16 @@
 """Alembic environment: the models' metadata, the URL from warroom's own settings."""
 
 from alembic import context
-from sqlalchemy import engine_from_config, pool
+from sqlalchemy import create_engine, pool
 
 from warroom.config import load_settings
 from warroom.store.models import Base, UTCDateTime
 
 config = context.config
-if not config.get_main_option("sqlalchemy.url"):
-    config.set_main_option("sqlalchemy.url", load_settings().database_url.replace("%", "%%"))
+# warroom passes the URL (warroom.store.db); the `alembic` command reads the settings.
+URL = config.get_section(config.config_ini_section, {}).get("sqlalchemy.url") or (
+    load_settings().database_url
+)
 
 
 def render_item(type_, obj, autogen_context):
@@ -19,11 +21,7 @@ def render_item(type_, obj, autogen_context):
 
 
 def run_migrations() -> None:
-    connectable = engine_from_config(
-        config.get_section(config.config_ini_section, {}),
-        prefix="sqlalchemy.",
-        poolclass=pool.NullPool,
-    )
+    connectable = create_engine(URL, poolclass=pool.NullPool)
     with connectable.connect() as connection:
         context.configure(
             connection=connection,

@@ -5,6 +5,7 @@ against it, wired exactly as in production."""
 import logging
 import os
 import shutil
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -98,6 +99,17 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+@pytest.fixture
+def core(db, clock):
+    """The use cases on the test's database and clock, their events going nowhere."""
+    from warroom.app.core import Core
+    from warroom.app.outbox import Outbox
+    from warroom.config import load_settings
+
+    policy = load_settings(_env_file=None).nag_policy()
+    return Core(db=db, now=clock, policy=policy, outbox=Outbox())
+
+
 SIGNING_SECRET = "sandbox-signing-secret"
 BOT_TOKEN = "xoxb-sandbox-bot-token"
 APP_TOKEN = "xapp-sandbox-app-token"
@@ -145,9 +157,29 @@ def settings(request, sandbox, database_url, announce_channel):
 @pytest.fixture
 def bot(sandbox, settings, db, clock):
     """warroom as `serve` builds it; its scheduler ticks only when a test calls `tick()`."""
-    from warroom.slack.app import start_bot
+    from warroom.bot import start_bot
 
-    return start_bot(settings, db, clock)
+    with start_bot(settings, db, clock) as started:
+        yield started
+
+
+def deliver_everything(bot, clock: "FakeClock", timeout: float = 30) -> None:
+    """Deliver all that warroom's outbox holds, moving the clock on to each retry's time."""
+    from warroom.store import outbox
+
+    deadline = time.monotonic() + timeout
+    while True:
+        bot.deliverer.deliver_due()
+        with bot.core.db.transaction() as session:
+            due = outbox.next_due(session)
+        if due is None:
+            return
+        if due > clock():
+            clock.current = due
+        else:
+            time.sleep(0.02)  # held by the deliverer in the background
+        if time.monotonic() > deadline:
+            raise TimeoutError("the outbox still held deliveries")
 
 
 @pytest.fixture

@@ -5,67 +5,54 @@ from datetime import date
 
 import pytest
 
-from warroom import actions, incidents, postmortem, timeline
+from warroom.app import action_items, postmortems
+from warroom.app import incidents as running
+from warroom.app import postmortem_draft as postmortem
+from warroom.app.postmortem_draft import PostmortemTemplateError
 from warroom.domain.action_items import Priority
-from warroom.domain.incident import Role, Severity, Status
-from warroom.postmortem import PostmortemTemplateError
+from warroom.domain.incident import IncidentError, Role, Severity, Status
 
 
 @pytest.fixture
-def payments_outage(db, clock):
+def payments_outage(core, clock):
     """Seed 000's outage: declared 14:18, IC at 14:21, mitigated and resolved at 15:05."""
-    with db.transaction() as session:
-        number = incidents.open_incident(
-            session,
-            title="Payments service outage",
-            severity=Severity.SEV1,
-            declared_by="URAJ",
-            at=clock(),
-        ).id
+    number = running.declare(
+        core, title="Payments service outage", severity=Severity.SEV1, by="URAJ"
+    ).incident_id
     steps = [
-        (3, lambda s, at: incidents.assign_role(s, number, Role.IC, "UPRIYA", by="UPRIYA", at=at)),
+        (3, lambda: running.assign_role(core, number, Role.IC, "UPRIYA", by="UPRIYA")),
         (
             14,
-            lambda s, at: incidents.post_update(
-                s, number, Status.IDENTIFIED, "Rising memory in v2.8.0", by="URAJ", at=at
+            lambda: running.post_update(
+                core, number, Status.IDENTIFIED, "Rising memory in v2.8.0", by="URAJ"
             ),
         ),
         (
             17,
-            lambda s, at: timeline.add_note(
-                s, number, "Decision to roll back to v2.7.4", by="UPRIYA", at=at
-            ),
+            lambda: running.add_note(core, number, "Decision to roll back to v2.7.4", by="UPRIYA"),
         ),
-        (
-            13,
-            lambda s, at: incidents.mark_mitigated(
-                s, number, "Rollback complete", by="URAJ", at=at
-            ),
-        ),
-        (0, lambda s, at: incidents.resolve(s, number, "Error rate normal", by="UPRIYA", at=at)),
+        (13, lambda: running.mark_mitigated(core, number, "Rollback complete", by="URAJ")),
+        (0, lambda: running.resolve(core, number, "Error rate normal", by="UPRIYA")),
     ]
     for minutes, step in steps:
         clock.advance(minutes=minutes)
-        with db.transaction() as session:
-            step(session, clock())
+        step()
     owners = [
         ("Add the missing session-cleanup call", "URAJ", 13),
         ("Add memory alerts (warn 80%, page 90%) on payments", "UPRIYA", 15),
         ("Extend load tests to 1 hour to surface slow leaks", "USAM", 20),
         ("Require approval for release and config changes", "URAJ", 22),
     ]
-    with db.transaction() as session:
-        for text, owner, day in owners:
-            actions.add(
-                session,
-                number,
-                text=text,
-                owner_id=owner,
-                due_on=date(2026, 3, day),
-                priority=Priority.P1,
-                by="URAJ",
-                at=clock(),
-            )
+    for text, owner, day in owners:
+        action_items.add(
+            core,
+            number,
+            text=text,
+            owner_id=owner,
+            due_on=date(2026, 3, day),
+            priority=Priority.P1,
+            by="URAJ",
+        )
     return number
 
 
@@ -112,18 +99,16 @@ def test_what_only_people_know_is_asked_for_never_left_empty(db, payments_outage
         assert body.startswith("_Missing:"), (section, body)
 
 
-def test_notes_fill_the_sections_and_the_linter_reads_them(db, payments_outage, clock):
-    with db.transaction() as session:
-        postmortem.save_notes(
-            session,
-            payments_outage,
-            "URAJ",
-            clock(),
-            summary="Payments were unavailable for 47 minutes.",
-            impact="~3,200 failed checkout attempts; ~$18,000 recoverable; SLA breached.",
-            root_cause="It looks like human error in v2.8.0.",
-            contributing_factors="No memory alert\nLoad tests run only 5 minutes",
-        )
+def test_notes_fill_the_sections_and_the_linter_reads_them(core, db, payments_outage):
+    postmortems.save_notes(
+        core,
+        payments_outage,
+        by="URAJ",
+        summary="Payments were unavailable for 47 minutes.",
+        impact="~3,200 failed checkout attempts; ~$18,000 recoverable; SLA breached.",
+        root_cause="It looks like human error in v2.8.0.",
+        contributing_factors="No memory alert\nLoad tests run only 5 minutes",
+    )
     draft = draft_of(db, payments_outage)
     markdown = postmortem.render(draft)
     assert "~3,200 failed checkout attempts" in markdown
@@ -149,3 +134,15 @@ def test_a_user_template_overrides_and_runs_sandboxed(db, payments_outage, tmp_p
     (tmp_path / "postmortem.md.j2").write_text("{{ no_such_value }}")
     with pytest.raises(PostmortemTemplateError, match="failed: 'no_such_value' is undefined"):
         postmortem.render(draft_of(db, payments_outage), tmp_path)
+
+
+def test_a_published_postmortem_stays_published(core, db, payments_outage):
+    postmortems.send_for_review(core, payments_outage)
+    postmortems.draft(core, payments_outage)  # re-drafting during review keeps it in review
+    assert draft_of(db, payments_outage).postmortem_status == "in review"
+    postmortems.publish(core, payments_outage)
+    with pytest.raises(IncidentError, match="already published"):
+        postmortems.send_for_review(core, payments_outage)
+    postmortems.draft(core, payments_outage)  # a re-draft only refreshes it
+    postmortems.save_notes(core, payments_outage, by="URAJ", lessons="Alert on memory")
+    assert draft_of(db, payments_outage).postmortem_status == "published"

@@ -9,15 +9,16 @@ from pathlib import Path
 
 import uvicorn
 
-from warroom import incidents, postmortem, timeline
+from warroom.app.exports import timeline_json, timeline_markdown
+from warroom.app.postmortem_draft import PostmortemTemplateError, gather, render
+from warroom.bot import start_bot
 from warroom.config import ConfigError, Settings, load_settings
 from warroom.demo.run import run_demo
-from warroom.export import timeline_json, timeline_markdown
-from warroom.incidents import IncidentError
+from warroom.domain.incident import IncidentError
 from warroom.logs import configure_logging
-from warroom.postmortem import PostmortemTemplateError
-from warroom.slack.app import socket_mode, start_bot
+from warroom.slack.app import socket_mode
 from warroom.slack.doctor import run_doctor, verify_bot_token
+from warroom.store import incidents, timeline
 from warroom.store.db import Database, migrate
 
 
@@ -100,10 +101,10 @@ def export_timeline(settings: Settings, reference: str, everything: bool, form: 
 
 def export_postmortem(settings: Settings, reference: str, form: str) -> str:
     with _database(settings).transaction() as session:
-        draft = postmortem.gather(session, _incident_number(reference))
+        draft = gather(session, _incident_number(reference))
     if form == "json":
         return draft.as_json() + "\n"
-    return postmortem.render(draft, settings.warroom_templates_dir)
+    return render(draft, settings.warroom_templates_dir)
 
 
 def serve_bot(settings: Settings, host: str, port: int) -> None:

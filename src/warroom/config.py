@@ -5,12 +5,20 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BeforeValidator, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from warroom.domain.durations import parse_duration
 from warroom.domain.incident import DEFAULT_UPDATE_CADENCE, Severity
-from warroom.reminders import NagPolicy
+from warroom.domain.nags import NagPolicy
+from warroom.integrations.standard_webhooks import signing_key
 
 
 def _duration_or_off(value):
@@ -105,6 +113,16 @@ class Settings(BaseSettings):
     warroom_templates_dir: Path | None = Field(
         None, description="Folder of Jinja2 templates that override the bundled ones."
     )
+    warroom_webhook_url: str | None = Field(
+        None,
+        description="Where to POST every change to an incident, as JSON signed the "
+        "Standard Webhooks way (off when empty).",
+    )
+    warroom_webhook_secret: SecretStr | None = Field(
+        None,
+        description="The webhook's signing secret: `whsec_` and the base64 of 24 to 64 "
+        "random bytes.",
+    )
 
     @field_validator("slack_api_url")
     @classmethod
@@ -128,6 +146,29 @@ class Settings(BaseSettings):
         if not _EMOJI_NAME.match(name):
             raise ValueError("must be an emoji name such as pushpin")
         return name
+
+    @field_validator("warroom_webhook_url")
+    @classmethod
+    def _webhook_url_is_http(cls, value: str | None) -> str | None:
+        if value and not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError("must be an http:// or https:// address")
+        return value or None
+
+    @field_validator("warroom_webhook_secret")
+    @classmethod
+    def _is_signing_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and value.get_secret_value():
+            signing_key(value.get_secret_value())
+            return value
+        return None
+
+    @model_validator(mode="after")
+    def _webhook_has_its_secret(self) -> "Settings":
+        if self.warroom_webhook_url and self.warroom_webhook_secret is None:
+            raise ValueError(
+                "WARROOM_WEBHOOK_SECRET must be set too: receivers check every webhook's signature"
+            )
+        return self
 
     @field_validator("warroom_templates_dir")
     @classmethod
@@ -153,7 +194,12 @@ class Settings(BaseSettings):
 
     def secrets(self) -> list[str]:
         """Values that must never reach a log line."""
-        tokens = (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token)
+        tokens = (
+            self.slack_bot_token,
+            self.slack_signing_secret,
+            self.slack_app_token,
+            self.warroom_webhook_secret,
+        )
         return [token.get_secret_value() for token in tokens if token is not None]
 
     def require_slack_credentials(self) -> None:
@@ -169,8 +215,10 @@ def load_settings(**overrides) -> Settings:
         return Settings(**overrides)
     except ValidationError as error:
         first = error.errors()[0]
-        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
-        raise ConfigError(f"{name}: {first['msg']}") from None
+        message = first["msg"].removeprefix("Value error, ")
+        if not first["loc"]:  # about several settings: the message names them
+            raise ConfigError(message) from None
+        raise ConfigError(f"{str(first['loc'][0]).upper()}: {message}") from None
 
 
 def _shown_default(value) -> str:

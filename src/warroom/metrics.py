@@ -16,6 +16,9 @@ from slack_sdk.http_retry import HttpRequest, HttpResponse, RetryHandler, RetryS
 ACK_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0)
 
 OpenIncidents = Callable[[], dict[str, tuple[int, int]]]
+PendingDeliveries = Callable[[], dict[str, int]]
+# A delivery normally takes well under a second; one that waits out an outage, minutes.
+DELIVERY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 15.0, 60.0, 300.0, 1800.0)
 
 _KIND_BY_PAYLOAD_TYPE = {
     "event_callback": "event",
@@ -59,6 +62,30 @@ class _OpenIncidentsCollector:
             "warroom_open_incidents",
             "Incidents open now, by severity and channel visibility.",
             labels=["severity", "visibility"],
+        )
+
+
+class _PendingDeliveriesCollector:
+    """Counts what the outbox still holds at scrape time, by destination."""
+
+    def __init__(self, pending: PendingDeliveries):
+        self._pending = pending
+
+    def describe(self) -> Iterator[GaugeMetricFamily]:
+        yield self._family()
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        family = self._family()
+        for destination, count in sorted(self._pending().items()):
+            family.add_metric([destination], count)
+        yield family
+
+    @staticmethod
+    def _family() -> GaugeMetricFamily:
+        return GaugeMetricFamily(
+            "warroom_outbox_pending",
+            "Events not yet delivered (or given up on), by destination.",
+            labels=["destination"],
         )
 
 
@@ -108,9 +135,10 @@ class _FinalAttemptCounter(RetryHandler):
 class Metrics:
     """One bot's metrics, in a registry of its own so several bots can share a process."""
 
-    def __init__(self, open_incidents: OpenIncidents):
+    def __init__(self, open_incidents: OpenIncidents, pending_deliveries: PendingDeliveries):
         self.registry = CollectorRegistry()
         self.registry.register(_OpenIncidentsCollector(open_incidents))
+        self.registry.register(_PendingDeliveriesCollector(pending_deliveries))
         self._requests = Counter(
             "warroom_requests",
             "Slack requests handled, by kind.",
@@ -141,6 +169,14 @@ class Metrics:
             "Time one scheduler tick takes.",
             registry=self.registry,
         )
+        self._deliveries = Histogram(
+            "warroom_outbox_delivery_seconds",
+            "Time from an event's commit to each settling of its delivery, by destination and "
+            "outcome: delivered, refused (in part), retry (to be tried again), failed.",
+            ["destination", "outcome"],
+            buckets=DELIVERY_BUCKETS,
+            registry=self.registry,
+        )
 
     def render(self) -> tuple[bytes, str]:
         """The body and content type of a GET /metrics response."""
@@ -158,6 +194,9 @@ class Metrics:
 
     def tick(self, seconds: float) -> None:
         self._tick_seconds.observe(seconds)
+
+    def delivery_settled(self, destination: str, outcome: str, seconds: float) -> None:
+        self._deliveries.labels(destination, outcome).observe(seconds)
 
     def instrument_app(self, app: App) -> None:
         """Time every request the Bolt app dispatches, over HTTP and Socket Mode alike.

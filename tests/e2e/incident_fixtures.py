@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 
 from tests.conftest import eventually, settle
-from warroom import incidents
+from warroom.store import incidents
 
 
 @dataclass

@@ -6,7 +6,7 @@ import threading
 
 from sqlalchemy import func, select
 
-from tests.conftest import eventually
+from tests.conftest import deliver_everything, eventually
 from tests.e2e.incident_fixtures import open_declare_modal
 from warroom.store.models import Incident, TimelineEntry
 
@@ -139,8 +139,8 @@ def test_a_429_in_the_middle_of_a_declare_is_retried(sandbox, general, warroom, 
     assert len([c for c in sandbox.calls_to("pins.add")]) == 2
 
 
-def test_a_persistent_slack_failure_is_reported_and_recorded_exactly(sandbox, general, warroom, db):
-    sandbox.faults.fail("pins.add", status=500, times=50)
+def test_a_refused_step_is_reported_and_recorded_exactly(sandbox, general, warroom, db):
+    sandbox.faults.refuse("pins.add", "restricted_action")
     declare(sandbox, "sev1 Payments failing")
     sandbox.wait_idle()
     [incident] = incident_rows(db)
@@ -148,11 +148,36 @@ def test_a_persistent_slack_failure_is_reported_and_recorded_exactly(sandbox, ge
     assert sandbox.pins(incident.channel_id) == []
     assert "pin the headline" in incident.setup_failure
     reply = sandbox.ephemeral_messages(user_id=sandbox.user_id("alice"))[-1]
-    assert "could not pin the headline" in reply["text"]
+    assert "could not pin the headline (Slack said `restricted_action`)" in reply["text"]
+    assert len(sandbox.calls_to("pins.add")) == 1  # a refusal is not retried
 
 
-def test_channel_creation_failure_leaves_no_channel_linked(sandbox, general, warroom, db):
-    sandbox.faults.fail("conversations.create", status=500, times=50)
+def test_a_slack_outage_during_the_setup_is_waited_out(sandbox, general, warroom, db, bot, clock):
+    sandbox.faults.fail("pins.add", status=500, times=1000)
+    declare(sandbox, "sev1 Payments failing")
+    [incident] = incident_rows(db)
+    reply = sandbox.ephemeral_messages(user_id=sandbox.user_id("alice"))[-1]
+    assert f"INC-1 is open in <#{incident.channel_id}>" in reply["text"]
+    assert "Slack is refusing part of its setup for now" in reply["text"]
+    assert incident.setup_failure is None
+
+    clock.advance(minutes=3)
+    bot.deliverer.deliver_due()  # still failing, three minutes on: the channel is told
+    [warning] = [m for m in sandbox.messages(incident.channel_id) if "refusing" in m["text"]]
+    assert (
+        "Slack has been refusing the setup of the incident's channel of INC-1" in (warning["text"])
+    )
+    sandbox.faults.clear()
+    deliver_everything(bot, clock)
+    assert sandbox.pins(incident.channel_id) == [incident.headline_ts]
+    [warning] = [m for m in sandbox.messages(incident.channel_id) if m["ts"] == warning["ts"]]
+    assert "got INC-1's delayed events" in warning["text"]  # edited in place
+    headlines = [m for m in sandbox.messages(incident.channel_id) if "INC-1:" in str(m)]
+    assert [h["ts"] for h in headlines if h.get("blocks")] == [incident.headline_ts]
+
+
+def test_channel_creation_refused_leaves_no_channel_linked(sandbox, general, warroom, db):
+    sandbox.faults.refuse("conversations.create", "restricted_action")
     declare(sandbox, "sev1 Payments failing")
     sandbox.wait_idle()
     [incident] = incident_rows(db)

@@ -3,6 +3,9 @@
 import httpx
 
 from tests.conftest import SIGNING_SECRET
+from warroom.app.core import Core
+from warroom.app.incidents import declare
+from warroom.app.outbox import Outbox
 from warroom.domain.incident import Severity
 from warroom.metrics import Metrics
 from warroom.slack.app import build_app, build_services
@@ -18,8 +21,9 @@ def test_healthz_reports_a_reachable_database(warroom):
 
 def test_healthz_says_why_when_the_database_is_down(sandbox, settings, clock):
     unreachable = Database("postgresql+psycopg://nobody@127.0.0.1:1/nothing")
-    metrics = Metrics(open_incidents=dict)
-    services = build_services(settings, unreachable, clock, metrics)
+    metrics = Metrics(open_incidents=dict, pending_deliveries=dict)
+    core = Core(db=unreachable, now=clock, policy=settings.nag_policy(), outbox=Outbox())
+    services = build_services(settings, core, metrics)
     server = BackgroundServer(
         create_web_app(build_app(services), unreachable, metrics, SIGNING_SECRET)
     )
@@ -38,22 +42,12 @@ def test_unsigned_requests_are_refused(warroom):
     assert answer.status_code == 401
 
 
-def test_metrics_count_without_naming_private_incidents(sandbox, general, warroom, db):
+def test_metrics_count_without_naming_private_incidents(sandbox, general, warroom, core, db):
     from tests.e2e.incident_fixtures import declare_and_settle
 
     declare_and_settle(sandbox, db, "sev1 Payments failing")
     sandbox.driver.slash_command(sandbox.user_id("alice"), general, "help")
-    with db.transaction() as session:
-        from warroom import incidents
-
-        incidents.open_incident(
-            session,
-            title="Secret breach",
-            severity=Severity.SEV1,
-            declared_by="U1",
-            at=incidents.get(session, 1).declared_at,
-            is_private=True,
-        )
+    declare(core, title="Secret breach", severity=Severity.SEV1, by="U1", is_private=True)
     page = httpx.get(f"{warroom.url}/metrics").text
     assert 'warroom_open_incidents{severity="sev1",visibility="public"} 1.0' in page
     assert 'warroom_open_incidents{severity="sev1",visibility="private"} 1.0' in page

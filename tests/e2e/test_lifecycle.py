@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from tests.conftest import settle
 from tests.e2e.incident_fixtures import announcement, declare_and_settle, headline, run, told
-from warroom import incidents
+from warroom.store import incidents
 from warroom.store.models import TimelineEntry
 
 

@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select
 
-from tests.conftest import settle
+from tests.conftest import deliver_everything, settle
 from tests.e2e.incident_fixtures import declare_and_settle, run
 from warroom.store.models import NagSent
 
@@ -185,14 +185,23 @@ def test_a_nag_missed_during_downtime_is_sent_once(sandbox, incident, db, clock,
 
 def test_slack_failure_while_nagging_is_retried(sandbox, incident, db, clock, bot):
     run(sandbox, incident, "role ic me")  # one nag only: the stale update
-    sandbox.faults.fail("chat.postMessage", status=500, times=8)  # every attempt of one call
+    sandbox.faults.fail("chat.postMessage", status=500, times=8)  # two attempts, retries and all
 
     clock.advance(minutes=15)
     tick(sandbox, bot)
     assert not nag_messages(sandbox, incident.channel_id, "no status update")
-    clock.advance(minutes=1)
-    tick(sandbox, bot)
+    deliver_everything(bot, clock)  # tried again after a second, then after two
     assert len(nag_messages(sandbox, incident.channel_id, "no status update")) == 1
+
+
+def test_a_nag_whose_cause_is_gone_before_it_is_sent_is_not_sent(sandbox, incident, clock, bot):
+    run(sandbox, incident, "role ic me")
+    sandbox.faults.fail("chat.postMessage", status=500, times=4)  # the first attempt fails
+    clock.advance(minutes=15)
+    tick(sandbox, bot)
+    run(sandbox, incident, "update Still investigating")  # what the nag asked for
+    deliver_everything(bot, clock)
+    assert nag_messages(sandbox, incident.channel_id, "no status update") == []
 
 
 def _buttons(message):

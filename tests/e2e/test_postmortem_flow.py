@@ -70,7 +70,8 @@ def test_resolve_drafts_then_notes_redraft_in_place_then_publish(
 
 
 def test_publishing_before_resolving_is_refused(sandbox, incident):
-    assert "Resolve INC-1 before publishing" in run(sandbox, incident, "postmortem publish")
+    answer = run(sandbox, incident, "postmortem publish")
+    assert "INC-1 is not resolved yet: resolve it before the postmortem is published" in answer
     assert "Say `edit`" in run(sandbox, incident, "postmortem later")
 
 

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from tests.conftest import settle
 from tests.e2e.incident_fixtures import announcement, headline, run, told
-from warroom import incidents
 from warroom.domain.incident import Role
+from warroom.store import incidents
 from warroom.store.models import RoleAssignment, TimelineEntry
 
 

@@ -4,9 +4,10 @@ requests as WebSocket envelopes acknowledged on the socket."""
 import pytest
 
 from tests.conftest import APP_TOKEN, eventually, settle
-from warroom import incidents
+from warroom.bot import start_bot
 from warroom.config import load_settings
-from warroom.slack.app import socket_mode, start_bot
+from warroom.slack.app import socket_mode
+from warroom.store import incidents
 
 
 @pytest.fixture
@@ -14,12 +15,13 @@ def socket_warroom(sandbox, settings, db, clock):
     settings = load_settings(
         _env_file=None, **{**settings.model_dump(), "slack_app_token": APP_TOKEN}
     )
-    handler = socket_mode(start_bot(settings, db, clock).app, settings)
-    handler.connect()
-    sandbox.wait_for_socket()
-    yield handler
-    settle(sandbox)  # every delivery acknowledged before the socket closes
-    handler.close()
+    with start_bot(settings, db, clock) as bot:
+        handler = socket_mode(bot.app, settings)
+        handler.connect()
+        sandbox.wait_for_socket()
+        yield handler
+        settle(sandbox)  # every delivery acknowledged before the socket closes
+        handler.close()
 
 
 def test_declare_over_socket_mode(sandbox, general, socket_warroom, db):

@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from tests.conftest import eventually, settle
 from tests.e2e.incident_fixtures import run, told
-from warroom import timeline
-from warroom.slack.app import start_bot
+from warroom.bot import start_bot
 from warroom.slack.listeners import FOLLOW_UP_FAILED
+from warroom.store import timeline
 from warroom.store.models import TimelineEntry
 from warroom.web.background import BackgroundServer
 
@@ -207,6 +207,7 @@ def test_messages_posted_while_warroom_was_down_are_backfilled_on_start(
         )
     finally:
         restarted.stop()
+        bot.stop()
     assert texts == ["before the outage", "while warroom was down", "a reply"]
 
 

@@ -9,8 +9,8 @@ from sqlalchemy.engine import make_url
 from tests.conftest import POSTGRES_URL, eventually, settle
 from tests.e2e.incident_fixtures import declare_and_settle
 from tests.reliability.tcp_proxy import TcpProxy
-from warroom import timeline
-from warroom.slack.app import start_bot
+from warroom.bot import start_bot
+from warroom.store import timeline
 from warroom.store.db import Database
 from warroom.web.background import BackgroundServer
 
@@ -63,5 +63,6 @@ def test_nothing_is_lost_while_the_database_is_unreachable(
         assert texts == ["before the outage"] + [f"during the outage {n}" for n in range(5)]
     finally:
         server.stop()
+        bot.stop()
         proxy.close()
         db.dispose()

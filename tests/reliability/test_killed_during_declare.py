@@ -12,8 +12,8 @@ from datetime import timedelta
 import pytest
 
 from tests.conftest import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, eventually, settle
-from warroom import incidents
-from warroom.slack.app import start_bot
+from warroom.bot import start_bot
+from warroom.store import incidents
 from warroom.web.background import BackgroundServer
 
 
@@ -74,7 +74,7 @@ def test_a_declare_interrupted_by_a_kill_is_finished_after_restart(
     assert interrupted.channel_id and interrupted.setup_failure is None
     assert not (interrupted.headline_ts and interrupted.announcement_ts)
 
-    clock.current = interrupted.declared_at + timedelta(minutes=2)
+    clock.current = interrupted.declared_at + timedelta(minutes=2)  # its lease has run out
     bot = start_bot(settings, db, clock)
     server = BackgroundServer(bot.web_app()).start()
     try:
@@ -88,6 +88,7 @@ def test_a_declare_interrupted_by_a_kill_is_finished_after_restart(
         settle(sandbox)
     finally:
         server.stop()
+        bot.stop()
     headlines = [
         m
         for m in sandbox.messages(incident.channel_id)

@@ -80,11 +80,13 @@ def fake_slack(request):
 
 
 def test_render_exposes_each_family_with_its_labels():
-    metrics = Metrics(lambda: {})
+    metrics = Metrics(lambda: {}, lambda: {"slack": 3, "slack.notices": 1})
     metrics.request_handled("command", 0.2)
     metrics.slack_call("chat.postMessage", "ok")
     metrics.nag_sent("status_update")
     metrics.tick(0.5)
+    metrics.delivery_settled("slack", "delivered", 0.2)
+    metrics.delivery_settled("slack", "retry", 40.0)
 
     body, content_type = metrics.render()
 
@@ -101,11 +103,17 @@ def test_render_exposes_each_family_with_its_labels():
     assert value(metrics, "warroom_nags_sent_total", kind="status_update") == 1
     assert value(metrics, "warroom_scheduler_tick_seconds_sum") == 0.5
     assert b"# TYPE warroom_open_incidents gauge" in body
+    assert value(metrics, "warroom_outbox_pending", destination="slack") == 3
+    assert value(metrics, "warroom_outbox_pending", destination="slack.notices") == 1
+    delivered = {"destination": "slack", "outcome": "delivered"}
+    assert value(metrics, "warroom_outbox_delivery_seconds_bucket", **delivered, le="0.25") == 1
+    retried = {"destination": "slack", "outcome": "retry"}
+    assert value(metrics, "warroom_outbox_delivery_seconds_bucket", **retried, le="15.0") == 0
 
 
 def test_open_incidents_are_counted_at_scrape_time_by_severity_and_visibility():
     open_now = {"sev1": (2, 1), "sev2": (0, 3)}
-    metrics = Metrics(lambda: open_now)
+    metrics = Metrics(lambda: open_now, lambda: {})
 
     assert value(metrics, "warroom_open_incidents", severity="sev1", visibility="public") == 2
     assert value(metrics, "warroom_open_incidents", severity="sev1", visibility="private") == 1
@@ -124,7 +132,7 @@ def test_open_incidents_are_counted_at_scrape_time_by_severity_and_visibility():
 
 
 def test_each_bot_has_a_registry_of_its_own():
-    first, second = Metrics(lambda: {}), Metrics(lambda: {})
+    first, second = Metrics(lambda: {}, lambda: {}), Metrics(lambda: {}, lambda: {})
     first.nag_sent("status_update")
 
     assert value(first, "warroom_nags_sent_total", kind="status_update") == 1
@@ -136,7 +144,7 @@ BOT = ok(user_id="UBOT", bot_id="BBOT", team_id="T1", team="warroom", url="https
 
 @pytest.mark.parametrize("fake_slack", [{"auth.test": [BOT]}], indirect=True)
 def test_the_app_times_each_request_it_dispatches_until_it_is_acknowledged(fake_slack):
-    metrics = Metrics(lambda: {})
+    metrics = Metrics(lambda: {}, lambda: {})
     metrics.instrument_app(app := bolt_app(fake_slack, []))
 
     @app.command("/incident")
@@ -158,7 +166,7 @@ def test_the_app_times_each_request_it_dispatches_until_it_is_acknowledged(fake_
 
 @pytest.mark.parametrize("fake_slack", [{"auth.test": [BOT]}], indirect=True)
 def test_calls_made_through_bolts_per_request_clients_are_counted(fake_slack):
-    metrics = Metrics(lambda: {})
+    metrics = Metrics(lambda: {}, lambda: {})
     app = bolt_app(fake_slack, [metrics.retry_handler()])
     app.command("/incident")(lambda ack: ack())
 
@@ -181,7 +189,7 @@ def test_calls_made_through_bolts_per_request_clients_are_counted(fake_slack):
     indirect=True,
 )
 def test_web_api_calls_are_counted_by_method_and_outcome_with_their_retries(fake_slack):
-    metrics = Metrics(lambda: {})
+    metrics = Metrics(lambda: {}, lambda: {})
     client = WebClient(
         token="xoxb-test",
         base_url=fake_slack.api_url,

@@ -11,11 +11,11 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from warroom.bot import start_bot
 from warroom.config import load_settings
 from warroom.demo.script import POSTMORTEM_NOTES, STORY, Step
 from warroom.sandbox import Sandbox
 from warroom.sandbox.terminal import plain, render_message
-from warroom.slack.app import start_bot
 from warroom.slack.manifest import manifest
 from warroom.store.db import Database, migrate
 from warroom.web.background import BackgroundServer
@@ -67,6 +67,7 @@ def run_demo(speed: float = 600, keep: bool = False, output: Path | None = None,
                 screen.keep_playing(server.url)
         finally:
             server.stop()
+            bot.stop()
             db.dispose()
     return 0
 

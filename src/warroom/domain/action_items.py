@@ -1,4 +1,4 @@
-"""Action items: how urgent each is."""
+"""Action items: how urgent each is, and whether it is still to do."""
 
 from enum import StrEnum
 
@@ -11,3 +11,13 @@ class Priority(StrEnum):
     @property
     def label(self) -> str:
         return self.value.upper()
+
+
+class ActionStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    WONT_DO = "wont_do"
+
+    @property
+    def label(self) -> str:
+        return {"open": "Open", "done": "Done", "wont_do": "Won't do"}[self.value]

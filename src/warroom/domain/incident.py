@@ -110,3 +110,17 @@ def channel_name(number: int, title: str, attempt: int = 1) -> str:
     room = CHANNEL_NAME_MAX - len(prefix) - len(suffix) - 1
     slug = slug[:room].rstrip("-")
     return f"{prefix}-{slug}{suffix}" if slug else f"{prefix}{suffix}"
+
+
+class IncidentError(ValueError):
+    """A change that does not apply to the incident as it stands, explained in a sentence."""
+
+
+class IncidentNotFound(IncidentError, LookupError):
+    pass
+
+
+class RoleAlreadyHeld(IncidentError):
+    def __init__(self, role: Role, holder: str):
+        self.role, self.holder = role, holder
+        super().__init__(f"{role.title} is already held by {holder}.")

@@ -1,6 +1,13 @@
-"""What a timeline entry can record."""
+"""What a timeline entry can record, and how each kind reads as a sentence."""
 
+from collections.abc import Callable
+from datetime import timedelta
 from enum import StrEnum
+from typing import Protocol
+
+from warroom.domain.durations import format_duration
+from warroom.domain.incident import Role, Severity, Status
+from warroom.domain.markup import plain_text
 
 
 class EntryKind(StrEnum):
@@ -21,3 +28,82 @@ class EntryKind(StrEnum):
     FILE = "file"
     JOINED = "joined"
     LEFT = "left"
+
+
+class Entry(Protocol):
+    """A timeline entry as reports read it (a row of its columns, or the ORM entry)."""
+
+    kind: str
+    actor_id: str | None
+    text: str
+    details: dict
+
+
+Person = Callable[[str | None], str]
+Quote = Callable[[str], str]
+
+
+def describe(entry: Entry, person: Person, quote: Quote) -> str:
+    """An entry as a sentence. `person` renders a user id and `quote` renders text people
+    wrote, so each front end (Slack, Markdown) can make them safe in its own way."""
+    sentence = _SENTENCES.get(entry.kind, _message)
+    return sentence(entry, person(entry.actor_id), entry.details, person, quote)
+
+
+def _role(entry, by, details, person, quote) -> str:
+    role = Role(details["role"])
+    if details["user_id"] is None:
+        return f"{by} released the {role.title} role."
+    assigned = "" if details["user_id"] == entry.actor_id else f" (assigned by {by})"
+    return f"{person(details['user_id'])} is now {role.title}{assigned}."
+
+
+def _severity(entry, by, details, person, quote) -> str:
+    if "from" not in details:
+        return quote(entry.text)  # the severity set when declaring
+    reason = f": {quote(details['reason'])}" if details.get("reason") else "."
+    return (
+        f"{by} changed the severity from {Severity(details['from']).label} to "
+        f"{Severity(details['to']).label}{reason}"
+    )
+
+
+def _resolved(entry, by, details, person, quote) -> str:
+    duration = format_duration(timedelta(seconds=details["duration_seconds"]))
+    summary = f" {quote(details['summary'])}" if details.get("summary") else ""
+    return f"{by} resolved the incident after {duration}.{summary}"
+
+
+def _attached(entry, by, details, person, quote) -> str:
+    link = f" {details['permalink']}" if details.get("permalink") else ""
+    who = person(details.get("attached_by"))
+    return f"{who} attached a message by {by}: {quote(plain_text(entry.text))}{link}"
+
+
+def _file(entry, by, details, person, quote) -> str:
+    files = (f"{file['name']} ({file.get('filetype') or 'file'})" for file in details["files"])
+    return f"{by} shared " + ", ".join(quote(name) for name in files)
+
+
+def _message(entry, by, details, person, quote) -> str:
+    return f"{by}: {quote(plain_text(entry.text))}"
+
+
+_SENTENCES = {
+    EntryKind.ROLE: _role,
+    EntryKind.SEVERITY: _severity,
+    EntryKind.RESOLVED: _resolved,
+    EntryKind.ATTACHED: _attached,
+    EntryKind.FILE: _file,
+    EntryKind.DECLARED: lambda e, by, d, p, q: f"{by} declared the incident: {q(e.text)}",
+    EntryKind.RENAMED: lambda e, by, d, p, q: f"{by} renamed the incident to {q(d['to'])}.",
+    EntryKind.STATUS_UPDATE: lambda e, by, d, p, q: (
+        f"{by} posted an update ({Status(d['status']).label}): {q(e.text)}"
+    ),
+    EntryKind.MITIGATED: lambda e, by, d, p, q: f"{by} marked the impact mitigated: {q(e.text)}",
+    EntryKind.REOPENED: lambda e, by, d, p, q: f"{by} reopened the incident.",
+    EntryKind.NOTE: lambda e, by, d, p, q: f"{by} noted: {q(e.text)}",
+    EntryKind.JOINED: lambda e, by, d, p, q: f"{by} joined the channel.",
+    EntryKind.LEFT: lambda e, by, d, p, q: f"{by} left the channel.",
+    EntryKind.SETUP_FAILED: lambda e, by, d, p, q: f"Slack setup failed: {q(e.text)}",
+}

@@ -14,11 +14,25 @@ def _content(args: Args) -> tuple[str, list | None]:
     return text, blocks
 
 
+def _metadata(args: Args) -> dict | None:
+    """Message metadata: an `event_type` and an `event_payload` object, nothing else."""
+    metadata = args.json("metadata", dict, error="invalid_metadata_format")
+    if metadata is None:
+        return None
+    if set(metadata) != {"event_type", "event_payload"} or not (
+        isinstance(metadata["event_type"], str) and isinstance(metadata["event_payload"], dict)
+    ):
+        raise SlackError("invalid_metadata_schema")
+    return metadata
+
+
 def post_message(ctx: ApiContext, args: Args) -> dict:
     with ctx.ws.lock:
         channel = ctx.writable_channel(ctx.conversation_id(args.str("channel")))
         text, blocks = _content(args)
         message = messaging.new_message(ctx.ws, ctx.bot, text, blocks)
+        if metadata := _metadata(args):
+            message["metadata"] = metadata
         posted = messaging.post_message(ctx.ws, channel, message, args.str("thread_ts"))
         return {"ok": True, "channel": channel.id, "ts": posted["ts"], "message": posted}
 

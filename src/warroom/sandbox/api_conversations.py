@@ -212,8 +212,16 @@ def history(ctx: ApiContext, args: Args) -> dict:
             if m.get("thread_ts", m["ts"]) == m["ts"] and _in_range(m["ts"], args)
         ]
         top_level.reverse()
-        answer = _page(top_level, args, newer_after_cursor=False)
+        answer = _without_metadata(_page(top_level, args, newer_after_cursor=False), args)
         return {"ok": True, **answer, "pin_count": len(channel.pins)}
+
+
+def _without_metadata(answer: dict, args: Args) -> dict:
+    """Slack shows messages' metadata only to those who ask for it."""
+    if not args.bool("include_all_metadata"):
+        for message in answer["messages"]:
+            message.pop("metadata", None)
+    return answer
 
 
 def replies(ctx: ApiContext, args: Args) -> dict:
@@ -233,7 +241,7 @@ def replies(ctx: ApiContext, args: Args) -> dict:
         ]
         answer = _page(thread, args, newer_after_cursor=True)
         answer["messages"].insert(0, copy.deepcopy(parent))
-        return {"ok": True, **answer}
+        return {"ok": True, **_without_metadata(answer, args)}
 
 
 METHODS = {

@@ -16,6 +16,7 @@ def message_event(channel: Channel, message: dict) -> dict:
     event.update(channel=channel.id, channel_type=channel.channel_type, event_ts=message["ts"])
     event.pop("reactions", None)
     event.pop("pinned_to", None)
+    event.pop("metadata", None)  # delivered only to apps subscribed to metadata events
     return event
 
 

@@ -1,8 +1,9 @@
-"""Faults on demand: rate limits, server errors and slow answers for chosen Web API calls.
+"""Faults on demand: rate limits, server errors, refusals and slow answers for chosen Web
+API calls.
 
 A rule fires for the next `times` matching calls, or for a seeded-random `fraction` of them
-(unlimited unless `times` is also given). 429 and 500 fail before the method runs, so a
-faulted call never changes the workspace; a delay only slows the call down.
+(unlimited unless `times` is also given). 429, 500 and refusals fail before the method runs,
+so a faulted call never changes the workspace; a delay only slows the call down.
 """
 
 import random
@@ -12,12 +13,13 @@ from dataclasses import dataclass
 
 @dataclass
 class Fault:
-    kind: str  # "rate_limit", "server_error" or "delay"
+    kind: str  # "rate_limit", "server_error", "refusal" or "delay"
     method: str | None  # None: every method
     remaining: int | None
     fraction: float | None
     retry_after: int = 1
     seconds: float = 0.0
+    error: str = ""  # a refusal's error code
 
     @property
     def fails(self) -> bool:
@@ -45,6 +47,17 @@ class Faults:
             raise ValueError("the sandbox fails calls with 429 or 500")
         kind = "rate_limit" if status == 429 else "server_error"
         self._add(Fault(kind, method, *self._budget(times, fraction), retry_after=retry_after))
+
+    def refuse(
+        self,
+        method: str | None = None,
+        error: str = "restricted_action",
+        *,
+        times: int | None = None,
+        fraction: float | None = None,
+    ) -> None:
+        """Answer 200 `{"ok": false, "error": error}`, as Slack refuses what it will not do."""
+        self._add(Fault("refusal", method, *self._budget(times, fraction), error=error))
 
     def slow(
         self,

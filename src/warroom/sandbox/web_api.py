@@ -57,6 +57,8 @@ class WebApi:
         for fault in self._faults.take(method):
             if fault.kind == "delay":
                 time.sleep(fault.seconds)
+            elif fault.kind == "refusal":
+                answer = ApiAnswer(200, {"ok": False, "error": fault.error})
             elif fault.kind == "rate_limit":
                 answer = ApiAnswer(
                     429,

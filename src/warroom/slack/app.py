@@ -1,42 +1,32 @@
-"""The Bolt app: one WebClient pointed at the configured Slack API, and warroom's listeners."""
+"""The Bolt app: one WebClient pointed at the configured Slack API, and warroom's listeners;
+and reading back what was said while warroom was not listening."""
 
 import logging
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from sqlalchemy.exc import DBAPIError
-from starlette.applications import Starlette
 
-from warroom import incidents
+from warroom.app.core import Core
 from warroom.config import Settings
 from warroom.metrics import Metrics
-from warroom.scheduler import Scheduler
-from warroom.slack import blocks, errors, listeners
+from warroom.slack import errors, listeners
 from warroom.slack.backfill import backfill_open_incidents
 from warroom.slack.gateway import SlackGateway, make_client
-from warroom.slack.nags import send_nag
-from warroom.slack.provision import provision, unfinished_setups
 from warroom.slack.services import Services
-from warroom.store.db import Database
-from warroom.web.server import create_web_app
 
 log = logging.getLogger(__name__)
 
 
-def build_services(
-    settings: Settings, db: Database, now: Callable[[], datetime], metrics: Metrics
-) -> Services:
+def build_services(settings: Settings, core: Core, metrics: Metrics) -> Services:
     client = make_client(
         settings.slack_bot_token.get_secret_value(),
         settings.slack_api_url,
         call_counter=metrics.retry_handler(),
     )
-    return Services(settings=settings, db=db, slack=SlackGateway(client), now=now, metrics=metrics)
+    return Services(settings=settings, core=core, slack=SlackGateway(client), metrics=metrics)
 
 
 def build_app(services: Services) -> App:
@@ -56,50 +46,8 @@ def build_app(services: Services) -> App:
     return app
 
 
-@dataclass(frozen=True)
-class Bot:
-    app: App
-    services: Services
-    scheduler: Scheduler
-
-    @property
-    def metrics(self) -> Metrics:
-        return self.services.metrics
-
-    def web_app(self) -> Starlette:
-        """The HTTP mode front: Slack's endpoint, /healthz and /metrics."""
-        secret = self.services.settings.slack_signing_secret.get_secret_value()
-        return create_web_app(
-            self.app, self.services.db, self.metrics, secret, self.services.events_lost.set
-        )
-
-
-def start_bot(settings: Settings, db: Database, now: Callable[[], datetime]) -> Bot:
-    """The bot as `warroom serve` runs it: listening, and catching up on what it missed.
-    Its scheduler is ready to tick; `bot.scheduler.start()` makes it tick by itself."""
-    metrics = Metrics(open_incidents=lambda: _open_counts(db))
-    services = build_services(settings, db, now, metrics)
-    app = build_app(services)
-    catch_up_in_background(services)
-    scheduler = Scheduler(
-        db,
-        now,
-        services.policy,
-        lambda nag: send_nag(services, nag),
-        settings.warroom_tick_seconds,
-        metrics,
-    )
-    return Bot(app, services, scheduler)
-
-
-def _open_counts(db: Database) -> dict[str, tuple[int, int]]:
-    with db.transaction() as session:
-        return incidents.open_counts(session)
-
-
 def catch_up_in_background(services: Services) -> threading.Thread:
-    """Finish declares that a stop interrupted, then record what was said in open incident
-    channels while warroom was not running."""
+    """Record what was said in open incident channels while warroom was not listening."""
     thread = threading.Thread(target=catch_up, args=(services,), name="catch-up", daemon=True)
     thread.start()
     return thread
@@ -108,10 +56,7 @@ def catch_up_in_background(services: Services) -> threading.Thread:
 def catch_up(services: Services, poll_seconds: float = 5) -> None:
     """At start, and again whenever events could not be recorded (the database was down)."""
     try:
-        _finish_interrupted_setups(services)
         backfill_open_incidents(services)
-        while _finish_interrupted_setups(services):
-            time.sleep(poll_seconds)  # younger setups may still be under way: look again
     except Exception:
         log.exception("catching up after the start failed; /incident sync can retry")
     while True:
@@ -122,19 +67,6 @@ def catch_up(services: Services, poll_seconds: float = 5) -> None:
             backfill_open_incidents(services)
         except DBAPIError:
             services.events_lost.set()  # still down: try again later
-
-
-def _finish_interrupted_setups(services: Services) -> bool:
-    """Finish the setups a stop interrupted; True while younger unfinished ones remain."""
-    ready, waiting = unfinished_setups(services)
-    for incident_id in ready:
-        setup = provision(services, incident_id, resuming=True)
-        if setup.channel_id:
-            text = f"warroom was restarted while setting up {setup.reference}. " + (
-                "The setup is now complete." if not setup.failures else setup.report()
-            )
-            services.slack.post(setup.channel_id, *blocks.notice(text))
-    return waiting
 
 
 def socket_mode(app: App, settings: Settings) -> SocketModeHandler:

@@ -11,9 +11,9 @@ import logging
 
 from sqlalchemy.exc import DBAPIError
 
-from warroom import incidents, timeline
 from warroom.slack.capture import capture_message
 from warroom.slack.services import Services
+from warroom.store import incidents, timeline
 from warroom.store.models import Incident
 
 log = logging.getLogger(__name__)

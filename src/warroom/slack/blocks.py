@@ -18,12 +18,10 @@ from slack_sdk.models.blocks import (
 )
 
 from warroom.domain.durations import format_duration
-from warroom.domain.incident import Role, Severity, Status
-from warroom.domain.timeline import EntryKind
-from warroom.incidents import IncidentError, RoleAlreadyHeld
+from warroom.domain.incident import IncidentError, Role, RoleAlreadyHeld, Severity, Status
+from warroom.domain.timeline import Entry, EntryKind, describe
 from warroom.slack.commands import SUBCOMMANDS, CommandError
 from warroom.store.models import Incident, TimelineEntry
-from warroom.timeline import Entry, describe
 
 UNAVAILABLE = (
     "warroom cannot reach its database right now, so nothing was recorded. "

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
-from warroom import timeline
 from warroom.domain.timeline import EntryKind
+from warroom.store import timeline
 
 MESSAGE_SUBTYPES = {None, "thread_broadcast", "me_message", "bot_message", "file_share"}
 CHANGE_SUBTYPES = {"message_changed", "message_deleted"}

@@ -1,76 +1,31 @@
-"""The Slack work done after a request was acknowledged, told what by the acknowledgement."""
+"""Answering the person behind a request after it was acknowledged: the answers that need
+Slack calls of their own (who may see what, the channel's history) or a form to open."""
 
 import logging
 from collections.abc import Callable
 
 from slack_bolt import Ack, Respond
 
-from warroom import actions, incidents
-from warroom.slack import action_views, blocks, postmortems
+from warroom.slack import blocks
 from warroom.slack.backfill import backfill_channel
-from warroom.slack.postmortems import post_draft
-from warroom.slack.provision import provision
-from warroom.slack.publish import publish
 from warroom.slack.services import Services
 from warroom.slack.visibility import visible_to
+from warroom.store import incidents
 
 log = logging.getLogger(__name__)
 
-
-def follow_up(services: Services, wanted: dict, tell: Callable[[str], None]) -> None:
-    """`wanted` holds one of: provision (incident id), publish (timeline entry id),
-    list_for (user id), sync (incident id), postmortem and publish_postmortem (incident id),
-    announce_item (action item id), tell (text for the person who acted)."""
-    if "provision" in wanted:
-        tell(provision(services, wanted["provision"]).report())
-    elif "publish" in wanted:
-        failures = publish(services, wanted["publish"])
-        if failures:
-            tell("It is recorded, but " + "; ".join(failures) + ".")
-    elif "list_for" in wanted:
-        with services.db.transaction() as session:
-            open_now = incidents.open_incidents(session)
-        tell(blocks.incident_list(visible_to(services.slack, wanted["list_for"], open_now)))
-
-    elif "sync" in wanted:
-        with services.db.transaction() as session:
-            incident = incidents.get(session, wanted["sync"])
-        recorded = backfill_channel(services, incident)
-        tell(f"{incident.reference} is up to date: {recorded} missed messages recorded.")
-    elif "postmortem" in wanted:
-        report(
-            tell,
-            "The postmortem draft is in the channel",
-            post_draft(services, wanted["postmortem"]),
-        )
-    elif "publish_postmortem" in wanted:
-        report(
-            tell,
-            "The postmortem is published",
-            postmortems.publish(services, wanted["publish_postmortem"]),
-        )
-    elif "announce_item" in wanted:
-        announce_item(services, wanted["announce_item"])
-    elif "tell" in wanted:
-        tell(wanted["tell"])
+Tell = Callable[[str], None]
+# Work left for after a command's acknowledgement, given how to answer the person.
+FollowUp = Callable[[Tell], None] | None
 
 
-def report(tell: Callable[[str], None], done: str, failures: list[str]) -> None:
-    """Say that something was done, or what of it failed."""
-    if failures:
-        tell(f"{done}, except that: " + "; ".join(failures) + ".")
-    else:
-        tell(f"{done}.")
-
-
-def teller(services: Services, body: dict, respond: Respond) -> Callable[[str], None]:
+def teller(services: Services, body: dict, respond: Respond) -> Tell:
     """How to answer the person behind a request: through its response_url when it has one
     (commands, buttons in messages), otherwise in a direct message (forms)."""
     if body.get("response_url") or body.get("response_urls"):
         return lambda text: respond(text=text, response_type="ephemeral", replace_original=False)
     user = body.get("user")
     user_id = user.get("id") if isinstance(user, dict) else None
-
     if user_id is None:  # a payload without a person: nobody to tell
         return lambda text: log.warning("nobody to tell: %s", text)
     return lambda text: services.slack.post(user_id, text, [])
@@ -81,11 +36,16 @@ def just_ack(ack: Ack) -> None:
     ack()
 
 
-def announce_item(services: Services, item_id: int) -> None:
-    """Tell the incident channel, and so the owner, about a new action item."""
+def list_incidents(services: Services, user_id: str, tell: Tell) -> None:
+    """The open incidents `user_id` may see (a private one only to its channel's members)."""
     with services.db.transaction() as session:
-        item = actions.find(session, item_id)
-        incident = incidents.get(session, item.incident_id)
-    if incident.channel_id:
-        text = action_views.added(item, by=item.created_by)
-        services.slack.post(incident.channel_id, *blocks.notice(text))
+        open_now = incidents.open_incidents(session)
+    tell(blocks.incident_list(visible_to(services.slack, user_id, open_now)))
+
+
+def sync(services: Services, incident_id: int, tell: Tell) -> None:
+    """Fetch what warroom missed of an incident's channel."""
+    with services.db.transaction() as session:
+        incident = incidents.get(session, incident_id)
+    recorded = backfill_channel(services, incident)
+    tell(f"{incident.reference} is up to date: {recorded} missed messages recorded.")

@@ -24,12 +24,12 @@ class CappedBackoff(RetryIntervalCalculator):
         return min(0.2 * 2**current_attempt, 2.0)
 
 
-# Enough to ride out a long burst of 429s and 5xx answers (with a third of calls failing,
-# a call still fails for good only once in thousands) while a Slack that keeps failing is
-# given up on within about 9 seconds and the person told.
-MAX_RETRIES = 7
+# Enough to ride out a short burst of 429s and 5xx answers within a second or two. Longer
+# troubles are the outbox's to wait out (warroom.app.delivery), without holding a thread.
+MAX_RETRIES = 3
 BACKOFF = CappedBackoff()
 NAME_ATTEMPTS = 20
+METADATA_TYPE = "warroom_delivery"  # the metadata of messages warroom posts for a delivery
 PAGE = 200  # messages per history page: Slack's recommended maximum
 
 
@@ -154,20 +154,53 @@ class SlackGateway:
     def set_topic(self, channel_id: str, topic: str) -> None:
         self.client.conversations_setTopic(channel=channel_id, topic=topic)
 
-    def post(self, channel_id: str, text: str, blocks: Sequence[Block], **extra) -> str:
-        """Post a message; in a public channel the bot was never invited to, join it first."""
+    def post(
+        self,
+        channel_id: str,
+        text: str,
+        blocks: Sequence[Block],
+        key: str | None = None,
+        thread_ts: str | None = None,
+    ) -> str:
+        """Post a message; in a public channel the bot was never invited to, join it first.
+        `key` goes into the message's metadata, for `find_posted`."""
+        metadata = {"event_type": METADATA_TYPE, "event_payload": {"key": key}} if key else None
+        arguments = dict(channel=channel_id, text=text, blocks=list(blocks), thread_ts=thread_ts)
         try:
-            response = self.client.chat_postMessage(
-                channel=channel_id, text=text, blocks=list(blocks), **extra
-            )
+            response = self.client.chat_postMessage(**arguments, metadata=metadata)
         except SlackApiError as error:
             if error.response.get("error") != "not_in_channel":
                 raise
             self.client.conversations_join(channel=channel_id)
-            response = self.client.chat_postMessage(
-                channel=channel_id, text=text, blocks=list(blocks), **extra
-            )
+            response = self.client.chat_postMessage(**arguments, metadata=metadata)
         return response["ts"]
+
+    def find_posted(
+        self, channel_id: str, key: str, since: str, thread_ts: str | None = None
+    ) -> str | None:
+        """The ts of warroom's message posted with `key` (in the thread, if given), if any.
+        A direct message posted to a user id cannot be looked for: Slack reads history by
+        conversation id only."""
+        if channel_id.startswith(("U", "W")):
+            return None
+        try:
+            if thread_ts:
+                pages = self.client.conversations_replies(
+                    channel=channel_id, ts=thread_ts, include_all_metadata=True, limit=PAGE
+                )
+            else:
+                pages = self.client.conversations_history(
+                    channel=channel_id, oldest=since, include_all_metadata=True, limit=PAGE
+                )
+            for page in pages:
+                for message in page["messages"]:
+                    payload = (message.get("metadata") or {}).get("event_payload") or {}
+                    if self.is_own(message) and payload.get("key") == key:
+                        return message["ts"]
+        except SlackApiError as error:
+            if error.response.get("error") != "not_in_channel":
+                raise
+        return None  # not a member: warroom never posted there
 
     def update(self, channel_id: str, ts: str, text: str, blocks: Sequence[Block]) -> None:
         self.client.chat_update(channel=channel_id, ts=ts, text=text, blocks=list(blocks))

@@ -4,45 +4,50 @@ import json
 import re
 
 from slack_bolt import Ack, App, BoltContext, Respond
-from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
-from warroom import incidents, postmortem, reminders, timeline
-from warroom.domain.incident import Role, Status
-from warroom.incidents import IncidentError
-from warroom.slack import blocks, commands, forms, nags, postmortem_views
+from warroom.app import incidents as running
+from warroom.app import nags, postmortems
+from warroom.app.postmortem_draft import gather
+from warroom.domain.incident import IncidentError, Role, Status
+from warroom.slack import blocks, commands, forms, postmortem_views
 from warroom.slack.capture import slack_time
-from warroom.slack.commands import FormErrors
-from warroom.slack.follow_up import follow_up, just_ack, teller
+from warroom.slack.follow_up import just_ack, teller
 from warroom.slack.forms import input_value
-from warroom.slack.gateway import slack_error
-from warroom.slack.provision import open_incident, provision
-from warroom.slack.publish import publish
+from warroom.slack.nags import POST_UPDATE_BUTTON, SNOOZE_BUTTON
 from warroom.slack.services import Services
 from warroom.slack.visibility import visible_to
+from warroom.store import incidents
 
 
 def register(app: App, services: Services) -> None:
     handlers = Interactions(services)
-    app.view(forms.DECLARE_CALLBACK)(ack=handlers.ack_declare_form, lazy=[handlers.declare_setup])
-    app.action(re.compile(f"^{blocks.CLAIM_ACTION}"))(ack=handlers.claim_role, lazy=[handlers.done])
+    app.view(forms.DECLARE_CALLBACK)(handlers.declare_form_submitted)
+    app.action(re.compile(f"^{blocks.CLAIM_ACTION}"))(ack=handlers.claim_role, lazy=[handlers.tell])
     app.action(re.compile(f"^{blocks.ASSIGN_ACTION}"))(
-        ack=handlers.assign_role, lazy=[handlers.done]
+        ack=handlers.assign_role, lazy=[handlers.tell]
     )
     app.action(forms.DECLARE_BUTTON)(ack=just_ack, lazy=[handlers.open_declare_form])
     app.event("app_home_opened")(handlers.home_opened)
     app.shortcut("add_to_timeline")(ack=just_ack, lazy=[handlers.open_attach_form])
-    app.view(forms.ATTACH_CALLBACK)(ack=handlers.ack_attach_form, lazy=[handlers.attached])
-    app.action(nags.SNOOZE_BUTTON)(ack=handlers.snooze, lazy=[handlers.done])
-    app.action(nags.POST_UPDATE_BUTTON)(ack=just_ack, lazy=[handlers.open_update_form])
-    app.view(forms.UPDATE_CALLBACK)(ack=handlers.ack_update_form, lazy=[handlers.done])
+    app.view(forms.ATTACH_CALLBACK)(handlers.attach_form_submitted)
+    app.action(SNOOZE_BUTTON)(ack=handlers.snooze, lazy=[handlers.tell])
+    app.action(POST_UPDATE_BUTTON)(ack=just_ack, lazy=[handlers.open_update_form])
+    app.view(forms.UPDATE_CALLBACK)(handlers.update_form_submitted)
     app.action(postmortem_views.EDIT_BUTTON)(ack=just_ack, lazy=[handlers.open_notes_form])
-    app.view(postmortem_views.NOTES_CALLBACK)(ack=handlers.ack_notes_form, lazy=[handlers.done])
+    app.view(postmortem_views.NOTES_CALLBACK)(handlers.notes_form_submitted)
 
 
 class Interactions:
+    """Each acknowledgement records what was asked; the outbox shows it in Slack. A click
+    whose outcome the person should hear leaves it in `context["tell"]` for `tell`."""
+
     def __init__(self, services: Services):
         self.services = services
+
+    def tell(self, body: dict, context: BoltContext, respond: Respond) -> None:
+        if "tell" in context:
+            teller(self.services, body, respond)(context["tell"])
 
     # the declare form
 
@@ -50,7 +55,7 @@ class Interactions:
         modal = forms.declare_modal(self.services.settings.warroom_default_severity)
         self.services.slack.open_view(body["trigger_id"], modal)
 
-    def ack_declare_form(self, ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
+    def declare_form_submitted(self, ack: Ack, body: dict, view: dict) -> None:
         values = view["state"]["values"]
         try:
             form = commands.declare_form(
@@ -61,24 +66,25 @@ class Interactions:
                 description=input_value(values, "description").get("value"),
                 private=bool(input_value(values, "private").get("selected_options")),
             )
-        except FormErrors as error:
+        except commands.FormErrors as error:
             ack(response_action="errors", errors=error.errors)
             return
         try:
-            incident = open_incident(self.services, form, body["user"]["id"])
+            # The form stays open on a notice, which the setup's report replaces.
+            declared = running.declare(
+                self.services.core,
+                title=form.title,
+                severity=form.severity,
+                by=body["user"]["id"],
+                description=form.description,
+                is_private=form.is_private,
+                reply_to={"view_id": view["id"]},
+            )
         except SQLAlchemyError:
             ack(response_action="errors", errors={"title": blocks.UNAVAILABLE})
             return
-        notice = forms.notice_view(f"Declaring {incident.reference} ({form.severity.label}) ...")
-        ack(response_action="update", view=notice)
-        context["follow_up"] = {"provision": incident.id}
-
-    def declare_setup(self, view: dict, context: BoltContext) -> None:
-        """The form stays open on a notice; it ends by saying how the setup went."""
-        if "follow_up" not in context:
-            return  # the form came back with errors; nothing was declared
-        setup = provision(self.services, context["follow_up"]["provision"])
-        self.services.slack.update_view(view["id"], forms.notice_view(setup.report()))
+        notice = f"Declaring INC-{declared.incident_id} ({form.severity.label}) ..."
+        ack(response_action="update", view=forms.notice_view(notice))
 
     # the role buttons and pickers on the headline
 
@@ -96,29 +102,19 @@ class Interactions:
         with self.services.db.transaction() as session:
             incident = incidents.find_by_channel(session, channel_id) if channel_id else None
         if incident is None:
-            context["follow_up"] = {"tell": "This message is not an incident's headline."}
+            context["tell"] = "This message is not an incident's headline."
             return
         try:
-            entry = self.services.change(
+            running.assign_role(
+                self.services.core,
                 incident.id,
-                lambda session: incidents.assign_role(
-                    session,
-                    incident.id,
-                    role,
-                    user_id,
-                    by=body["user"]["id"],
-                    at=self.services.now(),
-                    only_if_free=only_if_free,
-                ),
+                role,
+                user_id,
+                by=body["user"]["id"],
+                only_if_free=only_if_free,
             )
         except IncidentError as error:
-            context["follow_up"] = {"tell": blocks.incident_error(error)}
-            return
-        context["follow_up"] = {"publish": entry.id}
-
-    def done(self, body: dict, context: BoltContext, respond: Respond) -> None:
-        tell = teller(self.services, body, respond)
-        follow_up(self.services, context.get("follow_up") or {}, tell)
+            context["tell"] = blocks.incident_error(error)
 
     # the "Add to incident timeline" message shortcut
 
@@ -130,65 +126,34 @@ class Interactions:
         message = {**body["message"], "channel": body["channel"]["id"]}
         self.services.slack.open_view(body["trigger_id"], forms.attach_modal(choices, message))
 
-    def ack_attach_form(self, ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
+    def attach_form_submitted(self, ack: Ack, body: dict, view: dict) -> None:
         chosen = input_value(view["state"]["values"], "incident").get("selected_option") or {}
         if not chosen:
             ack(response_action="errors", errors={"incident": "Pick the incident."})
             return
         message = json.loads(view["private_metadata"])
-        with self.services.db.transaction() as session:
-            entry = timeline.attach(
-                session,
-                int(chosen["value"]),
-                text=message["text"],
-                author_id=message["user"],
-                at=slack_time(message["ts"]),
-                by=body["user"]["id"],
-                source={"channel": message["channel"], "ts": message["ts"]},
-            )
+        running.attach_message(
+            self.services.core,
+            int(chosen["value"]),
+            text=message["text"],
+            author_id=message["user"],
+            at=slack_time(message["ts"]),
+            by=body["user"]["id"],
+            channel=message["channel"],
+            ts=message["ts"],
+        )
         ack()
-        context["follow_up"] = {
-            "publish": entry.id,
-            "permalink_for": message,
-            "attached_by": body["user"]["id"],
-        }
-
-    def attached(self, context: BoltContext) -> None:
-        wanted = context.get("follow_up")
-        if wanted is None:
-            return  # no incident was picked
-        message, person = wanted["permalink_for"], wanted["attached_by"]
-        problems = []
-        try:
-            permalink = self.services.slack.permalink(message["channel"], message["ts"])
-        except SlackApiError as error:
-            # A DM or a private channel warroom is not in: the message is attached all the
-            # same, only without a link back to where it was said.
-            problems.append(
-                "it is attached without a link to the original, because warroom cannot see "
-                f"that conversation (Slack said `{slack_error(error)}`)"
-            )
-        else:
-            with self.services.db.transaction() as session:
-                timeline.add_details(session, wanted["publish"], permalink=permalink)
-        problems += publish(self.services, wanted["publish"])
-        if problems:
-            # Told directly: the conversation it came from may be one warroom cannot post in.
-            text = "The message is on the timeline, but " + "; ".join(problems) + "."
-            self.services.slack.post(person, text, [])
 
     # the nags' buttons
 
     def snooze(self, ack: Ack, action: dict, context: BoltContext) -> None:
         ack()
-        now = self.services.now()
-        with self.services.db.transaction() as session:
-            held = reminders.snooze(session, int(action["value"]), now, self.services.policy)
-        context["follow_up"] = {
-            "tell": f"Snoozed until {held.due_at:%Y-%m-%d %H:%M} UTC."
+        held = nags.snooze(self.services.core, int(action["value"]))
+        context["tell"] = (
+            f"Snoozed until {held:%Y-%m-%d %H:%M} UTC."
             if held
             else "That nag has already stopped: nothing to snooze."
-        }
+        )
 
     def open_update_form(self, body: dict, action: dict, respond: Respond) -> None:
         try:
@@ -199,7 +164,7 @@ class Interactions:
             return
         self.services.slack.open_view(body["trigger_id"], forms.update_modal(incident))
 
-    def ack_update_form(self, ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
+    def update_form_submitted(self, ack: Ack, body: dict, view: dict) -> None:
         values, incident_id = view["state"]["values"], int(view["private_metadata"])
         text = (input_value(values, "text").get("value") or "").strip()
         if not text:
@@ -207,22 +172,17 @@ class Interactions:
             return
         status = (input_value(values, "status").get("selected_option") or {}).get("value")
         try:
-            entry = self.services.change(
+            running.post_update(
+                self.services.core,
                 incident_id,
-                lambda session: incidents.post_update(
-                    session,
-                    incident_id,
-                    Status(status) if status else None,
-                    text,
-                    by=body["user"]["id"],
-                    at=self.services.now(),
-                ),
+                Status(status) if status else None,
+                text,
+                by=body["user"]["id"],
             )
         except IncidentError as error:
             ack(response_action="errors", errors={"text": str(error)})
             return
         ack()
-        context["follow_up"] = {"publish": entry.id}
 
     # the postmortem's notes form
 
@@ -232,18 +192,14 @@ class Interactions:
         except IncidentError as error:
             teller(self.services, body, respond)(blocks.incident_error(error))
 
-    def ack_notes_form(self, ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
+    def notes_form_submitted(self, ack: Ack, body: dict, view: dict) -> None:
         incident_id, values = int(view["private_metadata"]), view["state"]["values"]
         fields = {
             name: input_value(values, name).get("value") or ""
             for name in postmortem_views.NOTE_QUESTIONS
         }
-        with self.services.db.transaction() as session:
-            postmortem.save_notes(
-                session, incident_id, body["user"]["id"], self.services.now(), **fields
-            )
+        postmortems.save_notes(self.services.core, incident_id, by=body["user"]["id"], **fields)
         ack()
-        context["follow_up"] = {"postmortem": incident_id}
 
     # App Home
 
@@ -257,7 +213,7 @@ class Interactions:
 
 def open_notes_form(services: Services, trigger_id: str, incident_id: int) -> None:
     with services.db.transaction() as session:
-        draft = postmortem.gather(session, incident_id)
+        draft = gather(session, incident_id)
     form = postmortem_views.notes_form(incident_id, draft.reference, draft.notes)
     services.slack.open_view(trigger_id, form)
 

@@ -3,21 +3,22 @@ use case, answer.
 
 The app runs with `process_before_response`: a request is acknowledged when its listener
 returns, so an event that could not be recorded gets an error and Slack delivers it again.
-Commands therefore come in two halves: the acknowledgement (parse, record in the database,
-answer within Slack's 3 seconds) and a follow-up on another thread that does the slower
-Slack work, told what to do through `context["follow_up"]`.
+A change is recorded, with the events that will show it in Slack, before the command is
+acknowledged; the outbox's deliverer does the Slack work. Only answers that need Slack
+calls of their own (a form to open, a list to filter, history to read) run after the
+acknowledgement, on a thread of their own.
 """
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, Respond
 from sqlalchemy.exc import SQLAlchemyError
 
-from warroom import incidents, postmortem, timeline
-from warroom.domain.incident import Severity
-from warroom.incidents import IncidentError
-from warroom.slack import action_views, blocks, capture, commands, forms, interactions
+from warroom.app import incidents as running
+from warroom.app import postmortems
+from warroom.domain.incident import IncidentError, Severity
+from warroom.slack import blocks, capture, commands, forms, interactions
 from warroom.slack.action_items import ActionItems
 from warroom.slack.commands import (
     AddAction,
@@ -26,7 +27,6 @@ from warroom.slack.commands import (
     ChangeSeverity,
     CommandError,
     Declare,
-    DeclareForm,
     Help,
     ListActions,
     ListIncidents,
@@ -40,10 +40,10 @@ from warroom.slack.commands import (
     Sync,
     WritePostmortem,
 )
-from warroom.slack.follow_up import follow_up, teller
+from warroom.slack.follow_up import FollowUp, list_incidents, sync, teller
 from warroom.slack.interactions import open_notes_form
-from warroom.slack.provision import open_incident
 from warroom.slack.services import Services
+from warroom.store import incidents, timeline
 from warroom.store.group_commit import GroupCommit
 from warroom.store.models import Incident
 
@@ -51,18 +51,16 @@ log = logging.getLogger(__name__)
 
 # Each change command and the use case that records it.
 CHANGES = {
-    AssignRole: lambda s, i, c, by, at: incidents.assign_role(
-        s, i, c.role, c.user_id, by=by, at=at
+    AssignRole: lambda core, i, c, by: running.assign_role(core, i, c.role, c.user_id, by=by),
+    PostUpdate: lambda core, i, c, by: running.post_update(core, i, c.status, c.text, by=by),
+    ChangeSeverity: lambda core, i, c, by: running.change_severity(
+        core, i, c.severity, c.reason, by=by
     ),
-    PostUpdate: lambda s, i, c, by, at: incidents.post_update(s, i, c.status, c.text, by=by, at=at),
-    ChangeSeverity: lambda s, i, c, by, at: incidents.change_severity(
-        s, i, c.severity, c.reason, by=by, at=at
-    ),
-    Rename: lambda s, i, c, by, at: incidents.rename(s, i, c.title, by=by, at=at),
-    Mitigated: lambda s, i, c, by, at: incidents.mark_mitigated(s, i, c.note, by=by, at=at),
-    Resolve: lambda s, i, c, by, at: incidents.resolve(s, i, c.summary, by=by, at=at),
-    Reopen: lambda s, i, c, by, at: incidents.reopen(s, i, by=by, at=at),
-    AddNote: lambda s, i, c, by, at: timeline.add_note(s, i, c.text, by=by, at=at),
+    Rename: lambda core, i, c, by: running.rename(core, i, c.title, by=by),
+    Mitigated: lambda core, i, c, by: running.mark_mitigated(core, i, c.note, by=by),
+    Resolve: lambda core, i, c, by: running.resolve(core, i, c.summary, by=by),
+    Reopen: lambda core, i, c, by: running.reopen(core, i, by=by),
+    AddNote: lambda core, i, c, by: running.add_note(core, i, c.text, by=by),
 }
 
 
@@ -85,9 +83,9 @@ def answer(ack: Ack, text: str) -> None:
 
 
 FOLLOW_UP_FAILED = (
-    ":warning: warroom recorded your command but failed while finishing it in Slack; the "
-    "error is logged for the operators. Check the incident's channel, and run the command "
-    "again if something is missing."
+    ":warning: warroom failed while answering your command; the error is logged for the "
+    "operators. Anything it recorded is on the incident's timeline; run the command again "
+    "if its answer is missing."
 )
 
 
@@ -95,8 +93,8 @@ class IncidentCommand:
     """Answers within the acknowledgement; what needs more Slack calls runs after it.
 
     Not with Bolt's lazy listeners: they copy the whole request, deeply, for every command,
-    which was three quarters of the cost of `/incident help`. Only a command that left work
-    in `context["follow_up"]` starts any.
+    which was three quarters of the cost of `/incident help`. Only a command that leaves a
+    follow-up starts any.
     """
 
     def __init__(self, services: Services):
@@ -104,7 +102,7 @@ class IncidentCommand:
         self.action_items = ActionItems(services)
         self.follow_ups = ThreadPoolExecutor(thread_name_prefix="follow-up")
 
-    def acknowledge(self, ack: Ack, command: dict, context: BoltContext, respond: Respond) -> None:
+    def acknowledge(self, ack: Ack, command: dict, respond: Respond) -> None:
         caller, text = command["user_id"], command.get("text", "")
         try:
             parsed = commands.parse(text, caller, self.services.now().date())
@@ -112,15 +110,15 @@ class IncidentCommand:
             answer(ack, blocks.command_error(error))
             return
         try:
-            self._dispatch(parsed, command, ack, context)
+            follow_up = self._dispatch(parsed, command, ack)
         except SQLAlchemyError:
             log.exception("`/incident %s` could not reach the database", text.split(" ")[0])
             answer(ack, blocks.UNAVAILABLE)
             return
-        if context.get("follow_up"):
-            self.follow_ups.submit(self.follow_up, command, context["follow_up"], respond)
+        if follow_up is not None:
+            self.follow_ups.submit(self._follow_up, command, follow_up, respond)
 
-    def _dispatch(self, parsed, command: dict, ack: Ack, context: BoltContext) -> None:
+    def _dispatch(self, parsed, command: dict, ack: Ack) -> FollowUp:
         caller = command["user_id"]
         incident = None
         if parsed.needs_incident_channel:
@@ -128,79 +126,73 @@ class IncidentCommand:
                 incident = incidents.find_by_channel(session, command["channel_id"])
             if incident is None:
                 answer(ack, blocks.needs_incident_channel(command.get("text", "").split()[0]))
-                return
+                return None
         if isinstance(parsed, Help):
             answer(ack, blocks.help_text())
         elif isinstance(parsed, Declare):
-            self._declare(parsed, caller, ack, context)
+            return self._declare(parsed, command, ack)
         elif isinstance(parsed, ListIncidents):
             ack()
-            context["follow_up"] = {"list_for": caller}
+            return lambda tell: list_incidents(self.services, caller, tell)
         elif isinstance(parsed, AddAction | ListActions):
-            self.action_items.command(parsed, incident, command, ack, context)
+            return self.action_items.command(parsed, incident, command, ack)
         elif isinstance(parsed, ShowStatus):
             answer(ack, self._status(incident))
         elif isinstance(parsed, ShowTimeline):
             self._timeline(parsed, incident, ack)
         elif isinstance(parsed, WritePostmortem):
-            self._postmortem(parsed, incident, ack, context)
+            return self._postmortem(parsed, incident, command, ack)
         elif isinstance(parsed, Sync):
             answer(ack, f"Fetching the messages of {incident.reference} I may have missed ...")
-            context["follow_up"] = {"sync": incident.id}
+            return lambda tell: sync(self.services, incident.id, tell)
         else:
-            self._change(parsed, incident, caller, ack, context)
+            self._change(parsed, incident, caller, ack)
+        return None
 
-    def _declare(self, parsed: Declare, caller: str, ack: Ack, context: BoltContext) -> None:
+    def _declare(self, parsed: Declare, command: dict, ack: Ack) -> FollowUp:
         severity = parsed.severity or self.services.settings.warroom_default_severity
         if parsed.title is None:
             ack()
-            context["follow_up"] = {"open_declare_modal": severity.value}
-            return
-        incident = open_incident(
-            self.services, DeclareForm(title=parsed.title, severity=severity), caller
+            modal = forms.declare_modal(Severity(severity))
+            return lambda _tell: self.services.slack.open_view(command["trigger_id"], modal)
+        declared = running.declare(
+            self.services.core,
+            title=parsed.title,
+            severity=severity,
+            by=command["user_id"],
+            reply_to={"response_url": command["response_url"]},
         )
-        answer(ack, f"Declaring {incident.reference} ({severity.label}) ...")
-        context["follow_up"] = {"provision": incident.id}
+        answer(ack, f"Declaring INC-{declared.incident_id} ({severity.label}) ...")
+        return None
 
-    def _change(self, parsed, incident: Incident, caller: str, ack: Ack, context) -> None:
-        record = CHANGES[type(parsed)]
+    def _change(self, parsed, incident: Incident, caller: str, ack: Ack) -> None:
         try:
-            entry = self.services.change(
-                incident.id,
-                lambda session: record(session, incident.id, parsed, caller, self.services.now()),
-            )
+            CHANGES[type(parsed)](self.services.core, incident.id, parsed, caller)
         except IncidentError as error:
             answer(ack, blocks.incident_error(error))
             return
         answer(ack, f"Recorded on {incident.reference}'s timeline.")
-        context["follow_up"] = {"publish": entry.id}
 
     def _status(self, incident: Incident) -> str:
         return blocks.status_summary(incident, self.services.now(), incident.last_update_at)
 
-    def _postmortem(self, parsed: WritePostmortem, incident: Incident, ack: Ack, context) -> None:
+    def _postmortem(self, parsed: WritePostmortem, incident: Incident, command, ack) -> FollowUp:
         if parsed.step == "edit":
             ack()
-            context["follow_up"] = {"open_notes_form": incident.id}
-            return
-        if parsed.step == "review":
-            try:
-                self.services.change(
-                    incident.id,
-                    lambda session: postmortem.set_status(session, incident.id, "in_review"),
-                )
-            except IncidentError as error:
-                answer(ack, blocks.incident_error(error))
-                return
-        if parsed.step == "publish":
-            if incident.is_open:
-                answer(ack, f":warning: Resolve {incident.reference} before publishing.")
-                return
-            answer(ack, f"Publishing the postmortem of {incident.reference} ...")
-            context["follow_up"] = {"publish_postmortem": incident.id}
-            return
-        answer(ack, f"Drafting the postmortem of {incident.reference} ...")
-        context["follow_up"] = {"postmortem": incident.id}
+            return lambda _tell: open_notes_form(self.services, command["trigger_id"], incident.id)
+        move = {
+            "draft": postmortems.draft,
+            "review": postmortems.send_for_review,
+            "publish": postmortems.publish,
+        }[parsed.step]
+        try:
+            move(self.services.core, incident.id)
+        except IncidentError as error:
+            answer(ack, blocks.incident_error(error))
+            return None
+        doing = "Publishing" if parsed.step == "publish" else "Drafting"
+        answer(ack, f"{doing} the postmortem of {incident.reference} ...")
+        return None
 
     def _timeline(self, parsed: ShowTimeline, incident: Incident, ack: Ack) -> None:
         with self.services.db.transaction() as session:
@@ -208,25 +200,12 @@ class IncidentCommand:
         text, page = blocks.timeline_page(incident, entries, parsed.everything, parsed.page)
         ack(response_type="ephemeral", text=text, blocks=page)
 
-    def follow_up(self, command: dict, wanted: dict, respond: Respond) -> None:
+    def _follow_up(self, command: dict, follow_up, respond: Respond) -> None:
         try:
-            self._follow_up(command, wanted, respond)
+            follow_up(teller(self.services, command, respond))
         except Exception:
             log.exception("the follow-up of `/incident %s` failed", command.get("text", ""))
             respond(text=FOLLOW_UP_FAILED, response_type="ephemeral", replace_original=False)
-
-    def _follow_up(self, command: dict, wanted: dict, respond: Respond) -> None:
-        if "open_declare_modal" in wanted:
-            modal = forms.declare_modal(Severity(wanted["open_declare_modal"]))
-            self.services.slack.open_view(command["trigger_id"], modal)
-
-        elif "open_notes_form" in wanted:
-            open_notes_form(self.services, command["trigger_id"], wanted["open_notes_form"])
-        elif "open_action_form" in wanted:
-            form = action_views.item_form(wanted["open_action_form"])
-            self.services.slack.open_view(command["trigger_id"], form)
-        else:
-            follow_up(self.services, wanted, teller(self.services, command, respond))
 
 
 class Events:

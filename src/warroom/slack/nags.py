@@ -5,43 +5,58 @@ from datetime import datetime
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
-from warroom import actions, incidents
+from warroom.app.nags import still_due
 from warroom.domain.durations import format_duration
+from warroom.domain.events import NagDue
 from warroom.domain.incident import Role, Severity
-from warroom.reminders import Nag, NagKind
+from warroom.domain.nags import NagKind
+from warroom.integrations.base import Delivery
 from warroom.slack import action_views, blocks
 from warroom.slack.services import Services
+from warroom.slack.steps import guarded, posting
+from warroom.store import action_items, incidents
 from warroom.store.models import ActionItem, Incident
 
 SNOOZE_BUTTON = "nag_snooze"
 POST_UPDATE_BUTTON = "nag_post_update"
 
 
-def send_nag(services: Services, nag: Nag) -> None:
+def send_nag(services: Services, nag: NagDue, delivery: Delivery) -> None:
+    """Post a nag that fell due, unless its cause went away while it waited to be sent."""
     now = services.now()
     with services.db.transaction() as session:
+        if not still_due(session, nag, services.core):
+            return
         incident = incidents.get(session, nag.incident_id)
-        item = actions.find(session, nag.action_item_id) if nag.action_item_id else None
-        overdue = actions.overdue_of_incident(session, incident.id, now.date())
+        item = action_items.find(session, nag.action_item_id) if nag.action_item_id else None
+        overdue = action_items.overdue_of_incident(session, incident.id, now.date())
+    where, message = _addressed(services, nag, incident, item, overdue, now)
+    if where is not None:
+        delivery.step(*posting(services.slack, delivery, "post the reminder", where, *message))
+        services.metrics.nag_sent(nag.kind)
+
+
+def _addressed(services, nag: NagDue, incident: Incident, item, overdue, now):
+    """Where the nag goes and what it says; (None, None) when it has nowhere to go."""
     if nag.kind == NagKind.ACTION_OVERDUE:
-        services.slack.post(item.owner_id, *_action_overdue(incident, item, nag, now))
-    elif nag.kind == NagKind.POSTMORTEM_OVERDUE:
+        return item.owner_id, _action_overdue(incident, item, nag, now)
+    if nag.kind == NagKind.POSTMORTEM_OVERDUE:
         someone = incident.holder(Role.IC) or incident.declared_by
-        services.slack.post(someone, *_postmortem_overdue(incident, nag, now))
-    elif incident.channel_id and not services.slack.is_archived(incident.channel_id):
-        if nag.kind == NagKind.ACTION_DIGEST:
-            if overdue:
-                services.slack.post(incident.channel_id, *_digest(incident, overdue, now))
-        else:
-            render = _stale_update if nag.kind == NagKind.STALE_UPDATE else _no_ic
-            services.slack.post(incident.channel_id, *render(incident, nag, now, services))
+        return someone, _postmortem_overdue(incident, nag, now)
+    archived = guarded(services.slack.is_archived, incident.channel_id)
+    if incident.channel_id is None or archived():
+        return None, None
+    if nag.kind == NagKind.ACTION_DIGEST:
+        return (incident.channel_id, _digest(incident, overdue, now)) if overdue else (None, None)
+    render = _stale_update if nag.kind == NagKind.STALE_UPDATE else _no_ic
+    return incident.channel_id, render(incident, nag, now, services)
 
 
-def _snooze(nag: Nag, label: str = "Snooze 15 min") -> ButtonElement:
+def _snooze(nag: NagDue, label: str = "Snooze 15 min") -> ButtonElement:
     return ButtonElement(text=label, action_id=SNOOZE_BUTTON, value=str(nag.reminder_id))
 
 
-def _stale_update(incident: Incident, nag: Nag, now: datetime, services) -> tuple[str, list]:
+def _stale_update(incident: Incident, nag: NagDue, now: datetime, services) -> tuple[str, list]:
     who = incident.holder(Role.COMMS) or incident.holder(Role.IC) or incident.declared_by
     severity = Severity(incident.severity)
     since = incident.last_update_at or incident.declared_at
@@ -63,7 +78,7 @@ def _stale_update(incident: Incident, nag: Nag, now: datetime, services) -> tupl
     return text, [blocks.section(text), ActionsBlock(elements=buttons)]
 
 
-def _no_ic(incident: Incident, nag: Nag, now: datetime, _services) -> tuple[str, list]:
+def _no_ic(incident: Incident, nag: NagDue, now: datetime, _services) -> tuple[str, list]:
     severity = Severity(incident.severity)
     text = (
         f":rotating_light: {blocks.user(incident.declared_by)} {incident.reference} is a "
@@ -82,7 +97,7 @@ def _no_ic(incident: Incident, nag: Nag, now: datetime, _services) -> tuple[str,
     return text, [blocks.section(text), ActionsBlock(elements=buttons)]
 
 
-def _action_overdue(incident: Incident, item: ActionItem, nag: Nag, now) -> tuple[str, list]:
+def _action_overdue(incident: Incident, item: ActionItem, nag: NagDue, now) -> tuple[str, list]:
     text = (
         f":alarm_clock: Your action item from {incident.reference} was due "
         f"{item.due_on:%Y-%m-%d}:\n{action_views.item_line(item, now.date())}"
@@ -103,7 +118,7 @@ def _digest(incident: Incident, overdue: list[ActionItem], now) -> tuple[str, li
     return text, [blocks.section(text)]
 
 
-def _postmortem_overdue(incident: Incident, nag: Nag, now: datetime) -> tuple[str, list]:
+def _postmortem_overdue(incident: Incident, nag: NagDue, now: datetime) -> tuple[str, list]:
     text = (
         f":memo: The postmortem of {incident.reference} ({Severity(incident.severity).label}, "
         f"resolved {format_duration(now - incident.resolved_at)} ago) is overdue. Draft it "

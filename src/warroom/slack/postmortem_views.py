@@ -12,8 +12,8 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from warroom.app.postmortem_draft import Draft
 from warroom.domain.lint import Finding
-from warroom.postmortem import Draft
 from warroom.slack.blocks import HEADER_MAX, SECTION_MAX, clip, context, escape, section
 
 EDIT_BUTTON = "postmortem_edit"

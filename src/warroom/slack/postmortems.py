@@ -1,74 +1,50 @@
 """The postmortem in Slack: drafted into the channel (one summary message, edited on every
-re-draft, with the whole Markdown as a file in its thread), and published to stakeholders."""
+re-draft, with the whole Markdown as a file in its thread), and once published, given to
+stakeholders too."""
 
-from warroom import incidents, postmortem, reminders
-from warroom.postmortem import PostmortemTemplateError
+from warroom.app.postmortem_draft import PostmortemTemplateError, gather, render
+from warroom.domain.events import PostmortemChanged
+from warroom.domain.postmortem import PostmortemStatus
+from warroom.integrations.base import Delivery, Refused
 from warroom.slack import postmortem_views
-from warroom.slack.gateway import Attempts
 from warroom.slack.services import Services
+from warroom.slack.steps import guarded, posting
+from warroom.store import incidents, postmortems
 
 
-def post_draft(services: Services, incident_id: int) -> list[str]:
-    """(Re)draft the postmortem into the incident channel; returns failures, in words."""
+def post(services: Services, changed: PostmortemChanged, delivery: Delivery) -> None:
     with services.db.transaction() as session:
-        incident = incidents.get(session, incident_id)
-        if incident.postmortem_status == "none":
-            postmortem.set_status(session, incident_id, "draft")
-        draft = postmortem.gather(session, incident_id, services.slack.display_name)
-        ts = postmortem.summary_message(session, incident_id)
-    attempts = Attempts(incident.reference)
+        incident = incidents.get(session, changed.incident_id)
+        draft = gather(session, incident.id, services.slack.display_name)
+        summary_ts = postmortems.summary_message(session, incident.id)
     if incident.channel_id is None:
-        return attempts.failures
+        return
     try:
-        markdown = postmortem.render(draft, services.settings.warroom_templates_dir)
+        markdown = render(draft, services.settings.warroom_templates_dir)
     except PostmortemTemplateError as error:
-        return [str(error)]
-    text, page = postmortem_views.summary(draft, incident_id)
+        raise Refused(str(error)) from None
     slack, channel = services.slack, incident.channel_id
-    if ts:
-        attempts.attempt("update the postmortem summary", slack.update, channel, ts, text, page)
+    text, page = postmortem_views.summary(draft, incident.id)
+    filename = f"{draft.reference}-postmortem.md"
+    if summary_ts:
+        delivery.step(
+            "update the postmortem summary", guarded(slack.update, channel, summary_ts, text, page)
+        )
     else:
-        ts = attempts.attempt("post the postmortem summary", slack.post, channel, text, page)
-        if ts:
-            with services.db.transaction() as session:
-                postmortem.remember_summary_message(session, incident_id, ts)
-    if ts:
-        attempts.attempt(
-            "attach the full draft", slack.upload, channel, markdown, _filename(draft), ts
+        summary_ts = delivery.step(
+            *posting(slack, delivery, "post the postmortem summary", channel, text, page)
         )
-    return attempts.failures
-
-
-def publish(services: Services, incident_id: int) -> list[str]:
-    """Final: the channel's summary says so, stakeholders get it, the overdue nag stops."""
-    with services.db.transaction() as session:
-        incident = postmortem.set_status(session, incident_id, "published")
-        reminders.reschedule_incident(session, incident, services.policy)
-    failures = post_draft(services, incident_id)
+        if summary_ts is None:
+            return
+        with services.db.transaction() as session:
+            postmortems.remember_summary_message(session, incident.id, summary_ts)
+    attach = guarded(slack.upload, channel, markdown, filename, summary_ts)
+    delivery.step("attach the full draft", attach)
     announce_to = services.settings.warroom_announce_channel
-    if incident.is_private or not announce_to:
-        return failures
-    with services.db.transaction() as session:
-        draft = postmortem.gather(session, incident_id, services.slack.display_name)
-    markdown = postmortem.render(draft, services.settings.warroom_templates_dir)
-    attempts = Attempts(incident.reference)
-    ts = attempts.attempt(
-        "post it for stakeholders",
-        services.slack.post,
-        announce_to,
-        *postmortem_views.summary(draft, incident_id),
-    )
-    if ts:
-        attempts.attempt(
-            "attach it for stakeholders",
-            services.slack.upload,
-            announce_to,
-            markdown,
-            _filename(draft),
-            ts,
+    if changed.status == PostmortemStatus.PUBLISHED and announce_to and not incident.is_private:
+        ts = delivery.step(
+            *posting(slack, delivery, "post it for stakeholders", announce_to, text, page)
         )
-    return failures + attempts.failures
-
-
-def _filename(draft) -> str:
-    return f"{draft.reference}-postmortem.md"
+        if ts is not None:
+            attach = guarded(slack.upload, announce_to, markdown, filename, ts)
+            delivery.step("attach it for stakeholders", attach)

@@ -1,18 +1,17 @@
 """Showing a recorded change in Slack: the channel hears about it, and the pinned headline,
 the topic and the stakeholder announcement are edited in place to match the database."""
 
-from concurrent.futures import ThreadPoolExecutor
-
 from sqlalchemy import select
 
-from warroom import incidents
+from warroom.domain.events import EntryRecorded, MessageAttached
 from warroom.domain.incident import Role, Severity
 from warroom.domain.timeline import EntryKind
+from warroom.integrations.base import Delivery, Refused, Step
 from warroom.slack import blocks
-from warroom.slack.gateway import Attempts
-from warroom.slack.postmortems import post_draft
 from warroom.slack.provision import channel_name_for
 from warroom.slack.services import Services
+from warroom.slack.steps import guarded, in_order, posting
+from warroom.store import incidents, timeline
 from warroom.store.models import Incident, TimelineEntry
 
 # Entries that add to the record without changing the incident's state.
@@ -27,29 +26,24 @@ ANNOUNCED_KINDS = {
 }
 
 
-def publish(services: Services, entry_id: int) -> list[str]:
-    """Reflect one recorded change in Slack; returns what could not be done, in words."""
+def publish(services: Services, change: EntryRecorded, delivery: Delivery) -> None:
+    """Reflect one recorded change in Slack, as the record stands now."""
+    if isinstance(change, MessageAttached):
+        _link_the_original(services, change, delivery)
     with services.db.transaction() as session:
-        entry = session.get(TimelineEntry, entry_id)
-        incident = incidents.get(session, entry.incident_id)
+        entry = session.get(TimelineEntry, change.entry_id)
+        incident = incidents.get(session, change.incident_id)
         latest = _latest_update(session, incident.id)
-    attempts = Attempts(incident.reference)
     if incident.channel_id is None:
-        return attempts.failures  # its setup failed; the declarer was told then
+        return  # its setup failed; the declarer was told then
     if entry.kind == EntryKind.RENAMED and not incident.is_private:
-        _rename_channel(services, incident, attempts)
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        done = [pool.submit(_tell_channel, services, incident, entry, attempts)]
-        if entry.kind not in RECORD_ONLY_KINDS:
-            done += [
-                pool.submit(_refresh_headline_and_topic, services, incident, attempts),
-                pool.submit(_refresh_announcement, services, incident, entry, latest, attempts),
-            ]
-    for future in done:
-        future.result()  # Slack failures are in `attempts`; anything else is a bug to surface
-    if entry.kind == EntryKind.RESOLVED:  # resolving drafts the postmortem from the record
-        return attempts.failures + post_draft(services, incident.id)
-    return attempts.failures
+        delivery.step("rename the channel", guarded(_rename_channel, services, incident))
+    steps = [
+        ("tell the channel", in_order(delivery, _telling(services, incident, entry, delivery)))
+    ]
+    if entry.kind not in RECORD_ONLY_KINDS:
+        steps += _refreshing(services, incident, entry, latest, delivery)
+    delivery.steps(steps)
 
 
 def _latest_update(session, incident_id: int) -> str | None:
@@ -62,32 +56,30 @@ def _latest_update(session, incident_id: int) -> str | None:
     return session.scalar(query.limit(1))
 
 
-def _tell_channel(services, incident: Incident, entry: TimelineEntry, attempts: Attempts) -> None:
+def _telling(services, incident: Incident, entry: TimelineEntry, delivery) -> list[Step]:
     slack, channel_id = services.slack, incident.channel_id
     if entry.kind == EntryKind.STATUS_UPDATE:
-        attempts.attempt(
-            "post the update",
-            slack.post,
-            channel_id,
-            *blocks.status_update(incident, entry, _cadence(services, incident)),
+        update = blocks.status_update(incident, entry, _cadence(services, incident))
+        return [posting(slack, delivery, "post the update", channel_id, *update)]
+    holder = entry.details["user_id"] if entry.kind == EntryKind.ROLE else None
+    notice = blocks.notice(blocks.change_notice(entry))
+    steps = [posting(slack, delivery, "post the change in the channel", channel_id, *notice)]
+    if holder:
+        invite = guarded(slack.invite, channel_id, [holder])
+        briefing = _briefing(incident, Role(entry.details["role"]), holder)
+        steps.insert(0, ("invite the new role holder", invite))
+        steps.append(
+            ("brief the new role holder", guarded(slack.tell, channel_id, holder, briefing))
         )
-        return
-    if entry.kind == EntryKind.ROLE and entry.details["user_id"]:
-        holder = entry.details["user_id"]
-        attempts.attempt("invite the new role holder", slack.invite, channel_id, [holder])
-    text = blocks.change_notice(entry)
-    attempts.attempt("post the change in the channel", slack.post, channel_id, *blocks.notice(text))
-    if entry.kind == EntryKind.ROLE and entry.details["user_id"]:
-        _brief_role_holder(services, incident, Role(entry.details["role"]), attempts)
+    return steps
 
 
 def _cadence(services, incident: Incident):
     return services.policy.update_cadence[Severity(incident.severity)]
 
 
-def _brief_role_holder(services, incident: Incident, role: Role, attempts: Attempts) -> None:
-    """The new holder reads what the role asks of them, and a word if they hold too much."""
-    holder = incident.holder(role)
+def _briefing(incident: Incident, role: Role, holder: str) -> str:
+    """What the role asks of its new holder, and a word if they hold too much."""
     text = f"You are now *{role.title}* of {incident.reference}. {role.duty}"
     severity = Severity(incident.severity)
     if severity.requires_ic and incident.holder(Role.IC) == incident.holder(Role.LEAD) == holder:
@@ -96,49 +88,71 @@ def _brief_role_holder(services, incident: Incident, role: Role, attempts: Attem
             f"{severity.label}. The IC coordinates and does not debug: consider handing one "
             "of them on (`/incident role lead @someone`)."
         )
-    attempts.attempt(
-        "brief the new role holder", services.slack.tell, incident.channel_id, holder, text
-    )
+    return text
 
 
-def _refresh_headline_and_topic(services, incident: Incident, attempts: Attempts) -> None:
-    slack = services.slack
+def _refreshing(services, incident: Incident, entry, latest, delivery) -> list[Step]:
+    slack, channel_id = services.slack, incident.channel_id
+    steps: list[Step] = [
+        ("update the topic", guarded(slack.set_topic, channel_id, blocks.topic(incident)))
+    ]
     if incident.headline_ts:
-        attempts.attempt(
-            "update the headline",
-            slack.update,
-            incident.channel_id,
-            incident.headline_ts,
-            *blocks.headline(incident),
+        headline = blocks.headline(incident)
+        steps.append(
+            (
+                "update the headline",
+                guarded(slack.update, channel_id, incident.headline_ts, *headline),
+            )
         )
-    attempts.attempt(
-        "update the topic", slack.set_topic, incident.channel_id, blocks.topic(incident)
-    )
+    if incident.announcement_ts:
+        steps.append(
+            (
+                "keep stakeholders posted",
+                in_order(delivery, _announcing(services, incident, entry, latest, delivery)),
+            )
+        )
+    return steps
 
 
-def _refresh_announcement(services, incident, entry, latest, attempts: Attempts) -> None:
-    if not incident.announcement_ts:
-        return
-    slack, where, ts = services.slack, incident.announcement_channel_id, incident.announcement_ts
-    attempts.attempt(
-        "update the announcement", slack.update, where, ts, *blocks.announcement(incident, latest)
-    )
+def _announcing(services, incident: Incident, entry, latest, delivery) -> list[Step]:
+    slack = services.slack
+    where, ts = incident.announcement_channel_id, incident.announcement_ts
+    announcement = blocks.announcement(incident, latest)
+    steps = [("update the announcement", guarded(slack.update, where, ts, *announcement))]
     if entry.kind in ANNOUNCED_KINDS and not incident.is_private:
         text = (
             blocks.status_update(incident, entry, _cadence(services, incident))
             if entry.kind == EntryKind.STATUS_UPDATE
             else blocks.notice(blocks.change_notice(entry))
         )
-        attempts.attempt("add to the announcement thread", slack.post, where, *text, thread_ts=ts)
+        steps.append(
+            posting(slack, delivery, "add to the announcement thread", where, *text, thread_ts=ts)
+        )
+    return steps
 
 
-def _rename_channel(services, incident: Incident, attempts: Attempts) -> None:
-    renamed = attempts.attempt(
-        "rename the channel",
-        services.slack.rename_channel,
-        incident.channel_id,
-        channel_name_for(incident),
-    )
-    if renamed:
+def _rename_channel(services: Services, incident: Incident) -> None:
+    renamed = services.slack.rename_channel(incident.channel_id, channel_name_for(incident))
+    with services.db.transaction() as session:
+        incidents.link_channel(session, incident.id, *renamed)
+
+
+def _link_the_original(services: Services, attached: MessageAttached, delivery: Delivery) -> None:
+    """An attached message links back to where it was said, when warroom can see it there.
+    A DM or a private channel warroom is not in keeps the message without its link; the
+    person who attached it is told, directly (warroom cannot post where it came from)."""
+
+    def link_or_say_why() -> str | None:
+        try:
+            link = guarded(services.slack.permalink, attached.source_channel, attached.source_ts)()
+        except Refused as refused:
+            return (
+                "The message is on the timeline, but it is attached without a link to the "
+                f"original, because warroom cannot see that conversation ({refused.reason})."
+            )
         with services.db.transaction() as session:
-            incidents.link_channel(session, incident.id, *renamed)
+            timeline.add_details(session, attached.entry_id, permalink=link)
+        return None
+
+    if why := delivery.step("link to the original", link_or_say_why):
+        delivery.step(*posting(services.slack, delivery, "say why", attached.by, why, []))

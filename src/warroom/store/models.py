@@ -19,7 +19,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from warroom.domain.action_items import ActionStatus
 from warroom.domain.incident import Role, Severity, Status, incident_reference
+from warroom.domain.postmortem import PostmortemStatus
 
 
 class UTCDateTime(TypeDecorator):
@@ -77,8 +79,8 @@ class Incident(Base):
     announcement_channel_id: Mapped[str | None] = mapped_column(String(32))
     announcement_ts: Mapped[str | None] = mapped_column(String(32))
     setup_failure: Mapped[str | None] = mapped_column(Text)
-    postmortem_status: Mapped[str] = mapped_column(
-        String(16), default="none", server_default="none"
+    postmortem_status: Mapped[PostmortemStatus] = mapped_column(
+        String(16), default=PostmortemStatus.NONE, server_default=PostmortemStatus.NONE.value
     )
 
     roles: Mapped[list["RoleAssignment"]] = relationship(
@@ -169,7 +171,7 @@ class ActionItem(Base):
     owner_id: Mapped[str] = mapped_column(String(32))
     due_on: Mapped[date] = mapped_column(Date)
     priority: Mapped[str | None] = mapped_column(String(4))
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[ActionStatus] = mapped_column(String(16), default=ActionStatus.OPEN)
     closed_reason: Mapped[str | None] = mapped_column(Text)
     ticket_url: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(32))
@@ -178,7 +180,7 @@ class ActionItem(Base):
 
     @property
     def is_open(self) -> bool:
-        return self.status == "open"
+        return self.status == ActionStatus.OPEN
 
 
 class Reminder(Base):
@@ -229,3 +231,43 @@ class PostmortemNotes(Base):
     summary_message_ts: Mapped[str | None] = mapped_column(String(32))  # edited on re-draft
     updated_by: Mapped[str | None] = mapped_column(String(32))
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+PENDING = text("state = 'pending'")
+
+
+class OutboxDelivery(Base):
+    """One domain event on its way to one destination, written in the transaction of the
+    change it tells of. A destination gets an incident's events one at a time, in the order
+    of their ids; the deliverer claims each (a lease), and retries it until it is delivered
+    or given up on."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_due", "due_at", sqlite_where=PENDING, postgresql_where=PENDING),
+        Index(
+            "ix_outbox_stream",
+            "incident_id",
+            "destination",
+            "id",
+            sqlite_where=PENDING,
+            postgresql_where=PENDING,
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
+    destination: Mapped[str] = mapped_column(String(64))  # "slack", "slack.notices", "webhook"
+    event: Mapped[dict] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(16), default="pending")  # delivered, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    leased_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    # The steps of the delivery already done, so that a retry does only the rest.
+    progress: Mapped[list] = mapped_column(JSON, default=list)
+    result: Mapped[dict] = mapped_column(JSON, default=dict)  # e.g. the ts of what was posted
+    # The delivery of the DeliveryDelayed warning about this one, once it was warned about.
+    warning_id: Mapped[int | None] = mapped_column(Integer)

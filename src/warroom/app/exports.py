@@ -2,8 +2,8 @@
 
 import json
 
+from warroom.domain.timeline import Entry, describe
 from warroom.store.models import Incident
-from warroom.timeline import Entry, describe
 
 
 def _person(user_id: str | None) -> str:

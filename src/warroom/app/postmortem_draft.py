@@ -13,31 +13,20 @@ from pathlib import Path
 
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warroom import actions, incidents, timeline
 from warroom.domain.durations import format_duration
 from warroom.domain.incident import Role, Severity, Status
 from warroom.domain.lint import ActionItemText, Finding, PostmortemText, lint
-from warroom.domain.timeline import EntryKind
+from warroom.domain.postmortem import PostmortemStatus
+from warroom.domain.timeline import Entry, EntryKind, describe
+from warroom.store import action_items, incidents, timeline
 from warroom.store.db import package_folder
-from warroom.store.models import Incident, PostmortemNotes, RoleAssignment
+from warroom.store.models import Incident, PostmortemNotes
+from warroom.store.postmortems import NOTE_FIELDS
 
 BUNDLED_TEMPLATES = package_folder("warroom.templates")
 TEMPLATE = "postmortem.md.j2"
-NOTE_FIELDS = (
-    "summary",
-    "impact",
-    "root_cause",
-    "contributing_factors",
-    "detection",
-    "response",
-    "recovery",
-    "lessons",
-    "what_went_well",
-)
-STATUSES = ("none", "draft", "in_review", "published")
 
 
 class PostmortemTemplateError(Exception):
@@ -98,19 +87,15 @@ def gather(
     """Everything recorded about the incident; `person` names people (by default @user-id;
     the Slack side passes their display names)."""
 
-    def event(entry: timeline.Entry) -> dict:
-        text = timeline.describe(entry, person=person, quote=_one_line)
+    def event(entry: Entry) -> dict:
+        text = describe(entry, person=person, quote=_one_line)
         return {"time": _utc(entry.occurred_at), "text": text, "kind": entry.kind}
 
     incident = incidents.get(session, incident_id)
     notes = session.get(PostmortemNotes, incident_id) or PostmortemNotes(incident_id=incident_id)
     entries = timeline.entries(session, incident_id)
-    terms = session.scalars(
-        select(RoleAssignment)
-        .where(RoleAssignment.incident_id == incident_id)
-        .order_by(RoleAssignment.started_at, RoleAssignment.id)
-    ).all()
-    items = actions.of_incident(session, incident_id)
+    terms = incidents.terms(session, incident_id)
+    items = action_items.of_incident(session, incident_id)
     first_ic = next((t.started_at for t in terms if t.role == Role.IC), None)
     described = [(entry, event(entry)) for entry in entries]  # each entry described once
     start, end = incident.declared_at, incident.resolved_at
@@ -119,7 +104,7 @@ def gather(
         title=incident.title,
         severity=Severity(incident.severity).label,
         status=Status(incident.status).label,
-        postmortem_status=incident.postmortem_status.replace("_", " "),
+        postmortem_status=PostmortemStatus(incident.postmortem_status).label,
         is_private=incident.is_private,
         start=_utc(start),
         end=_utc(end) if end else None,
@@ -230,39 +215,3 @@ def render(draft: Draft, templates_dir: Path | None = None) -> str:
         ) from None
     except TemplateError as error:
         raise PostmortemTemplateError(f"The postmortem template failed: {error}") from None
-
-
-def save_notes(session: Session, incident_id: int, by: str, at: datetime, **fields) -> None:
-    incidents.get(session, incident_id)
-    notes = session.get(PostmortemNotes, incident_id)
-    if notes is None:
-        notes = PostmortemNotes(incident_id=incident_id)
-        session.add(notes)
-    for name in NOTE_FIELDS:
-        setattr(notes, name, (fields.get(name) or "").strip())
-    notes.updated_by, notes.updated_at = by, at
-
-
-def set_status(session: Session, incident_id: int, status: str) -> Incident:
-    """draft -> in_review -> published; a postmortem is drafted once the incident resolves."""
-    incident = incidents.get(session, incident_id)
-    if status != "draft" and incident.is_open:
-        raise incidents.IncidentError(
-            f"{incident.reference} is not resolved yet: resolve it before the postmortem is "
-            f"{status.replace('_', ' ')}."
-        )
-    incident.postmortem_status = status
-    return incident
-
-
-def summary_message(session: Session, incident_id: int) -> str | None:
-    notes = session.get(PostmortemNotes, incident_id)
-    return notes.summary_message_ts if notes else None
-
-
-def remember_summary_message(session: Session, incident_id: int, ts: str) -> None:
-    notes = session.get(PostmortemNotes, incident_id)
-    if notes is None:
-        notes = PostmortemNotes(incident_id=incident_id)
-        session.add(notes)
-    notes.summary_message_ts = ts

@@ -1,0 +1,84 @@
+"""warroom assembled: the use cases and their outbox, Slack (the app that listens and the
+integration that posts), the outgoing webhook when configured, the deliverer and the
+scheduler."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from slack_bolt import App
+from starlette.applications import Starlette
+
+from warroom.app.core import Core
+from warroom.app.delivery import Deliverer
+from warroom.app.outbox import Outbox
+from warroom.app.scheduler import Scheduler
+from warroom.config import Settings
+from warroom.integrations.webhook import WebhookIntegration
+from warroom.metrics import Metrics
+from warroom.slack.app import build_app, build_services, catch_up_in_background
+from warroom.slack.integration import SlackIntegration
+from warroom.slack.services import Services
+from warroom.store import incidents, outbox
+from warroom.store.db import Database
+from warroom.web.server import create_web_app
+
+
+@dataclass(frozen=True)
+class Bot:
+    app: App
+    services: Services
+    scheduler: Scheduler
+    deliverer: Deliverer
+
+    @property
+    def core(self) -> Core:
+        return self.services.core
+
+    @property
+    def metrics(self) -> Metrics:
+        return self.services.metrics
+
+    def web_app(self) -> Starlette:
+        """The HTTP mode front: Slack's endpoint, /healthz and /metrics."""
+        secret = self.services.settings.slack_signing_secret.get_secret_value()
+        return create_web_app(
+            self.app, self.services.db, self.metrics, secret, self.services.events_lost.set
+        )
+
+    def stop(self) -> None:
+        self.scheduler.stop()
+        self.deliverer.stop()
+
+    def __enter__(self) -> "Bot":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+
+def start_bot(settings: Settings, db: Database, now: Callable[[], datetime]) -> Bot:
+    """The bot as `warroom serve` runs it: listening, delivering what its outbox holds, and
+    catching up on what it missed. Its scheduler is ready to tick; `bot.scheduler.start()`
+    makes it tick by itself."""
+    metrics = Metrics(
+        open_incidents=lambda: _read(db, incidents.open_counts),
+        pending_deliveries=lambda: _read(db, outbox.pending_counts),
+    )
+    events = Outbox()
+    core = Core(db=db, now=now, policy=settings.nag_policy(), outbox=events)
+    services = build_services(settings, core, metrics)
+    events.connect(SlackIntegration(services))
+    if settings.warroom_webhook_url:
+        secret = settings.warroom_webhook_secret.get_secret_value()
+        events.connect(WebhookIntegration(core, settings.warroom_webhook_url, secret))
+    app = build_app(services)
+    deliverer = Deliverer(core, metrics=metrics).start()
+    catch_up_in_background(services)
+    scheduler = Scheduler(core, settings.warroom_tick_seconds, metrics)
+    return Bot(app, services, scheduler, deliverer)
+
+
+def _read(db: Database, query):
+    with db.transaction() as session:
+        return query(session)

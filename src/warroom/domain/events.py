@@ -1,0 +1,181 @@
+"""Domain events: what happened, as the world outside the database is told about it.
+
+Every use case returns the events of its change, and the outbox stores them (one row per
+destination that wants each) in the same transaction as the change itself. They carry ids,
+not copies of the records: whoever delivers an event reads the incident as it stands, so
+what people see cannot drift from what is recorded.
+"""
+
+from datetime import datetime
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from warroom.domain.incident import Role, Severity, Status
+from warroom.domain.nags import NagKind
+from warroom.domain.postmortem import PostmortemStatus
+
+
+class Event(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    # What delivering it does, in words for a sentence ("Slack refused the status update").
+    what: ClassVar[str] = "a change"
+
+    incident_id: int
+
+
+class IncidentDeclared(Event):
+    what: ClassVar[str] = "the setup of the incident's channel"
+    type: Literal["incident_declared"] = "incident_declared"
+    by: str
+    # How the front end the declare came from answers its author, in its own terms (for
+    # Slack: a response_url, or the form's view id). The core never reads it.
+    reply_to: dict[str, str] = {}
+
+
+class EntryRecorded(Event):
+    """A change recorded as a timeline entry, which says the rest."""
+
+    entry_id: int
+    by: str | None = None
+
+
+class RoleAssigned(EntryRecorded):
+    what: ClassVar[str] = "the role change"
+    type: Literal["role_assigned"] = "role_assigned"
+    role: Role
+    user_id: str | None
+    previous_user_id: str | None
+
+
+class StatusUpdated(EntryRecorded):
+    what: ClassVar[str] = "the status update"
+    type: Literal["status_updated"] = "status_updated"
+    status: Status
+
+
+class SeverityChanged(EntryRecorded):
+    what: ClassVar[str] = "the severity change"
+    type: Literal["severity_changed"] = "severity_changed"
+    severity: Severity
+    previous: Severity
+
+
+class IncidentRenamed(EntryRecorded):
+    what: ClassVar[str] = "the new title"
+    type: Literal["incident_renamed"] = "incident_renamed"
+
+
+class IncidentMitigated(EntryRecorded):
+    what: ClassVar[str] = "the mitigation"
+    type: Literal["incident_mitigated"] = "incident_mitigated"
+
+
+class IncidentResolved(EntryRecorded):
+    what: ClassVar[str] = "the resolution"
+    type: Literal["incident_resolved"] = "incident_resolved"
+
+
+class IncidentReopened(EntryRecorded):
+    what: ClassVar[str] = "the reopening"
+    type: Literal["incident_reopened"] = "incident_reopened"
+
+
+class NoteAdded(EntryRecorded):
+    what: ClassVar[str] = "the note"
+    type: Literal["note_added"] = "note_added"
+
+
+class MessageAttached(EntryRecorded):
+    what: ClassVar[str] = "the attached message"
+    type: Literal["message_attached"] = "message_attached"
+    source_channel: str
+    source_ts: str
+
+
+class ActionItemAdded(Event):
+    what: ClassVar[str] = "the new action item"
+    type: Literal["action_item_added"] = "action_item_added"
+    item_id: int
+    by: str
+
+
+class ActionItemChanged(Event):
+    what: ClassVar[str] = "the action item's change"
+    type: Literal["action_item_changed"] = "action_item_changed"
+    item_id: int
+    by: str
+
+
+class PostmortemChanged(Event):
+    """Drafted, re-drafted with new notes, sent for review or published."""
+
+    what: ClassVar[str] = "the postmortem"
+    type: Literal["postmortem_changed"] = "postmortem_changed"
+    status: PostmortemStatus
+
+
+class NagDue(Event):
+    what: ClassVar[str] = "a reminder"
+    type: Literal["nag_due"] = "nag_due"
+    kind: NagKind
+    reminder_id: int
+    action_item_id: int | None
+    due_at: datetime
+
+
+class DeliveryDelayed(Event):
+    """A destination has refused one of the incident's events for a while; it is retried."""
+
+    what: ClassVar[str] = "the warning about a delay"
+    type: Literal["delivery_delayed"] = "delivery_delayed"
+    delivery_id: int
+    destination: str
+    delayed: str  # the delayed event's `what`
+    error: str
+    since: datetime
+
+
+class DeliveryRecovered(Event):
+    """The delayed event of an earlier `DeliveryDelayed` got through."""
+
+    what: ClassVar[str] = "the all-clear after a delay"
+    type: Literal["delivery_recovered"] = "delivery_recovered"
+    warning_id: int  # the delivery of the DeliveryDelayed it follows up
+    destination: str
+
+
+class DeliveryFailed(Event):
+    """A destination refused an event for good (or for too long); it will not be retried."""
+
+    what: ClassVar[str] = "the warning about a failure"
+    type: Literal["delivery_failed"] = "delivery_failed"
+    delivery_id: int
+    destination: str
+    failed: str  # the event's `what`
+    error: str
+
+
+AnyEvent = Annotated[
+    IncidentDeclared
+    | RoleAssigned
+    | StatusUpdated
+    | SeverityChanged
+    | IncidentRenamed
+    | IncidentMitigated
+    | IncidentResolved
+    | IncidentReopened
+    | NoteAdded
+    | MessageAttached
+    | ActionItemAdded
+    | ActionItemChanged
+    | PostmortemChanged
+    | NagDue
+    | DeliveryDelayed
+    | DeliveryRecovered
+    | DeliveryFailed,
+    Field(discriminator="type"),
+]
+EVENT = TypeAdapter(AnyEvent)
+# The events about deliveries themselves, never reported on in turn.
+DELIVERY_EVENTS = (DeliveryDelayed, DeliveryRecovered, DeliveryFailed)

@@ -1,0 +1,28 @@
+"""Where a postmortem stands, and the only ways it moves on."""
+
+from enum import StrEnum
+
+
+class PostmortemStatus(StrEnum):
+    NONE = "none"  # the incident is not resolved yet
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    PUBLISHED = "published"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+    def after(self, wanted: "PostmortemStatus") -> "PostmortemStatus":
+        """The status once someone asks for `wanted`: a draft may be re-drafted and sent for
+        review, a postmortem under review may be re-drafted or published, and a published
+        one stays published whatever is asked (a re-draft only refreshes it)."""
+        if self is PostmortemStatus.PUBLISHED:
+            if wanted not in (PostmortemStatus.DRAFT, PostmortemStatus.PUBLISHED):
+                raise ValueError("It is already published; publishing is final.")
+            return self
+        if wanted is PostmortemStatus.DRAFT and self is PostmortemStatus.IN_REVIEW:
+            return self  # re-drafting during review keeps it under review
+        if wanted is PostmortemStatus.NONE:
+            raise ValueError("A postmortem cannot be undrafted.")
+        return wanted

@@ -1,0 +1,1 @@
+"""Destinations of domain events beyond Slack, and the seam each implements (base.py)."""

@@ -1,0 +1,70 @@
+"""Telling an incident's channel, in words, that something is held up or was given up on:
+Slack itself refusing warroom's posts, or another destination of the incident's events.
+
+The warnings travel on a stream of their own ("slack.notices"), so they are not queued behind
+what they warn about. A warning whose delay is over by the time it could be posted is not
+posted, and one that was posted is edited to say when the delay ended.
+"""
+
+from warroom.domain.durations import format_duration
+from warroom.domain.events import DeliveryDelayed, DeliveryFailed, DeliveryRecovered
+from warroom.integrations.base import Delivery
+from warroom.slack import blocks
+from warroom.slack.services import Services
+from warroom.slack.steps import guarded, posting
+from warroom.store import incidents, outbox
+from warroom.store.outbox import DeliveryState
+
+WARN = "warn the channel"
+
+
+def warn_delayed(services: Services, delayed: DeliveryDelayed, delivery: Delivery) -> None:
+    with services.db.transaction() as session:
+        held_up = outbox.get(session, delayed.delivery_id)
+        incident = incidents.get(session, delayed.incident_id)
+    if held_up is None or held_up.state != DeliveryState.PENDING:
+        return  # it got through (or was given up on, which says so itself) meanwhile
+    destination = _title(services, delayed.destination)
+    for_how_long = format_duration(services.now() - delayed.since)
+    text = (
+        f":hourglass: {destination} has been refusing {delayed.delayed} of "
+        f"{incident.reference} for {for_how_long} ({blocks.escape(delayed.error)}). It is "
+        "recorded; warroom keeps trying and delivers it, in order, once it gets through."
+    )
+    where = incident.channel_id or incident.declared_by
+    ts = delivery.step(*posting(services.slack, delivery, WARN, where, *blocks.notice(text)))
+    delivery.results["channel"] = where if ts else None
+
+
+def all_clear(services: Services, recovered: DeliveryRecovered, delivery: Delivery) -> None:
+    """Edit the warning, if one was posted, to say the delay is over."""
+    with services.db.transaction() as session:
+        warning = outbox.get(session, recovered.warning_id)
+        incident = incidents.get(session, recovered.incident_id)
+    posted = (warning.result if warning else {}) or {}
+    if not posted.get(WARN) or not posted.get("channel"):
+        return
+    destination = _title(services, recovered.destination)
+    text = (
+        f":white_check_mark: {destination} got {incident.reference}'s delayed events at "
+        f"{services.now():%H:%M} UTC; nothing was lost."
+    )
+    update = guarded(services.slack.update, posted["channel"], posted[WARN], *blocks.notice(text))
+    delivery.step("update the warning", update)
+
+
+def say_failed(services: Services, failed: DeliveryFailed, delivery: Delivery) -> None:
+    with services.db.transaction() as session:
+        incident = incidents.get(session, failed.incident_id)
+    destination = _title(services, failed.destination)
+    text = (
+        f":warning: {destination} refused {failed.failed} of {incident.reference}, which is "
+        f"recorded all the same: {blocks.escape(failed.error)}."
+    )
+    where = incident.channel_id or incident.declared_by
+    delivery.step(*posting(services.slack, delivery, "say it failed", where, *blocks.notice(text)))
+
+
+def _title(services: Services, destination: str) -> str:
+    title = services.core.outbox.integration_of(destination).title
+    return title[0].upper() + title[1:]
