@@ -15,6 +15,7 @@ from bench.harness import Harness
 from bench.ingest import run_ingestion
 from bench.load import LoadGenerator
 from bench.memory import run_memory
+from bench.outbox_delivery import run_outbox_delivery
 from bench.postmortem_draft import run_postmortem
 from bench.report import FAILED, Row, render
 from bench.scheduler_tick import run_scheduler_ticks
@@ -23,7 +24,7 @@ from bench.scheduler_tick import run_scheduler_ticks
 LIVE = {"ingest": run_ingestion, "commands": run_slash_commands}
 # Each on its own fresh database.
 OFFLINE = {"postmortem": run_postmortem, "scheduler": run_scheduler_ticks, "memory": run_memory}
-BENCHMARKS = [*LIVE, "declare", *OFFLINE]
+BENCHMARKS = [*LIVE, "declare", "outbox", *OFFLINE]
 
 
 def parse_config(argv: list[str] | None) -> tuple[BenchConfig, list[str]]:
@@ -35,6 +36,7 @@ def parse_config(argv: list[str] | None) -> tuple[BenchConfig, list[str]]:
     parser.add_argument("--command-seconds", type=float, help="help-command load (default 30)")
     parser.add_argument("--command-senders", type=int, help="concurrent senders (default 50)")
     parser.add_argument("--declares", type=int, help="declares measured (default 5)")
+    parser.add_argument("--outbox-seconds", type=float, help="per outbox run (default 10)")
     parser.add_argument(
         "--only", action="append", choices=BENCHMARKS, help="run only these (repeatable)"
     )
@@ -50,13 +52,15 @@ def parse_config(argv: list[str] | None) -> tuple[BenchConfig, list[str]]:
 
 def run_on(database: str, load: LoadGenerator, config: BenchConfig, chosen: list[str]):
     rows: list[Row] = []
-    if set(chosen) & {*LIVE, "declare"}:
+    if set(chosen) & {*LIVE, "declare", "outbox"}:
         with fresh_database(database) as url, Harness(url) as harness:
             for name, run in LIVE.items():
                 if name in chosen:
                     rows += run(harness, load, config, database)
             if "declare" in chosen:
                 rows += run_declares(harness, config, database)
+            if "outbox" in chosen:
+                rows += run_outbox_delivery(harness, config, database)
     for name, run in OFFLINE.items():
         if name in chosen:
             rows += run(config, database)

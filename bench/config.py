@@ -13,6 +13,8 @@ class BenchConfig:
     command_senders: int = 50
     declares: int = 5
     api_latency: float = 0.05  # seconds the sandbox adds to each Web API call while declaring
+    updates_per_second: int = 20  # status updates, each to another incident, through the outbox
+    outbox_seconds: float = 10.0  # per run
     settle_seconds: float = 2.0  # the bot process ticks this long before its memory is read
 
     def quick(self) -> "BenchConfig":
@@ -22,5 +24,6 @@ class BenchConfig:
             ingest_seconds=2.0,
             command_seconds=3.0,
             declares=3,
+            outbox_seconds=3.0,
             settle_seconds=1.0,
         )

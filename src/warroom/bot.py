@@ -2,6 +2,7 @@
 integration that posts), the outgoing webhook when configured, the deliverer and the
 scheduler."""
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +31,7 @@ class Bot:
     services: Services
     scheduler: Scheduler
     deliverer: Deliverer
+    stopping: threading.Event  # set once the bot stops: its background threads end
 
     @property
     def core(self) -> Core:
@@ -47,6 +49,7 @@ class Bot:
         )
 
     def stop(self) -> None:
+        self.stopping.set()
         self.scheduler.stop()
         self.deliverer.stop()
 
@@ -74,9 +77,10 @@ def start_bot(settings: Settings, db: Database, now: Callable[[], datetime]) -> 
         events.connect(WebhookIntegration(core, settings.warroom_webhook_url, secret))
     app = build_app(services)
     deliverer = Deliverer(core, metrics=metrics).start()
-    catch_up_in_background(services)
+    stopping = threading.Event()
+    catch_up_in_background(services, stopping)
     scheduler = Scheduler(core, settings.warroom_tick_seconds, metrics)
-    return Bot(app, services, scheduler, deliverer)
+    return Bot(app, services, scheduler, deliverer, stopping)
 
 
 def _read(db: Database, query):

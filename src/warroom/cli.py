@@ -19,7 +19,7 @@ from warroom.logs import configure_logging
 from warroom.slack.app import socket_mode
 from warroom.slack.doctor import run_doctor, verify_bot_token
 from warroom.store import incidents, timeline
-from warroom.store.db import Database, migrate
+from warroom.store.db import ANSWER_WITHIN, Database, migrate
 
 
 def utc_now() -> datetime:
@@ -86,9 +86,9 @@ def _incident_number(reference: str) -> int:
     return int(number)
 
 
-def _database(settings: Settings) -> Database:
+def _database(settings: Settings, answer_within: float | None = None) -> Database:
     migrate(settings.database_url)
-    return Database(settings.database_url)
+    return Database(settings.database_url, answer_within)
 
 
 def export_timeline(settings: Settings, reference: str, everything: bool, form: str) -> str:
@@ -110,7 +110,7 @@ def export_postmortem(settings: Settings, reference: str, form: str) -> str:
 def serve_bot(settings: Settings, host: str, port: int) -> None:
     # Before anything else: a token Slack refuses is one sentence, not a start-up traceback.
     verify_bot_token(settings)
-    db = _database(settings)
+    db = _database(settings, answer_within=ANSWER_WITHIN)
     bot = start_bot(settings, db, utc_now)
     bot.scheduler.start()
     if settings.slack_app_token is not None:

@@ -38,11 +38,13 @@ def request_kind(body: dict) -> str:
     return _KIND_BY_PAYLOAD_TYPE.get(body.get("type"), "other")
 
 
-class _OpenIncidentsCollector:
-    """Asks for the open incidents at scrape time, so the gauge is never stale."""
+class _ScrapeTimeGauge:
+    """A gauge read from the database when Prometheus scrapes, so it is never stale."""
 
-    def __init__(self, open_incidents: OpenIncidents):
-        self._open_incidents = open_incidents
+    def __init__(self, name: str, documentation: str, labels: list[str], read):
+        """`read()` gives (label values, value) pairs."""
+        self._name, self._documentation, self._labels = name, documentation, labels
+        self._read = read
 
     def describe(self) -> Iterator[GaugeMetricFamily]:
         # Describing lets the registry check names without querying the database.
@@ -50,43 +52,20 @@ class _OpenIncidentsCollector:
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         family = self._family()
-        for severity, (public, private) in self._open_incidents().items():
-            family.add_metric([severity, "public"], public)
-            # A private incident is counted, never named: no label carries its title.
-            family.add_metric([severity, "private"], private)
+        for labels, value in self._read():
+            family.add_metric(labels, value)
         yield family
 
-    @staticmethod
-    def _family() -> GaugeMetricFamily:
-        return GaugeMetricFamily(
-            "warroom_open_incidents",
-            "Incidents open now, by severity and channel visibility.",
-            labels=["severity", "visibility"],
-        )
+    def _family(self) -> GaugeMetricFamily:
+        return GaugeMetricFamily(self._name, self._documentation, labels=self._labels)
 
 
-class _PendingDeliveriesCollector:
-    """Counts what the outbox still holds at scrape time, by destination."""
-
-    def __init__(self, pending: PendingDeliveries):
-        self._pending = pending
-
-    def describe(self) -> Iterator[GaugeMetricFamily]:
-        yield self._family()
-
-    def collect(self) -> Iterator[GaugeMetricFamily]:
-        family = self._family()
-        for destination, count in sorted(self._pending().items()):
-            family.add_metric([destination], count)
-        yield family
-
-    @staticmethod
-    def _family() -> GaugeMetricFamily:
-        return GaugeMetricFamily(
-            "warroom_outbox_pending",
-            "Events not yet delivered (or given up on), by destination.",
-            labels=["destination"],
-        )
+def _by_visibility(open_incidents: OpenIncidents):
+    """Open incidents as gauge samples; a private one is counted, never named: no label
+    carries its title."""
+    for severity, (public, private) in open_incidents().items():
+        yield [severity, "public"], public
+        yield [severity, "private"], private
 
 
 class _FinalAttemptCounter(RetryHandler):
@@ -137,8 +116,22 @@ class Metrics:
 
     def __init__(self, open_incidents: OpenIncidents, pending_deliveries: PendingDeliveries):
         self.registry = CollectorRegistry()
-        self.registry.register(_OpenIncidentsCollector(open_incidents))
-        self.registry.register(_PendingDeliveriesCollector(pending_deliveries))
+        gauges = [
+            _ScrapeTimeGauge(
+                "warroom_open_incidents",
+                "Incidents open now, by severity and channel visibility.",
+                ["severity", "visibility"],
+                lambda: _by_visibility(open_incidents),
+            ),
+            _ScrapeTimeGauge(
+                "warroom_outbox_pending",
+                "Events not yet delivered (or given up on), by destination.",
+                ["destination"],
+                lambda: [([name], count) for name, count in sorted(pending_deliveries().items())],
+            ),
+        ]
+        for gauge in gauges:
+            self.registry.register(gauge)
         self._requests = Counter(
             "warroom_requests",
             "Slack requests handled, by kind.",

@@ -6,7 +6,7 @@ import threading
 
 from sqlalchemy import func, select
 
-from tests.conftest import deliver_everything, eventually
+from tests.conftest import deliver_everything, eventually, settle
 from tests.e2e.incident_fixtures import open_declare_modal
 from warroom.store.models import Incident, TimelineEntry
 
@@ -163,7 +163,12 @@ def test_a_slack_outage_during_the_setup_is_waited_out(sandbox, general, warroom
 
     clock.advance(minutes=3)
     bot.deliverer.deliver_due()  # still failing, three minutes on: the channel is told
-    [warning] = [m for m in sandbox.messages(incident.channel_id) if "refusing" in m["text"]]
+    settle(sandbox)
+
+    def warnings():
+        return [m for m in sandbox.messages(incident.channel_id) if "refusing" in m["text"]]
+
+    [warning] = eventually(warnings)
     assert (
         "Slack has been refusing the setup of the incident's channel of INC-1" in (warning["text"])
     )

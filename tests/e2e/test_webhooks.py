@@ -6,7 +6,7 @@ import base64
 import httpx
 import pytest
 
-from tests.conftest import deliver_everything, settle
+from tests.conftest import deliver_everything, eventually, settle
 from tests.e2e.incident_fixtures import declare_and_settle, declare_private_and_settle, run
 from warroom.emulators.webhooks import WebhookReceiver
 
@@ -91,7 +91,11 @@ def test_a_receiver_down_for_minutes_gets_everything_after_and_slack_is_told(
     clock.advance(minutes=3)
     bot.deliverer.deliver_due()
     settle(sandbox)
-    [warning] = [m for m in sandbox.messages(incident.channel_id) if "refusing" in m["text"]]
+
+    def warnings():
+        return [m for m in sandbox.messages(incident.channel_id) if "refusing" in m["text"]]
+
+    [warning] = eventually(warnings)
     assert (
         "The outgoing webhook has been refusing the setup of the incident's channel"
         in (warning["text"])

@@ -1,5 +1,6 @@
 """A TCP proxy in front of the database that a test can cut and restore, to make the
-database unreachable the way a network partition does."""
+database unreachable the way a network partition does, or hang, to make it a database that
+accepts connections and then answers nothing."""
 
 import contextlib
 import socket
@@ -12,6 +13,8 @@ class TcpProxy:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.open = True
+        self.flowing = threading.Event()  # cleared: bytes are taken in and held
+        self.flowing.set()
         self.connections: list[socket.socket] = []
         self.lock = threading.Lock()
         threading.Thread(target=self._accept, daemon=True).start()
@@ -31,10 +34,10 @@ class TcpProxy:
             for source, sink in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
 
-    @staticmethod
-    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
         try:
             while data := source.recv(65536):
+                self.flowing.wait()
                 sink.sendall(data)
         except OSError:
             pass
@@ -55,6 +58,15 @@ class TcpProxy:
     def restore(self) -> None:
         self.open = True
 
+    def hang(self) -> None:
+        """Keep accepting connections and bytes, and pass nothing on either way."""
+        self.flowing.clear()
+
+    def unhang(self) -> None:
+        """Pass on what was held, and everything after."""
+        self.flowing.set()
+
     def close(self) -> None:
+        self.unhang()
         self.cut()
         self.listener.close()

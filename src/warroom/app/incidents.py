@@ -107,15 +107,14 @@ def assign_role(
             f"{role.title}: {user_id or 'released'}",
             details={"role": role.value, "user_id": user_id, "previous_user_id": previous},
         )
-        return change.emit(
-            events.RoleAssigned(
-                incident_id=incident_id,
-                entry_id=entry.id,
-                by=by,
-                role=role,
-                user_id=user_id,
-                previous_user_id=previous,
-            )
+        return _emitted(
+            change,
+            events.RoleAssigned,
+            entry,
+            by,
+            role=role,
+            user_id=user_id,
+            previous_user_id=previous,
         )
 
 
@@ -134,11 +133,7 @@ def post_update(
             highlighted=True,
             details={"status": incident.status},
         )
-        return change.emit(
-            events.StatusUpdated(
-                incident_id=incident_id, entry_id=entry.id, by=by, status=incident.status
-            )
-        )
+        return _emitted(change, events.StatusUpdated, entry, by, status=incident.status)
 
 
 def change_severity(
@@ -158,14 +153,8 @@ def change_severity(
             highlighted=True,
             details={"from": previous.value, "to": severity.value, "reason": reason},
         )
-        return change.emit(
-            events.SeverityChanged(
-                incident_id=incident_id,
-                entry_id=entry.id,
-                by=by,
-                severity=severity,
-                previous=previous,
-            )
+        return _emitted(
+            change, events.SeverityChanged, entry, by, severity=severity, previous=previous
         )
 
 
@@ -182,9 +171,7 @@ def rename(core: Core, incident_id: int, title: str, *, by: str) -> events.Incid
             f"Renamed to {title}",
             details={"from": previous, "to": title},
         )
-        return change.emit(
-            events.IncidentRenamed(incident_id=incident_id, entry_id=entry.id, by=by)
-        )
+        return _emitted(change, events.IncidentRenamed, entry, by)
 
 
 def mark_mitigated(core: Core, incident_id: int, note: str, *, by: str) -> events.IncidentMitigated:
@@ -199,9 +186,7 @@ def mark_mitigated(core: Core, incident_id: int, note: str, *, by: str) -> event
         entry = _record(
             change, EntryKind.MITIGATED, by, note or "Impact mitigated", highlighted=True
         )
-        return change.emit(
-            events.IncidentMitigated(incident_id=incident_id, entry_id=entry.id, by=by)
-        )
+        return _emitted(change, events.IncidentMitigated, entry, by)
 
 
 def resolve(core: Core, incident_id: int, summary: str, *, by: str) -> events.IncidentResolved:
@@ -220,9 +205,7 @@ def resolve(core: Core, incident_id: int, summary: str, *, by: str) -> events.In
             highlighted=True,
             details={"summary": summary, "duration_seconds": duration},
         )
-        resolved = change.emit(
-            events.IncidentResolved(incident_id=incident_id, entry_id=entry.id, by=by)
-        )
+        resolved = _emitted(change, events.IncidentResolved, entry, by)
         status = PostmortemStatus(incident.postmortem_status).after(PostmortemStatus.DRAFT)
         incident.postmortem_status = status
         change.emit(events.PostmortemChanged(incident_id=incident_id, status=status))
@@ -236,16 +219,14 @@ def reopen(core: Core, incident_id: int, *, by: str) -> events.IncidentReopened:
             raise IncidentError(f"{incident.reference} is not resolved, so it cannot be reopened.")
         incident.status, incident.resolved_at = Status.INVESTIGATING, None
         entry = _record(change, EntryKind.REOPENED, by, "Reopened", highlighted=True)
-        return change.emit(
-            events.IncidentReopened(incident_id=incident_id, entry_id=entry.id, by=by)
-        )
+        return _emitted(change, events.IncidentReopened, entry, by)
 
 
 def add_note(core: Core, incident_id: int, text: str, *, by: str) -> events.NoteAdded:
     """A key event someone wrote down (`/incident note`)."""
     with core.change(incident_id) as change:
         entry = _record(change, EntryKind.NOTE, by, text, highlighted=True)
-        return change.emit(events.NoteAdded(incident_id=incident_id, entry_id=entry.id, by=by))
+        return _emitted(change, events.NoteAdded, entry, by)
 
 
 def attach_message(
@@ -272,15 +253,14 @@ def attach_message(
             details={"attached_by": by, "channel": channel, "ts": ts},
         )
         change.session.flush()
-        return change.emit(
-            events.MessageAttached(
-                incident_id=incident_id,
-                entry_id=entry.id,
-                by=by,
-                source_channel=channel,
-                source_ts=ts,
-            )
+        return _emitted(
+            change, events.MessageAttached, entry, by, source_channel=channel, source_ts=ts
         )
+
+
+def _emitted(change: Change, event: type[events.EntryRecorded], entry, by, **fields):
+    """The event of a change that `entry` records, emitted."""
+    return change.emit(event(incident_id=change.incident.id, entry_id=entry.id, by=by, **fields))
 
 
 def _record(change: Change, kind: EntryKind, by: str, text: str, **options):

@@ -3,7 +3,6 @@ and reading back what was said while warroom was not listening."""
 
 import logging
 import threading
-import time
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -46,22 +45,28 @@ def build_app(services: Services) -> App:
     return app
 
 
-def catch_up_in_background(services: Services) -> threading.Thread:
-    """Record what was said in open incident channels while warroom was not listening."""
-    thread = threading.Thread(target=catch_up, args=(services,), name="catch-up", daemon=True)
+def catch_up_in_background(services: Services, stopping: threading.Event) -> threading.Thread:
+    """Record what was said in open incident channels while warroom was not listening, at
+    start and whenever events could not be recorded, until `stopping` is set."""
+    thread = threading.Thread(
+        target=catch_up, args=(services, stopping), name="catch-up", daemon=True
+    )
     thread.start()
     return thread
 
 
-def catch_up(services: Services, poll_seconds: float = 5) -> None:
+def catch_up(services: Services, stopping: threading.Event, poll_seconds: float = 5) -> None:
     """At start, and again whenever events could not be recorded (the database was down)."""
     try:
         backfill_open_incidents(services)
     except Exception:
         log.exception("catching up after the start failed; /incident sync can retry")
-    while True:
-        services.events_lost.wait()
-        time.sleep(poll_seconds)  # let the database come back and Slack's retries finish
+    while not stopping.is_set():
+        if not services.events_lost.wait(timeout=1):
+            continue
+        # Let the database come back and Slack's retries finish.
+        if stopping.wait(poll_seconds):
+            return
         services.events_lost.clear()
         try:
             backfill_open_incidents(services)

@@ -24,8 +24,9 @@ from warroom.slack.commands import SUBCOMMANDS, CommandError
 from warroom.store.models import Incident, TimelineEntry
 
 UNAVAILABLE = (
-    "warroom cannot reach its database right now, so nothing was recorded. "
-    "Try again in a minute; if this persists, the warroom operators need to look at it."
+    "warroom cannot reach its database right now, so this may not have been recorded. "
+    "Try again in a minute (the timeline shows what was); if this persists, the warroom "
+    "operators need to look at it."
 )
 HEADER_MAX = 150
 SECTION_MAX = 3000

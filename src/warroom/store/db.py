@@ -13,13 +13,26 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
+from warroom.store.watchdog import Watchdog
+
 
 def package_folder(package: str) -> Path:
     """Where a package's files are on disk (installed, or in the repository when editable)."""
     return Path(str(files(package)))
 
 
-def make_engine(url: str) -> Engine:
+# How long the bot gives a transaction before it cuts it off (see `watchdog`), and how long
+# it waits for a free connection: together well inside Slack's 3 seconds.
+ANSWER_WITHIN = 2.0
+POOL_WAIT = 0.5
+CONNECT_TIMEOUT = 2  # seconds; libpq's smallest
+# TCP keepalives find a peer that vanished (a partition) within about 25 s.
+KEEPALIVES = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5}
+
+
+def make_engine(url: str, answer_within: float | None = None) -> Engine:
+    """`answer_within`: on PostgreSQL, the server gives up on a statement or a lock wait
+    after as long, and a client that vanished mid-transaction loses it after a minute."""
     # A failed statement's error message would otherwise carry its parameters - what people
     # wrote, private incidents included - into logs and tracebacks.
     private = {"hide_parameters": True}
@@ -35,7 +48,24 @@ def make_engine(url: str) -> Engine:
             engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE")
         )
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, **private)
+    connect_args = {"connect_timeout": CONNECT_TIMEOUT, **KEEPALIVES, "keepalives_count": 3}
+    if answer_within is None:
+        return create_engine(
+            url, pool_size=10, max_overflow=20, connect_args=connect_args, **private
+        )
+    milliseconds = int(answer_within * 1000)
+    connect_args["options"] = (
+        f"-c statement_timeout={milliseconds} -c lock_timeout={milliseconds} "
+        "-c idle_in_transaction_session_timeout=60000"
+    )
+    return create_engine(
+        url,
+        pool_size=10,
+        max_overflow=20,
+        pool_timeout=POOL_WAIT,
+        connect_args=connect_args,
+        **private,
+    )
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:
@@ -48,12 +78,21 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
 
 
 class Database:
-    """One engine and its session factory; `transaction()` commits or rolls back."""
+    """One engine and its session factory; `transaction()` commits or rolls back.
 
-    def __init__(self, url: str):
+    With `answer_within` (the bot sets it), no transaction waits longer than that for a
+    PostgreSQL that stopped answering: its connection is cut, and the caller gets an error
+    to answer in words, or to refuse an event so that Slack sends it again.
+    """
+
+    def __init__(self, url: str, answer_within: float | None = None):
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, answer_within)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        postgres = self.engine.dialect.name == "postgresql"
+        self._watchdog = (
+            Watchdog(self.engine, answer_within) if answer_within and postgres else None
+        )
         # SQLite has one writer at a time. Queueing this process's threads on a lock is
         # fair and immediate, where SQLite's own busy handler backs off in growing sleeps.
         self._one_at_a_time = threading.Lock() if url.startswith("sqlite") else nullcontext()
@@ -68,6 +107,8 @@ class Database:
             connection.execute(text("SELECT 1"))
 
     def dispose(self) -> None:
+        if self._watchdog is not None:
+            self._watchdog.stop()
         self.engine.dispose()
 
 
