@@ -19,7 +19,7 @@ from warroom.sandbox.models import ResponseUrlContext
 from warroom.sandbox.waiting import eventually
 from warroom.slack.forms import DECLARE_CALLBACK
 from warroom.slack.manifest import manifest
-from warroom.store.db import Database
+from warroom.store.db import ANSWER_WITHIN, Database
 from warroom.store.models import Incident, TimelineEntry
 from warroom.web.background import BackgroundServer
 from warroom.web.server import create_web_app
@@ -93,7 +93,7 @@ class Harness:
                 database_url=self.database_url,
                 warroom_announce_channel=self.announce_channel,
             )
-            self.db = Database(self.database_url)
+            self.db = Database(self.database_url, answer_within=ANSWER_WITHIN)  # as served
             stack.callback(self.db.dispose)
             warroom = stack.enter_context(start_bot(settings, self.db, lambda: datetime.now(UTC)))
             warroom_app = self._wrap_bolt(warroom.app)

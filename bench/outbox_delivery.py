@@ -4,7 +4,6 @@ Web API call slowed down like a real Slack round trip and status updates arrivin
 
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
 
 from sqlalchemy import select
 
@@ -90,8 +89,7 @@ def run_outbox_delivery(harness: Harness, config: BenchConfig, database: str) ->
             notes.append(f"{len(seconds)} of {acknowledged} posted")
     finally:
         harness.sandbox.latency = 0.0
-    started_at = datetime.now().isoformat(timespec="seconds")
-    note = "; ".join(notes) + f" (runs ending {started_at})"
+    note = "; ".join(notes)
     return [
         measured(database, benchmark, "p50", p50s, " ms"),
         measured(database, benchmark, "p99", p99s, " ms", P99_TARGET, note),

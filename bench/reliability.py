@@ -12,7 +12,10 @@ incident leaked outside its channel.
 4. only with WARROOM_TEST_DATABASE_URL: the database cut for 30 s while messages flow;
 5. only with WARROOM_TEST_DATABASE_URL: two `warroom serve` processes on one database,
    events load-balanced between them (re-delivered and copied too), both schedulers
-   nagging on a cadence of seconds.
+   nagging on a cadence of seconds;
+6. chat.postMessage answering 500 for two minutes while status updates come in;
+7. only with WARROOM_TEST_DATABASE_URL: the database hung (taking bytes, answering nothing)
+   for 60 s while commands and messages come in.
 """
 
 import logging
@@ -26,9 +29,11 @@ from bench.privacy import private_incident_beside_a_public_one
 from bench.reliability_scenarios import (
     Tally,
     busy_incident_under_faults,
+    database_hang,
     database_outage,
     hostile_inputs,
     racing_schedulers,
+    slack_refusing_posts,
     two_replicas_on_postgresql,
 )
 
@@ -42,8 +47,18 @@ COLUMNS = [
     ("duplicated", "duplicated"),
     ("nags_doubled", "nags doubled"),
     ("leaked", "leaked"),
+    ("late", "answered late"),
+    ("out_of_order", "out of order"),
 ]
-MUST_BE_ZERO = ("hostile_500", "lost", "duplicated", "nags_doubled", "leaked")
+MUST_BE_ZERO = (
+    "hostile_500",
+    "lost",
+    "duplicated",
+    "nags_doubled",
+    "leaked",
+    "late",
+    "out_of_order",
+)
 
 
 def progress(message: str) -> None:
@@ -66,9 +81,11 @@ def scenarios() -> list[tuple[str, Callable[[], Tally]]]:
         ],
         ("hostile inputs", on_sqlite(hostile_inputs)),
         ("private incident", on_sqlite(private_incident_beside_a_public_one)),
+        ("Slack refusing posts", on_sqlite(slack_refusing_posts)),
     ]
     if os.environ.get(POSTGRES_ENV):
         chosen.append(("database outage (postgresql)", database_outage))
+        chosen.append(("database hang (postgresql)", database_hang))
         chosen.append(("two replicas (postgresql)", two_replicas_on_postgresql))
     return chosen
 
@@ -110,6 +127,9 @@ def summary(tallies: list[Tally]) -> list[str]:
         f"nags doubled                         {total('nags_doubled')}  "
         f"(must be 0: {verdict('nags_doubled')})",
         f"private incident text leaked         {total('leaked')}  (must be 0: {verdict('leaked')})",
+        f"requests answered after 3 s          {total('late')}  (must be 0: {verdict('late')})",
+        f"posts out of order                   {total('out_of_order')}  "
+        f"(must be 0: {verdict('out_of_order')})",
     ]
 
 

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import random
+import re
 import threading
 import time
 from collections import Counter
@@ -28,6 +29,7 @@ from warroom.config import load_settings
 from warroom.domain.incident import Severity
 from warroom.domain.timeline import EntryKind
 from warroom.sandbox import Sandbox
+from warroom.sandbox.waiting import eventually
 from warroom.slack.manifest import manifest
 from warroom.store.db import Database
 from warroom.store.models import TimelineEntry
@@ -45,6 +47,8 @@ class Tally:
     duplicated: int = 0
     nags_doubled: int = 0
     leaked: int = 0  # places outside a private incident's channel that showed its secret
+    late: int = 0  # requests not answered within Slack's 3 seconds
+    out_of_order: int = 0  # posts that reached Slack in another order than they were made
     notes: list[str] = field(default_factory=list)
 
     def count_slack_side(self, harness: Harness) -> None:
@@ -426,6 +430,99 @@ def database_outage(outage_seconds: float = 30, messages: int = 20, wait: float 
             proxy.close()
             direct.dispose()
     return tally
+
+
+def database_hang(hang_seconds: float = 60, wait: float = 120) -> Tally:
+    """The database behind a proxy that takes every byte and passes none on: commands every
+    few seconds and a message with each, answered in time, and the timeline complete after."""
+    from tests.reliability.tcp_proxy import TcpProxy
+
+    tally = Tally(f"database hung for {hang_seconds:.0f} s (postgresql)")
+    with fresh_database("postgresql") as url:
+        target = make_url(url)
+        proxy = TcpProxy(target.host, target.port or 5432)
+        proxied = target.set(host="127.0.0.1", port=proxy.port)
+        direct = Database(url)
+        try:
+            with Harness(proxied.render_as_string(hide_password=False)) as harness:
+                sandbox = harness.sandbox
+                incident_id = harness.declare("Database hang")
+                channel_id = harness.wait_for_channel(incident_id)
+                harness.wait_for_setup_report(incident_id)
+                sandbox.settle()
+                sandbox.delivery.retry_delays = (0.1, 0.2, 0.4)
+                texts, slowest = [], 0.0
+                proxy.hang()
+                until = time.monotonic() + hang_seconds
+                while time.monotonic() < until - 3:
+                    started = time.monotonic()
+                    answer = sandbox.driver.slash_command(harness.alice, channel_id, "status")
+                    slowest = max(slowest, time.monotonic() - started)
+                    tally.requests += 1
+                    tally.late += answer.status is None
+                    texts.append(f"during the hang {len(texts)}")
+                    sandbox.driver.post_message(harness.alice, channel_id, texts[-1])
+                    time.sleep(2)
+                time.sleep(max(0.0, until - time.monotonic()))
+                proxy.unhang()
+                sandbox.wait_idle(timeout=wait)
+                tally.late += sum(1 for d in sandbox.deliveries if d.error == "http_timeout")
+                stored = _settled_counts(direct, incident_id, "during the hang ", len(texts), wait)
+                _exactly_once(tally, "messages posted during the hang", texts, stored)
+                tally.notes.append(
+                    f"{len(texts)} commands during the hang, the slowest answered in "
+                    f"{slowest:.1f} s; {len(texts)} messages, refused and read back after"
+                )
+                tally.count_slack_side(harness)
+        finally:
+            proxy.close()
+            direct.dispose()
+    return tally
+
+
+def slack_refusing_posts(url: str, outage_seconds: float = 120, updates: int = 10) -> Tally:
+    """chat.postMessage answering 500 for two minutes while status updates come in: once
+    Slack answers again, each is posted once, in the order sent."""
+    tally = Tally(f"chat.postMessage failing for {outage_seconds:.0f} s")
+    with Harness(url) as harness:
+        sandbox = harness.sandbox
+        incident_id = harness.declare("Slack outage")
+        channel_id = harness.wait_for_channel(incident_id)
+        harness.wait_for_setup_report(incident_id)
+        sandbox.settle()
+        texts = [f"Outage update {n}" for n in range(updates)]
+        sandbox.faults.fail("chat.postMessage", status=500, times=1_000_000)
+        failing_until = time.monotonic() + outage_seconds
+        for text in texts:
+            answer = sandbox.driver.slash_command(harness.alice, channel_id, f"update {text}")
+            tally.requests += 1
+            tally.late += answer.status is None
+            time.sleep(outage_seconds / (2 * updates))
+        time.sleep(max(0.0, failing_until - time.monotonic()))
+        sandbox.faults.clear()
+
+        def posted() -> list[str]:
+            found = (_update_text(m["text"]) for m in sandbox.messages(channel_id))
+            return [text for text in found if text]
+
+        eventually(lambda: len(set(posted())) == updates, timeout=600, interval=1)
+        sandbox.settle()
+        shown = posted()
+        _exactly_once(tally, "status updates", texts, Counter(shown))
+        in_order = shown == texts
+        tally.out_of_order += sum(a != b for a, b in zip(shown, texts, strict=False))
+        warned = any("has been refusing" in m["text"] for m in sandbox.messages(channel_id))
+        tally.notes.append(
+            f"{updates} updates: posted {'in order' if in_order else 'OUT OF ORDER'} once Slack "
+            f"answered; the channel {'was' if warned else 'was not'} told of the delay"
+        )
+        tally.count_slack_side(harness)
+    return tally
+
+
+def _update_text(text: str) -> str | None:
+    found = re.search(r"Outage update \d+", text)
+    return found.group(0) if found and "update:" in text else None
 
 
 # --- 5. two `warroom serve` replicas on one database (PostgreSQL only) -----------------

@@ -4,7 +4,7 @@ are written together, and a failure stays with the item that caused it."""
 import threading
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import OperationalError
 
 from warroom.sandbox.waiting import eventually
@@ -26,16 +26,17 @@ class Writers:
         self.release = threading.Event()
         self.threads: list[threading.Thread] = []
 
-    def write_many(self, session, event_ids: list[str]) -> None:
+    def write_many(self, connection, event_ids: list[str]) -> None:
+        """One statement for the batch, as GroupCommit requires."""
         self.batches.append(event_ids)
-        for event_id in event_ids:
-            if event_id == "hold":
-                self.release.wait(10)
-            elif event_id == "bad":
-                raise ValueError("malformed event")
-            elif event_id == "gone":
-                raise GONE
-            session.add(ProcessedEvent(event_id=event_id, received_at=self.clock()))
+        if "hold" in event_ids:
+            self.release.wait(10)
+        if "bad" in event_ids:
+            raise ValueError("malformed event")
+        if "gone" in event_ids:
+            raise GONE
+        rows = [{"event_id": event_id, "received_at": self.clock()} for event_id in event_ids]
+        connection.execute(insert(ProcessedEvent).values(rows))
 
     def start(self, *event_ids: str) -> None:
         for event_id in event_ids:

@@ -30,11 +30,12 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=90)  # far longer than any delivery takes, retries included
 WARN_AFTER = timedelta(minutes=2)
 GIVE_UP_AFTER = timedelta(hours=6)
-LONGEST_WAIT = timedelta(minutes=5)
+# Between attempts at most: once Slack is back, what waited is posted within a minute.
+LONGEST_WAIT = timedelta(minutes=1)
 
 
 def backoff(attempt: int) -> timedelta:
-    """1 s, 2 s, 4 s ... after each failed attempt, never more than five minutes."""
+    """1 s, 2 s, 4 s ... after each failed attempt, never more than a minute."""
     return min(timedelta(seconds=2 ** (attempt - 1)), LONGEST_WAIT)
 
 

@@ -14,8 +14,6 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.models.blocks import Block
 
-log = logging.getLogger(__name__)
-
 
 class CappedBackoff(RetryIntervalCalculator):
     """0.2 s, 0.4 s, 0.8 s, 1.6 s, then every 2 s."""
@@ -62,23 +60,6 @@ def slack_error(error: Exception) -> str:
     if isinstance(error, SlackApiError):
         return str(error.response.get("error") or f"HTTP {error.response.status_code}")
     return type(error).__name__
-
-
-class Attempts:
-    """Slack calls that may fail independently: a failure is remembered as words for the
-    person who asked, and the other calls still happen."""
-
-    def __init__(self, reference: str):
-        self.reference = reference
-        self.failures: list[str] = []
-
-    def attempt(self, what: str, call, *args, **kwargs):
-        try:
-            return call(*args, **kwargs)
-        except Exception as error:
-            log.warning("could not %s for %s: %r", what, self.reference, error)
-            self.failures.append(f"could not {what} (Slack said `{slack_error(error)}`)")
-            return None
 
 
 class SlackGateway:

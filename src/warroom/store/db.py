@@ -9,7 +9,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -90,6 +90,12 @@ class Database:
         self.engine = make_engine(url, answer_within)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         postgres = self.engine.dialect.name == "postgresql"
+        self._autocommit = (
+            self.engine.execution_options(isolation_level="AUTOCOMMIT") if postgres else None
+        )
+        self._autocommit = (
+            self.engine.execution_options(isolation_level="AUTOCOMMIT") if postgres else None
+        )
         self._watchdog = (
             Watchdog(self.engine, answer_within) if answer_within and postgres else None
         )
@@ -101,6 +107,18 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         with self._one_at_a_time, self._sessions.begin() as session:
             yield session
+
+    @contextmanager
+    def one_statement(self) -> Iterator[Connection]:
+        """A plain connection for a single statement, which is atomic by itself: none of
+        the ORM's bookkeeping, and on PostgreSQL no BEGIN and COMMIT around it (autocommit),
+        one round trip where a transaction takes three."""
+        if self._autocommit is None:
+            with self._one_at_a_time, self.engine.begin() as connection:
+                yield connection
+            return
+        with self._autocommit.connect() as connection:
+            yield connection
 
     def ping(self) -> None:
         with self.engine.connect() as connection:
@@ -124,14 +142,17 @@ def insert_unless_present(session: Session, model, **values) -> bool:
     )
 
 
-def insert_new(session: Session, model, rows: list[dict], returning: tuple[str, ...]) -> list:
+def insert_new(
+    executor: Session | Connection, model, rows: list[dict], returning: tuple[str, ...]
+) -> list:
     """Insert many rows in one statement, skipping those whose unique key already exists;
     the `returning` columns of the rows inserted."""
-    return session.execute(_insert_skipping_existing(session, model, returning), rows).all()
+    return executor.execute(_insert_skipping_existing(executor, model, returning), rows).all()
 
 
-def _insert_skipping_existing(session: Session, model, returning: tuple[str, ...]):
-    return _insert_statement(session.get_bind().dialect.name, model.__table__, returning)
+def _insert_skipping_existing(executor: Session | Connection, model, returning: tuple[str, ...]):
+    dialect = executor.dialect if isinstance(executor, Connection) else executor.get_bind().dialect
+    return _insert_statement(dialect.name, model.__table__, returning)
 
 
 @cache

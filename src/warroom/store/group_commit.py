@@ -1,11 +1,12 @@
-"""Group commit: many threads' small writes, committed together in one transaction.
+"""Group commit: many threads' small writes, committed together in one statement.
 
 In a busy incident every worker thread holds one Slack message to record. Taking turns costs
 each message a transaction of its own (and, on SQLite, a place in the queue behind the one
-writer). Instead, the thread whose turn it is writes every item waiting at that moment, with
-one `write_many` call in one transaction; the other threads find theirs done. An item is
-reported written only once its transaction has committed, so acknowledging an event still
-means it is stored.
+writer). Instead, the thread whose turn it is writes every item waiting at that moment with
+one `write_many` call, which must make a single statement of them: atomic by itself, it
+needs no transaction around it (`Database.one_statement`). The other threads find theirs
+done. An item is reported written only once its statement has committed, so acknowledging an
+event still means it is stored.
 """
 
 import threading
@@ -14,8 +15,8 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Generic, TypeVar
 
+from sqlalchemy import Connection
 from sqlalchemy.exc import InterfaceError, OperationalError
-from sqlalchemy.orm import Session
 
 from warroom.store.db import Database
 
@@ -27,7 +28,7 @@ DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
 class GroupCommit(Generic[Item]):
-    def __init__(self, db: Database, write_many: Callable[[Session, list[Item]], None]):
+    def __init__(self, db: Database, write_many: Callable[[Connection, list[Item]], None]):
         self._db = db
         self._write_many = write_many
         self._waiting: deque[tuple[Item, Future]] = deque()
@@ -52,11 +53,11 @@ class GroupCommit(Generic[Item]):
 
     def _commit(self, batch: list[tuple[Item, Future]]) -> None:
         try:
-            with self._db.transaction() as session:
-                self._write_many(session, [item for item, _ in batch])
+            with self._db.one_statement() as connection:
+                self._write_many(connection, [item for item, _ in batch])
         except Exception as error:
             if len(batch) > 1 and not isinstance(error, DATABASE_UNAVAILABLE):
-                # One item failed and undid the others: each again, alone, so it fails alone.
+                # One item failed the statement: each again, alone, so it fails alone.
                 for waiting in batch:
                     self._commit([waiting])
                 return

@@ -6,7 +6,7 @@ twice, or being fetched again by a backfill, stays one entry.
 
 from datetime import datetime
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Connection, Row, select, update
 from sqlalchemy.orm import Session
 
 from warroom.domain.timeline import EntryKind
@@ -83,10 +83,10 @@ def message_row(
     }
 
 
-def record_messages(session: Session, rows: list[dict]) -> None:
+def record_messages(executor: Session | Connection, rows: list[dict]) -> None:
     """Record Slack messages (`message_row`s) in one statement; a message already recorded,
     by an earlier delivery or a copy in the same batch, is left as it is."""
-    insert_new(session, TimelineEntry, rows, returning=("id",))
+    insert_new(executor, TimelineEntry, rows, returning=("id",))
 
 
 def message_entry(session: Session, channel_id: str, ts: str) -> TimelineEntry | None:
