@@ -41,13 +41,20 @@ def test_two_minutes_of_failing_posts_delay_updates_but_lose_none(
     incident = declare_and_settle(sandbox, db, "sev1 Payments failing")
     sandbox.faults.fail("chat.postMessage", status=500, times=1_000_000)
     send_updates(sandbox, incident)
-    for _ in range(8):  # two minutes of Slack answering 500, warroom retrying
+    for _ in range(9):  # over two minutes of Slack answering 500, warroom retrying
         clock.advance(seconds=15)
         bot.deliverer.deliver_due()
     assert posted_updates(sandbox, incident.channel_id) == []
+    # No warning can be posted either: the channel's topic says it instead.
+    topic = eventually(lambda: "refusing" in sandbox.channel(incident.channel_id).topic)
+    assert (
+        "Slack is refusing warroom's posts about INC-1"
+        in sandbox.channel(incident.channel_id).topic
+    ), topic
     sandbox.faults.clear()  # Slack is back
     deliver_everything(bot, clock)
     settle(sandbox)
+    assert "refusing" not in sandbox.channel(incident.channel_id).topic
 
     assert posted_updates(sandbox, incident.channel_id) == UPDATES
     [announcement, *thread] = sandbox.replies(announce_channel, incident.announcement_ts)

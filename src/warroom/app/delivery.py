@@ -205,7 +205,7 @@ class Deliverer:
                     error=error,
                     since=claimed.created_at,
                 )
-                [warning_id] = self.core.outbox.put(session, [delayed], now) or [None]
+                warning_id = self.core.outbox.put_one(session, delayed, now)
                 if warning_id is not None:
                     outbox.set_warning(session, claimed.id, warning_id)
         self._settled(claimed, "retry", now)

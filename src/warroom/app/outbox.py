@@ -20,15 +20,22 @@ class Outbox:
         """Send events to `integration` from now on (before any change is made)."""
         self.integrations[integration.name] = integration
 
-    def put(self, session: Session, events: Sequence[Event], now: datetime) -> list[int]:
-        """Write each event for every destination that wants it; the deliveries' ids."""
+    def put(self, session: Session, events: Sequence[Event], now: datetime) -> None:
+        """Write each event for every destination that wants it."""
         deliveries = [
-            (destination, event)
-            for event in events
-            for integration in self.integrations.values()
-            for destination in integration.destinations(event)
+            (destination, event) for event in events for destination in self.destinations(event)
         ]
-        return outbox.add(session, deliveries, now) if deliveries else []
+        if deliveries:
+            outbox.add(session, deliveries, now)
+
+    def put_one(self, session: Session, event: Event, now: datetime) -> int | None:
+        """Write an event that only one destination wants (a warning about a delay); its
+        delivery's id, or None when no destination wants it."""
+        [destination] = self.destinations(event) or [None]
+        return outbox.add_one(session, destination, event, now) if destination else None
+
+    def destinations(self, event: Event) -> list[str]:
+        return [d for i in self.integrations.values() for d in i.destinations(event)]
 
     def integration_of(self, destination: str) -> Integration:
         return self.integrations[destination.split(".", 1)[0]]

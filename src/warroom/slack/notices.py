@@ -8,7 +8,7 @@ posted, and one that was posted is edited to say when the delay ended.
 
 from warroom.domain.durations import format_duration
 from warroom.domain.events import DeliveryDelayed, DeliveryFailed, DeliveryRecovered
-from warroom.integrations.base import Delivery
+from warroom.integrations.base import Delivery, Retry
 from warroom.slack import blocks
 from warroom.slack.services import Services
 from warroom.slack.steps import guarded, posting
@@ -16,6 +16,8 @@ from warroom.store import incidents, outbox
 from warroom.store.outbox import DeliveryState
 
 WARN = "warn the channel"
+IN_TOPIC = "warn in the topic"
+TOPIC = blocks.TOPIC_MAX
 
 
 def warn_delayed(services: Services, delayed: DeliveryDelayed, delivery: Delivery) -> None:
@@ -32,7 +34,22 @@ def warn_delayed(services: Services, delayed: DeliveryDelayed, delivery: Deliver
         "recorded; warroom keeps trying and delivers it, in order, once it gets through."
     )
     where = incident.channel_id or incident.declared_by
-    ts = delivery.step(*posting(services.slack, delivery, WARN, where, *blocks.notice(text)))
+    try:
+        ts = delivery.step(*posting(services.slack, delivery, WARN, where, *blocks.notice(text)))
+    except Retry:
+        if incident.channel_id is None:
+            raise
+        # Slack refuses posts: the channel's topic, set by another call, says it instead,
+        # until the held-up changes get through and refresh it.
+        short = (
+            f":hourglass: {destination} is refusing warroom's posts about "
+            f"{incident.reference} ({blocks.escape(delayed.error)}); they are recorded and "
+            "will appear, in order"
+        )
+        topic = guarded(services.slack.set_topic, incident.channel_id, blocks.clip(short, TOPIC))
+        delivery.step(IN_TOPIC, topic)
+        delivery.results[IN_TOPIC] = True
+        return
     delivery.results["channel"] = where if ts else None
 
 
@@ -42,6 +59,9 @@ def all_clear(services: Services, recovered: DeliveryRecovered, delivery: Delive
         warning = outbox.get(session, recovered.warning_id)
         incident = incidents.get(session, recovered.incident_id)
     posted = (warning.result if warning else {}) or {}
+    if posted.get(IN_TOPIC):
+        delivery.step("restore the topic", guarded(_restore_topic, services, incident.id))
+        return
     if not posted.get(WARN) or not posted.get("channel"):
         return
     destination = _title(services, recovered.destination)
@@ -63,6 +83,12 @@ def say_failed(services: Services, failed: DeliveryFailed, delivery: Delivery) -
     )
     where = incident.channel_id or incident.declared_by
     delivery.step(*posting(services.slack, delivery, "say it failed", where, *blocks.notice(text)))
+
+
+def _restore_topic(services: Services, incident_id: int) -> None:
+    with services.db.transaction() as session:
+        incident = incidents.get(session, incident_id)
+    services.slack.set_topic(incident.channel_id, blocks.topic(incident))
 
 
 def _title(services: Services, destination: str) -> str:

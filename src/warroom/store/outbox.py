@@ -51,24 +51,30 @@ class Claimed:
         return self.attempt > 1 and self.last_error is None
 
 
-def add(session: Session, deliveries: Sequence[tuple[str, Event]], now: datetime) -> list[int]:
-    """Write (destination, event) deliveries, due now, in one statement; their ids, in order."""
-    rows = [
-        {
-            "incident_id": event.incident_id,
-            "destination": destination,
-            "event": event.model_dump(mode="json"),
-            "state": DeliveryState.PENDING,
-            "attempts": 0,
-            "created_at": now,
-            "due_at": now,
-            "progress": [],
-            "result": {},
-        }
-        for destination, event in deliveries
-    ]
-    returning = insert(OutboxDelivery).returning(OutboxDelivery.id, sort_by_parameter_order=True)
-    return list(session.scalars(returning, rows))
+def add(session: Session, deliveries: Sequence[tuple[str, Event]], now: datetime) -> None:
+    """Write (destination, event) deliveries, due now, in one statement."""
+    session.execute(insert(OutboxDelivery), [_row(d, e, now) for d, e in deliveries])
+
+
+def add_one(session: Session, destination: str, event: Event, now: datetime) -> int:
+    """Write one delivery, due now; its id."""
+    return session.scalar(
+        insert(OutboxDelivery).returning(OutboxDelivery.id), _row(destination, event, now)
+    )
+
+
+def _row(destination: str, event: Event, now: datetime) -> dict:
+    return {
+        "incident_id": event.incident_id,
+        "destination": destination,
+        "event": event.model_dump(mode="json"),
+        "state": DeliveryState.PENDING,
+        "attempts": 0,
+        "created_at": now,
+        "due_at": now,
+        "progress": [],
+        "result": {},
+    }
 
 
 def _heads():
