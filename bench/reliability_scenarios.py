@@ -480,9 +480,10 @@ def database_hang(hang_seconds: float = 60, wait: float = 120) -> Tally:
     return tally
 
 
-def slack_refusing_posts(url: str, outage_seconds: float = 120, updates: int = 10) -> Tally:
-    """chat.postMessage answering 500 for two minutes while status updates come in: once
-    Slack answers again, each is posted once, in the order sent."""
+def slack_refusing_posts(url: str, outage_seconds: float = 150, updates: int = 10) -> Tally:
+    """chat.postMessage answering 500 for over two minutes while status updates come in:
+    the channel's topic says so, and once Slack answers again each update is posted once,
+    in the order sent."""
     tally = Tally(f"chat.postMessage failing for {outage_seconds:.0f} s")
     with Harness(url) as harness:
         sandbox = harness.sandbox
@@ -499,6 +500,7 @@ def slack_refusing_posts(url: str, outage_seconds: float = 120, updates: int = 1
             tally.late += answer.status is None
             time.sleep(outage_seconds / (2 * updates))
         time.sleep(max(0.0, failing_until - time.monotonic()))
+        warned = "refusing warroom's posts" in sandbox.channel(channel_id).topic
         sandbox.faults.clear()
 
         def posted() -> list[str]:
@@ -511,10 +513,11 @@ def slack_refusing_posts(url: str, outage_seconds: float = 120, updates: int = 1
         _exactly_once(tally, "status updates", texts, Counter(shown))
         in_order = shown == texts
         tally.out_of_order += sum(a != b for a, b in zip(shown, texts, strict=False))
-        warned = any("has been refusing" in m["text"] for m in sandbox.messages(channel_id))
+        restored = "refusing" not in sandbox.channel(channel_id).topic
         tally.notes.append(
             f"{updates} updates: posted {'in order' if in_order else 'OUT OF ORDER'} once Slack "
-            f"answered; the channel {'was' if warned else 'was not'} told of the delay"
+            f"answered; the channel's topic {'said' if warned else 'did NOT say'} so during the "
+            f"outage, and {'was' if restored else 'was NOT'} restored after"
         )
         tally.count_slack_side(harness)
     return tally
