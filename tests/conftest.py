@@ -182,6 +182,15 @@ def deliver_everything(bot, clock: "FakeClock", timeout: float = 30) -> None:
             raise TimeoutError("the outbox still held deliveries")
 
 
+def _outbox_has_due_work(bot) -> bool:
+    """A delivery due by the bot's clock is waiting (or being delivered)."""
+    from warroom.store import outbox
+
+    with bot.core.db.transaction() as session:
+        due = outbox.next_due(session)
+    return due is not None and due <= bot.core.now()
+
+
 @pytest.fixture
 def warroom(sandbox, bot, db):
     """warroom serving HTTP on a free port, with the sandbox delivering to it."""
@@ -189,5 +198,6 @@ def warroom(sandbox, bot, db):
 
     server = BackgroundServer(bot.web_app()).start()
     sandbox.connect_http(f"{server.url}/slack/events")
+    sandbox.watch_bot_work(lambda: _outbox_has_due_work(bot))
     yield server
     server.stop()

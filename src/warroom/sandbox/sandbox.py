@@ -9,7 +9,7 @@ import copy
 import dataclasses
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from . import events
@@ -91,6 +91,7 @@ class Sandbox:
         self._hub = SocketHub(self.workspace.app_id)
         self.bot_connection = BotConnection(signing_secret, self._hub)
         self.delivery = EventDelivery(self.bot_connection)
+        self._still_working: list[Callable[[], bool]] = []
         self.workspace.event_listener = self._on_event
         context = ApiContext(self.workspace, url_for=self.url_for, socket_url=self._socket_url)
         self._web_api = WebApi(
@@ -226,19 +227,26 @@ class Sandbox:
         """Block until every queued event is delivered and answered (TimeoutError if not)."""
         self.delivery.wait_idle(timeout)
 
+    def watch_bot_work(self, still_working: Callable[[], bool]) -> None:
+        """Have `settle` also wait while `still_working()` says the bot has work queued
+        that will call Slack (a Web API call can be a while coming after the ack)."""
+        self._still_working.append(still_working)
+
     def settle(self, timeout: float = 20.0) -> None:
         """Block until the bot has finished what it does after acknowledging: every event
-        delivered and no Web API call for a while. After a faulted call that while covers
-        slack_sdk's retry wait (Retry-After plus up to a second of jitter)."""
+        delivered, no work the bot said it has queued, and no Web API call for a while.
+        After a faulted call that while covers slack_sdk's retry wait (Retry-After plus up
+        to a second of jitter)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             calls = self.calls
             faulted = any(call.http_status >= 429 for call in calls[-8:])
             time.sleep(2.5 if faulted else 0.2)
             self.wait_idle(timeout)
-            if len(self.calls) == len(calls):
+            working = any(still_working() for still_working in self._still_working)
+            if not working and len(self.calls) == len(calls):
                 return
-        raise TimeoutError("the bot kept calling the Web API: it never settled")
+        raise TimeoutError("the bot kept calling the Web API or had work queued: it never settled")
 
     @property
     def undelivered(self) -> list[dict]:
