@@ -11,6 +11,8 @@ from warroom.app import postmortem_draft as postmortem
 from warroom.app.postmortem_draft import PostmortemTemplateError
 from warroom.domain.action_items import Priority
 from warroom.domain.incident import IncidentError, Role, Severity, Status
+from warroom.domain.timeline import EntryKind
+from warroom.store import timeline
 
 
 @pytest.fixture
@@ -66,7 +68,10 @@ def test_figures_come_from_what_happened(db, payments_outage):
     assert (draft.start, draft.end) == ("2026-03-11 14:18:00", "2026-03-11 15:05:00")
     assert draft.duration == "47 min" and draft.time_to_resolve == "47 min"
     assert draft.time_to_acknowledge == "3 min" and draft.time_to_mitigate == "47 min"
-    assert draft.impact_window == "Duration: 47 min (14:18–15:05 UTC on 2026-03-11)."
+    assert draft.impact_window == (
+        "Duration: 47 min (14:18–15:05 UTC on 2026-03-11). Measured from the declaration: nobody "
+        "recorded when the impact started (`/incident milestone impact-started <time>`)."
+    )
     times = [event["time"] for event in draft.all_events]
     assert times == sorted(times)
     assert [e["kind"] for e in draft.key_events] == [
@@ -78,7 +83,7 @@ def test_figures_come_from_what_happened(db, payments_outage):
     ]
     markdown = postmortem.render(draft)
     assert (
-        "| 2 | Add memory alerts (warn 80%, page 90%) on payments | @UPRIYA | 2026-03-15 |"
+        "| 2 | Add memory alerts (warn 80%, page 90%) on payments | - | @UPRIYA | 2026-03-15 |"
         in markdown
     )
     assert "- Incident Commander: @UPRIYA from 14:21" in markdown
@@ -146,3 +151,79 @@ def test_a_published_postmortem_stays_published(core, db, payments_outage):
     postmortems.draft(core, payments_outage)  # a re-draft only refreshes it
     postmortems.save_notes(core, payments_outage, by="URAJ", lessons="Alert on memory")
     assert draft_of(db, payments_outage).postmortem_status == "published"
+
+
+def _declared_and_resolved(core, severity: Severity) -> int:
+    number = running.declare(core, title="Search slow", severity=severity, by="UANA").incident_id
+    running.resolve(core, number, "Fine again", by="UANA")
+    return number
+
+
+def test_a_sev4_postmortem_is_only_its_action_items(core, db):
+    number = _declared_and_resolved(core, Severity.SEV4)
+    markdown = postmortem.render(draft_of(db, number))
+    assert "## Action items" in markdown and "(actions, as SEV4 needs)" in markdown
+    assert "## Summary" not in markdown and "## Root cause" not in markdown
+
+
+def test_a_sev3_postmortem_is_abbreviated_and_held_to_what_it_has(core, db):
+    number = _declared_and_resolved(core, Severity.SEV3)
+    draft = draft_of(db, number)
+    markdown = postmortem.render(draft)
+    assert "## Summary" in markdown and "## Root cause" in markdown
+    assert "## Contributing factors" not in markdown and "## What went well" not in markdown
+    found = {finding.check for finding in draft.findings}
+    assert "root-cause-missing" in found
+    assert not found & {"few-factors", "no-what-went-well", "detection-missing", "no-ic"}
+
+
+def test_depths_are_settings(core, db):
+    from warroom.config import load_settings
+    from warroom.domain.postmortem import Depth
+
+    settings = load_settings(_env_file=None, warroom_postmortem_depth_sev4="full")
+    assert settings.postmortem_depths()[Severity.SEV4] is Depth.FULL
+    number = _declared_and_resolved(core, Severity.SEV4)
+    with db.transaction() as session:
+        draft = postmortem.gather(session, number, depths=settings.postmortem_depths())
+    assert "## What went well" in postmortem.render(draft)
+
+
+def test_a_major_incident_without_an_ic_or_follow_ups_is_told_so(core, db):
+    draft = draft_of(db, _declared_and_resolved(core, Severity.SEV2))
+    found = {finding.check for finding in draft.findings}
+    assert {"no-ic", "no-action-items", "root-cause-missing", "detection-missing"} <= found
+
+
+def test_multi_line_notes_become_lists_and_joins_stay_out_of_key_events(core, db, clock):
+    number = running.declare(core, title="Queue lag", severity=Severity.SEV2, by="UANA").incident_id
+    postmortems.save_notes(
+        core,
+        number,
+        by="UANA",
+        recovery="Drained the queue\n- restarted consumers\n3. verified lag",
+    )
+    draft = draft_of(db, number)
+    assert postmortem.as_markdown(draft.notes["recovery"]) == (
+        "- Drained the queue\n- restarted consumers\n- verified lag"
+    )
+    assert postmortem.as_markdown("One line stays a paragraph.") == "One line stays a paragraph."
+    assert "- Drained the queue\n- restarted consumers" in postmortem.render(draft)
+
+    at = clock()
+    with db.transaction() as session:  # a join someone pinned, a message attached with its link
+        timeline.record(session, number, EntryKind.JOINED, at, actor_id="UBO", highlighted=True)
+        timeline.record(
+            session,
+            number,
+            EntryKind.ATTACHED,
+            at,
+            actor_id="UBO",
+            text="Customers report errors",
+            highlighted=True,
+            details={"attached_by": "UANA", "permalink": "https://example.slack.com/p1"},
+        )
+    draft = draft_of(db, number)
+    assert [e["kind"] for e in draft.key_events] == ["declared", "attached"]
+    assert "https://" not in draft.key_events[-1]["text"]
+    assert "https://example.slack.com/p1" in draft.all_events[-1]["text"]

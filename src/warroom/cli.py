@@ -101,7 +101,7 @@ def export_timeline(settings: Settings, reference: str, everything: bool, form: 
 
 def export_postmortem(settings: Settings, reference: str, form: str) -> str:
     with _database(settings).transaction() as session:
-        draft = gather(session, _incident_number(reference))
+        draft = gather(session, _incident_number(reference), depths=settings.postmortem_depths())
     if form == "json":
         return draft.as_json() + "\n"
     return render(draft, settings.warroom_templates_dir)

@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from warroom.domain.durations import parse_duration
 from warroom.domain.incident import DEFAULT_UPDATE_CADENCE, Severity
 from warroom.domain.nags import NagPolicy
+from warroom.domain.postmortem import DEFAULT_DEPTH, Depth
 from warroom.integrations.standard_webhooks import signing_key
 
 
@@ -103,6 +104,21 @@ class Settings(BaseSettings):
     )
     warroom_postmortem_due_sev2: OptionalDuration = Field(
         timedelta(days=5), description="When a SEV2's postmortem is overdue, after resolving."
+    )
+    warroom_postmortem_depth_sev1: Depth = Field(
+        DEFAULT_DEPTH[Severity.SEV1],
+        description="How much postmortem a SEV1 needs: `full` (every section, action items "
+        "required), `abbreviated` (summary, impact, timeline, root cause, action items) or "
+        "`actions` (the action items alone).",
+    )
+    warroom_postmortem_depth_sev2: Depth = Field(
+        DEFAULT_DEPTH[Severity.SEV2], description="How much postmortem a SEV2 needs."
+    )
+    warroom_postmortem_depth_sev3: Depth = Field(
+        DEFAULT_DEPTH[Severity.SEV3], description="How much postmortem a SEV3 needs."
+    )
+    warroom_postmortem_depth_sev4: Depth = Field(
+        DEFAULT_DEPTH[Severity.SEV4], description="How much postmortem a SEV4 needs."
     )
     warroom_snooze: Duration = Field(
         timedelta(minutes=15), description="How long a nag's Snooze button holds it."
@@ -191,6 +207,12 @@ class Settings(BaseSettings):
             },
             snooze=self.warroom_snooze,
         )
+
+    def postmortem_depths(self) -> dict[Severity, Depth]:
+        return {
+            severity: getattr(self, f"warroom_postmortem_depth_{severity.value}")
+            for severity in Severity
+        }
 
     def secrets(self) -> list[str]:
         """Values that must never reach a log line."""

@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from tests.conftest import settle
 from tests.e2e.incident_fixtures import run
+from warroom.app.postmortem_draft import gather
 from warroom.store.models import ActionItem
 
 
@@ -32,6 +33,22 @@ def test_add_an_action_item_from_the_command(sandbox, incident, db):
     )
 
 
+def test_due_tbd_and_a_type_are_taken_and_the_postmortem_flags_the_date(sandbox, incident, db):
+    priya = sandbox.user_id("priya")
+    text = f"action Cap the retry budget at 3 type mitigate <@{priya}> due TBD p2"
+    answer = run(sandbox, incident, text)
+    assert "Added action item *#1* *P2* _Mitigate_ Cap the retry budget at 3" in answer
+    assert "due TBD" in answer
+    [item] = items(db)
+    assert (item.due_on, item.kind, item.text) == (None, "mitigate", "Cap the retry budget at 3")
+
+    run(sandbox, incident, "resolve Retries capped")
+    with db.transaction() as session:
+        draft = gather(session, incident.id)
+    assert draft.action_items[0]["due"] == "TBD" and draft.action_items[0]["kind"] == "Mitigate"
+    assert [f.quote for f in draft.findings if f.check == "action-due"] == [item.text]
+
+
 def test_prayers_are_accepted_but_flagged(sandbox, incident, db):
     answer = run(
         sandbox, incident, f"action Be more careful <@{sandbox.user_id('raj')}> due tomorrow"
@@ -54,7 +71,7 @@ def test_the_form_adds_and_edits_and_closes_as_wont_do(sandbox, incident, db):
     run(sandbox, incident, "action")
     [form] = _forms(sandbox)
     answer = sandbox.driver.submit_view(alice, form, {"text": {"value": "Extend load tests"}})
-    assert set(answer.body["errors"]) == {"owner", "due"}
+    assert set(answer.body["errors"]) == {"owner"}  # a due date may be left to agree on
     sandbox.driver.submit_view(
         alice,
         form,
@@ -63,15 +80,17 @@ def test_the_form_adds_and_edits_and_closes_as_wont_do(sandbox, incident, db):
             "owner": {"value": sam},
             "due": {"value": "2026-03-20"},
             "priority": {"value": "p2"},
+            "kind": {"value": "prevent"},
         },
     )
     settle(sandbox)
     [item] = items(db)
-    assert (item.text, item.owner_id, str(item.due_on), item.priority) == (
+    assert (item.text, item.owner_id, str(item.due_on), item.priority, item.kind) == (
         "Extend load tests to 1 hour",
         sam,
         "2026-03-20",
         "p2",
+        "prevent",
     )
 
     listing = sandbox.driver.slash_command(alice, incident.channel_id, "actions").body

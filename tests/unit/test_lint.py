@@ -58,6 +58,9 @@ DRAFT_2 = PostmortemText(
         "completion (a missing cleanup call). Under production load, host memory was exhausted in "
         "~28 minutes."
     ),
+    # Not in the seed's draft, which tells them only in its timeline.
+    detection="Customer reports at 14:21, three minutes after the crash: no memory alert existed.",
+    recovery="Rolling back to v2.7.4 restored payments at 15:05; the error rate was normal again.",
     contributing_factors=[
         "no alert on memory, so the leak was invisible until the crash",
         "load tests run only 5 minutes — too short to surface a slow leak",

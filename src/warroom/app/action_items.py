@@ -4,7 +4,7 @@ from datetime import date
 
 from warroom.app.core import Core
 from warroom.domain import events
-from warroom.domain.action_items import ActionStatus, Priority
+from warroom.domain.action_items import ActionKind, ActionStatus, Priority
 from warroom.domain.incident import IncidentError
 from warroom.store import action_items
 from warroom.store.models import ActionItem
@@ -16,11 +16,13 @@ def add(
     *,
     text: str,
     owner_id: str,
-    due_on: date,
+    due_on: date | None,
     priority: Priority | None,
     by: str,
+    kind: ActionKind | None = None,
     ticket_url: str | None = None,
 ) -> events.ActionItemAdded:
+    """A new item; no due date means "TBD", which the postmortem's linter points out."""
     with core.change(incident_id) as change:
         item = ActionItem(
             incident_id=incident_id,
@@ -28,6 +30,7 @@ def add(
             owner_id=owner_id,
             due_on=due_on,
             priority=priority,
+            kind=kind,
             ticket_url=ticket_url,
             status=ActionStatus.OPEN,
             created_by=by,
@@ -59,8 +62,9 @@ def edit(
     *,
     text: str,
     owner_id: str,
-    due_on: date,
+    due_on: date | None,
     priority: Priority | None,
+    kind: ActionKind | None,
     ticket_url: str | None,
     status: ActionStatus,
     reason: str | None,
@@ -74,6 +78,7 @@ def edit(
         if status != item.status:
             item.closed_at = None if status == ActionStatus.OPEN else change.at
         item.text, item.owner_id, item.due_on, item.priority = text, owner_id, due_on, priority
+        item.kind = kind
         item.ticket_url, item.status = ticket_url, status
         item.closed_reason = reason if status == ActionStatus.WONT_DO else None
         change.items.append(item)

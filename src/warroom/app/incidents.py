@@ -2,11 +2,14 @@
 resolution, notes and attached messages. Each change is recorded on the timeline and
 returned as the event that tells the world of it."""
 
+from datetime import datetime
+
 from sqlalchemy.exc import IntegrityError
 
 from warroom.app.core import Change, Core
 from warroom.domain import events
 from warroom.domain.incident import IncidentError, Role, RoleAlreadyHeld, Severity, Status
+from warroom.domain.milestones import Milestone, MilestoneError, check
 from warroom.domain.postmortem import PostmortemStatus
 from warroom.domain.timeline import EntryKind
 from warroom.store import incidents, timeline
@@ -21,10 +24,16 @@ def declare(
     by: str,
     description: str = "",
     is_private: bool = False,
+    impact_started_at: datetime | None = None,
     reply_to: dict[str, str] | None = None,
 ) -> events.IncidentDeclared:
-    """Record a newly declared incident and the first entries of its timeline."""
+    """Record a newly declared incident and the first entries of its timeline; the impact
+    may have started well before (`impact_started_at`)."""
     with core.change() as change:
+        try:
+            check({Milestone.IMPACT_STARTED: impact_started_at}, change.at)
+        except MilestoneError as error:
+            raise IncidentError(str(error)) from None
         incident = Incident(
             title=title,
             description=description,
@@ -33,11 +42,12 @@ def declare(
             is_private=is_private,
             declared_by=by,
             declared_at=change.at,
+            impact_started_at=impact_started_at,
         )
         change.session.add(incident)
         change.session.flush()  # the id is the human number the declarer is told right away
         change.incident = incident
-        _record(
+        record(
             change,
             EntryKind.DECLARED,
             by,
@@ -45,7 +55,7 @@ def declare(
             highlighted=True,
             details={"description": description} if description else None,
         )
-        _record(
+        record(
             change,
             EntryKind.SEVERITY,
             by,
@@ -100,14 +110,16 @@ def assign_role(
             winner = incidents.current_assignment(session, incident_id, role)
             raise RoleAlreadyHeld(role, winner.user_id if winner else "someone else") from None
         previous = current.user_id if current is not None else None
-        entry = _record(
+        if role is Role.IC and user_id is not None:
+            change.incident.acknowledged_at = change.incident.acknowledged_at or change.at
+        entry = record(
             change,
             EntryKind.ROLE,
             by,
             f"{role.title}: {user_id or 'released'}",
             details={"role": role.value, "user_id": user_id, "previous_user_id": previous},
         )
-        return _emitted(
+        return emitted(
             change,
             events.RoleAssigned,
             entry,
@@ -125,7 +137,7 @@ def post_update(
         incident = _open(change, "post an update")
         incident.status = status or incident.status
         incident.last_update_at = change.at
-        entry = _record(
+        entry = record(
             change,
             EntryKind.STATUS_UPDATE,
             by,
@@ -133,7 +145,7 @@ def post_update(
             highlighted=True,
             details={"status": incident.status},
         )
-        return _emitted(change, events.StatusUpdated, entry, by, status=incident.status)
+        return emitted(change, events.StatusUpdated, entry, by, status=incident.status)
 
 
 def change_severity(
@@ -145,7 +157,7 @@ def change_severity(
             raise IncidentError(f"{incident.reference} is already {severity.label}.")
         previous, incident.severity = Severity(incident.severity), severity
         text = f"Severity changed from {previous.label} to {severity.label}"
-        entry = _record(
+        entry = record(
             change,
             EntryKind.SEVERITY,
             by,
@@ -153,7 +165,7 @@ def change_severity(
             highlighted=True,
             details={"from": previous.value, "to": severity.value, "reason": reason},
         )
-        return _emitted(
+        return emitted(
             change, events.SeverityChanged, entry, by, severity=severity, previous=previous
         )
 
@@ -164,14 +176,14 @@ def rename(core: Core, incident_id: int, title: str, *, by: str) -> events.Incid
         if incident.title == title:
             raise IncidentError(f"{incident.reference} already has that title.")
         previous, incident.title = incident.title, title
-        entry = _record(
+        entry = record(
             change,
             EntryKind.RENAMED,
             by,
             f"Renamed to {title}",
             details={"from": previous, "to": title},
         )
-        return _emitted(change, events.IncidentRenamed, entry, by)
+        return emitted(change, events.IncidentRenamed, entry, by)
 
 
 def mark_mitigated(core: Core, incident_id: int, note: str, *, by: str) -> events.IncidentMitigated:
@@ -183,10 +195,10 @@ def mark_mitigated(core: Core, incident_id: int, note: str, *, by: str) -> event
                 f"{incident.mitigated_at:%H:%M} UTC."
             )
         incident.mitigated_at = change.at
-        entry = _record(
+        entry = record(
             change, EntryKind.MITIGATED, by, note or "Impact mitigated", highlighted=True
         )
-        return _emitted(change, events.IncidentMitigated, entry, by)
+        return emitted(change, events.IncidentMitigated, entry, by)
 
 
 def resolve(core: Core, incident_id: int, summary: str, *, by: str) -> events.IncidentResolved:
@@ -197,7 +209,7 @@ def resolve(core: Core, incident_id: int, summary: str, *, by: str) -> events.In
         incident.status, incident.resolved_at = Status.RESOLVED, change.at
         incident.mitigated_at = incident.mitigated_at or change.at
         duration = (change.at - incident.declared_at).total_seconds()
-        entry = _record(
+        entry = record(
             change,
             EntryKind.RESOLVED,
             by,
@@ -205,7 +217,7 @@ def resolve(core: Core, incident_id: int, summary: str, *, by: str) -> events.In
             highlighted=True,
             details={"summary": summary, "duration_seconds": duration},
         )
-        resolved = _emitted(change, events.IncidentResolved, entry, by)
+        resolved = emitted(change, events.IncidentResolved, entry, by)
         status = PostmortemStatus(incident.postmortem_status).after(PostmortemStatus.DRAFT)
         incident.postmortem_status = status
         change.emit(events.PostmortemChanged(incident_id=incident_id, status=status))
@@ -218,15 +230,15 @@ def reopen(core: Core, incident_id: int, *, by: str) -> events.IncidentReopened:
         if incident.is_open:
             raise IncidentError(f"{incident.reference} is not resolved, so it cannot be reopened.")
         incident.status, incident.resolved_at = Status.INVESTIGATING, None
-        entry = _record(change, EntryKind.REOPENED, by, "Reopened", highlighted=True)
-        return _emitted(change, events.IncidentReopened, entry, by)
+        entry = record(change, EntryKind.REOPENED, by, "Reopened", highlighted=True)
+        return emitted(change, events.IncidentReopened, entry, by)
 
 
 def add_note(core: Core, incident_id: int, text: str, *, by: str) -> events.NoteAdded:
     """A key event someone wrote down (`/incident note`)."""
     with core.change(incident_id) as change:
-        entry = _record(change, EntryKind.NOTE, by, text, highlighted=True)
-        return _emitted(change, events.NoteAdded, entry, by)
+        entry = record(change, EntryKind.NOTE, by, text, highlighted=True)
+        return emitted(change, events.NoteAdded, entry, by)
 
 
 def attach_message(
@@ -253,17 +265,17 @@ def attach_message(
             details={"attached_by": by, "channel": channel, "ts": ts},
         )
         change.session.flush()
-        return _emitted(
+        return emitted(
             change, events.MessageAttached, entry, by, source_channel=channel, source_ts=ts
         )
 
 
-def _emitted(change: Change, event: type[events.EntryRecorded], entry, by, **fields):
+def emitted(change: Change, event: type[events.EntryRecorded], entry, by, **fields):
     """The event of a change that `entry` records, emitted."""
     return change.emit(event(incident_id=change.incident.id, entry_id=entry.id, by=by, **fields))
 
 
-def _record(change: Change, kind: EntryKind, by: str, text: str, **options):
+def record(change: Change, kind: EntryKind, by: str, text: str, **options):
     """An entry of the change's incident at the change's moment, with its id assigned."""
     entry = timeline.record(
         change.session, change.incident.id, kind, change.at, actor_id=by, text=text, **options

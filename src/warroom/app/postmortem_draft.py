@@ -5,9 +5,10 @@ so a user's template can read the incident but never change or reach past it.
 """
 
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -15,14 +16,16 @@ from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateErro
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from sqlalchemy.orm import Session
 
+from warroom.domain.action_items import ActionKind, ActionStatus
 from warroom.domain.durations import format_duration
 from warroom.domain.incident import Role, Severity, Status
 from warroom.domain.lint import ActionItemText, Finding, PostmortemText, lint
-from warroom.domain.postmortem import PostmortemStatus
+from warroom.domain.milestones import Figures, Milestone, figures
+from warroom.domain.postmortem import DEFAULT_DEPTH, Depth, PostmortemStatus
 from warroom.domain.timeline import Entry, EntryKind, describe
 from warroom.store import action_items, incidents, timeline
 from warroom.store.db import package_folder
-from warroom.store.models import Incident, PostmortemNotes
+from warroom.store.models import PostmortemNotes
 from warroom.store.postmortems import NOTE_FIELDS
 
 BUNDLED_TEMPLATES = package_folder("warroom.templates")
@@ -40,15 +43,19 @@ class Draft:
     reference: str
     title: str
     severity: str
+    depth: str  # full, abbreviated or actions (see domain.postmortem.Depth)
     status: str
     postmortem_status: str
     is_private: bool
     start: str
     end: str | None
     duration: str | None
+    milestones: list[dict]
+    time_to_detect: str | None
     time_to_acknowledge: str | None
     time_to_mitigate: str | None
     time_to_resolve: str | None
+    impact_duration: str | None
     impact_window: str
     notes: dict[str, str]
     contributing_factors: list[str]
@@ -77,18 +84,27 @@ def _utc(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _since(start: datetime, moment: datetime | None) -> str | None:
-    return format_duration(moment - start) if moment else None
+def _duration(span: timedelta | None) -> str | None:
+    return format_duration(span) if span is not None else None
+
+
+# Kept out of the key timeline even when someone marked them: they tell nothing of the story.
+NOT_KEY_EVENTS = {EntryKind.JOINED, EntryKind.LEFT, EntryKind.MILESTONE}
+# Milestones the timeline has no entry of its own for, shown among the key events.
+UNRECORDED_MILESTONES = (Milestone.IMPACT_STARTED, Milestone.DETECTED)
 
 
 def gather(
-    session: Session, incident_id: int, person: Callable[[str | None], str] = _person
+    session: Session,
+    incident_id: int,
+    person: Callable[[str | None], str] = _person,
+    depths: Mapping[Severity, Depth] = DEFAULT_DEPTH,
 ) -> Draft:
     """Everything recorded about the incident; `person` names people (by default @user-id;
-    the Slack side passes their display names)."""
+    the Slack side passes their display names), `depths` how much each severity needs."""
 
-    def event(entry: Entry) -> dict:
-        text = describe(entry, person=person, quote=_one_line)
+    def event(entry: Entry, brief: bool = False) -> dict:
+        text = describe(entry, person=person, quote=_one_line, brief=brief)
         return {"time": _utc(entry.occurred_at), "text": text, "kind": entry.kind}
 
     incident = incidents.get(session, incident_id)
@@ -96,23 +112,31 @@ def gather(
     entries = timeline.entries(session, incident_id)
     terms = incidents.terms(session, incident_id)
     items = action_items.of_incident(session, incident_id)
-    first_ic = next((t.started_at for t in terms if t.role == Role.IC), None)
-    described = [(entry, event(entry)) for entry in entries]  # each entry described once
+    instants = incident.milestones
+    measured = figures(instants)
     start, end = incident.declared_at, incident.resolved_at
+    severity = Severity(incident.severity)
     draft = Draft(
         reference=incident.reference,
         title=incident.title,
-        severity=Severity(incident.severity).label,
+        severity=severity.label,
+        depth=depths[severity].value,
         status=Status(incident.status).label,
         postmortem_status=PostmortemStatus(incident.postmortem_status).label,
         is_private=incident.is_private,
         start=_utc(start),
         end=_utc(end) if end else None,
-        duration=_since(start, end),
-        time_to_acknowledge=_since(start, first_ic),
-        time_to_mitigate=_since(start, incident.mitigated_at),
-        time_to_resolve=_since(start, end),
-        impact_window=_impact_window(incident),
+        duration=_duration(end - start if end else None),
+        milestones=[
+            {"name": m.value, "label": m.label, "time": _utc(at) if at else None}
+            for m, at in instants.items()
+        ],
+        time_to_detect=_duration(measured.time_to_detect),
+        time_to_acknowledge=_duration(measured.time_to_acknowledge),
+        time_to_mitigate=_duration(measured.time_to_mitigate),
+        time_to_resolve=_duration(measured.time_to_resolve),
+        impact_duration=_duration(measured.impact_duration),
+        impact_window=_impact_window(measured),
         notes={name: (getattr(notes, name) or "").strip() for name in NOTE_FIELDS},
         contributing_factors=[
             line.strip(" -*\t")
@@ -120,7 +144,7 @@ def gather(
             if line.strip(" -*\t")
         ],
         severity_changes=[
-            shown for e, shown in described if e.kind == EntryKind.SEVERITY and "from" in e.details
+            event(e) for e in entries if e.kind == EntryKind.SEVERITY and "from" in e.details
         ],
         roles=[
             {
@@ -138,40 +162,89 @@ def gather(
         participants=sorted(
             {person(e.actor_id) for e in entries if e.actor_id} | {person(t.user_id) for t in terms}
         ),
-        updates=[shown for e, shown in described if e.kind == EntryKind.STATUS_UPDATE],
-        key_events=[shown for e, shown in described if e.highlighted],
-        all_events=[shown for _, shown in described],
-        action_items=[
-            {
-                "id": item.id,
-                "text": _one_line(item.text),
-                "owner": person(item.owner_id),
-                "due": f"{item.due_on:%Y-%m-%d}",
-                "priority": (item.priority or "").upper(),
-                "status": item.status.replace("_", " "),
-                "ticket": item.ticket_url,
-            }
-            for item in items
-        ],
+        updates=[event(e) for e in entries if e.kind == EntryKind.STATUS_UPDATE],
+        key_events=_key_events(entries, instants, event),
+        all_events=[event(e) for e in entries],
+        action_items=[_action_item(item, person) for item in items],
     )
-    draft.findings = lint(_lintable(draft, items))
+    has_ic = any(t.role == Role.IC for t in terms)
+    draft.findings = lint(_lintable(draft, items, has_ic, _measured(measured)))
     return draft
 
 
-def _impact_window(incident: Incident) -> str:
-    if incident.resolved_at is None:
-        return f"Ongoing since {incident.declared_at:%Y-%m-%d %H:%M} UTC."
-    duration = format_duration(incident.resolved_at - incident.declared_at)
-    return (
-        f"Duration: {duration} ({incident.declared_at:%H:%M}–{incident.resolved_at:%H:%M} UTC "
-        f"on {incident.declared_at:%Y-%m-%d})."
+def _key_events(entries, instants, event) -> list[dict]:
+    """The marked entries, without links, and the milestones only people could record, in
+    the order they happened."""
+    shown = [
+        (e.occurred_at, event(e, brief=True))
+        for e in entries
+        if e.highlighted and e.kind not in NOT_KEY_EVENTS
+    ]
+    shown += [
+        (at, {"time": _utc(at), "text": f"{m.label}.", "kind": EntryKind.MILESTONE})
+        for m in UNRECORDED_MILESTONES
+        if (at := instants[m]) is not None
+    ]
+    return [shown_event for _, shown_event in sorted(shown, key=lambda pair: pair[0])]
+
+
+def _action_item(item, person) -> dict:
+    return {
+        "id": item.id,
+        "text": _one_line(item.text),
+        "owner": person(item.owner_id),
+        "due": f"{item.due_on:%Y-%m-%d}" if item.due_on else "TBD",
+        "priority": (item.priority or "").upper(),
+        "kind": ActionKind(item.kind).label if item.kind else "",
+        "status": ActionStatus(item.status).label,
+        "done": item.status == ActionStatus.DONE,
+        "ticket": item.ticket_url,
+    }
+
+
+# What the impact is measured from when nobody recorded its start.
+STAND_INS = {Milestone.DETECTED: "detection", Milestone.DECLARED: "declaration"}
+
+
+def _impact_window(measured: Figures) -> str:
+    start = measured.impact_start
+    guessed = measured.impact_start_from is not Milestone.IMPACT_STARTED
+    caveat = (
+        f" Measured from the {STAND_INS[measured.impact_start_from]}: nobody recorded when "
+        "the impact started (`/incident milestone impact-started <time>`)."
+        if guessed
+        else ""
     )
+    if measured.impact_end is None:
+        return f"Ongoing since {start:%Y-%m-%d %H:%M} UTC.{caveat}"
+    end = measured.impact_end
+    on = (
+        f"on {start:%Y-%m-%d}"
+        if end.date() == start.date()
+        else f"from {start:%Y-%m-%d} to {end:%Y-%m-%d}"
+    )
+    lasted = format_duration(end - start)
+    return f"Duration: {lasted} ({start:%H:%M}–{end:%H:%M} UTC {on}).{caveat}"
 
 
-def _lintable(draft: Draft, items) -> PostmortemText:
+def _measured(measured: Figures) -> dict:
+    """Every span a summary may rightly state, by name. Not how long the incident was
+    declared: taking that for the outage is the very mistake of an incident found late."""
+    spans = {
+        "impact": measured.impact_duration,
+        "time to detect": measured.time_to_detect,
+        "time to acknowledge": measured.time_to_acknowledge,
+        "time to mitigate": measured.time_to_mitigate,
+        "time to resolve": measured.time_to_resolve,
+    }
+    return {name: span for name, span in spans.items() if span is not None}
+
+
+def _lintable(draft: Draft, items, has_ic: bool, durations: dict) -> PostmortemText:
     notes = draft.notes
     return PostmortemText(
         severity=draft.severity.lower(),
+        depth=draft.depth,
         summary=notes["summary"],
         impact=f"{draft.impact_window}\n{notes['impact']}" if notes["impact"] else "",
         root_cause=notes["root_cause"],
@@ -186,6 +259,9 @@ def _lintable(draft: Draft, items) -> PostmortemText:
             ActionItemText(text=i.text, owner=i.owner_id, due=i.due_on, priority=i.priority)
             for i in items
         ],
+        participants=[name.lstrip("@") for name in draft.participants],
+        has_ic=has_ic,
+        durations=durations,
     )
 
 
@@ -194,13 +270,27 @@ def _environment(templates_dir: Path | None) -> ImmutableSandboxedEnvironment:
     """One per templates folder, so templates compile once; Jinja still reloads a template
     whose file changed."""
     folders = [templates_dir, BUNDLED_TEMPLATES] if templates_dir else [BUNDLED_TEMPLATES]
-    return ImmutableSandboxedEnvironment(
+    environment = ImmutableSandboxedEnvironment(
         loader=ChoiceLoader([FileSystemLoader(str(folder)) for folder in folders]),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    environment.filters["as_markdown"] = as_markdown
+    return environment
+
+
+BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+
+
+def as_markdown(note: str) -> str:
+    """A note as typed in a form: one paragraph stays one, several lines become a list
+    (Markdown would run them together into one line)."""
+    lines = [line.strip() for line in note.splitlines() if line.strip()]
+    if len(lines) < 2:
+        return note.strip()
+    return "\n".join(f"- {BULLET.sub('', line)}" for line in lines)
 
 
 def render(draft: Draft, templates_dir: Path | None = None) -> str:

@@ -1,4 +1,4 @@
-"""Action items: how urgent each is, and whether it is still to do."""
+"""Action items: what kind of fix each is, how urgent, and whether it is still to do."""
 
 from enum import StrEnum
 
@@ -21,3 +21,15 @@ class ActionStatus(StrEnum):
     @property
     def label(self) -> str:
         return {"open": "Open", "done": "Done", "wont_do": "Won't do"}[self.value]
+
+
+class ActionKind(StrEnum):
+    """Stop the bleeding now, stop it happening again, or change how people work."""
+
+    MITIGATE = "mitigate"
+    PREVENT = "prevent"
+    PROCESS = "process"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()

@@ -1,7 +1,7 @@
 """Durations and dates as people write and read them."""
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 
 def format_duration(span: timedelta) -> str:
@@ -50,3 +50,44 @@ def parse_due_date(text: str, today: date) -> date | None:
 
     except ValueError:
         return None
+
+
+_CLOCK = re.compile(
+    r"^(?:(?P<day>yesterday|today|\d{4}-\d{2}-\d{2})[ t])?"
+    r"(?P<hour>\d{1,2}):?(?P<minute>\d{2})\s*(?P<half>am|pm)?\s*(?:utc|z)?$"
+)
+_AGO = re.compile(r"^(?P<count>\d{1,4})\s*(?P<unit>m|mins?|minutes?|h|hrs?|hours?)\s+ago$")
+
+
+def parse_moment(text: str, now: datetime) -> datetime | None:
+    """An instant as a responder types it, in UTC: `14:54`, `2:54pm`, `1454`, `yesterday
+    23:50`, `2026-12-01 14:54`, `20m ago`, `2h ago`, `now`. A bare time of day is the last
+    one that has passed (23:50 typed at 00:10 is yesterday's). None when it is none of these."""
+    text = " ".join(text.lower().split()).removesuffix(" utc")
+    if text == "now":
+        return now
+    if match := _AGO.match(text):
+        minutes = int(match.group("count")) * (60 if match.group("unit")[0] == "h" else 1)
+        return now - timedelta(minutes=minutes)
+    match = _CLOCK.match(text)
+    if not match:
+        return None
+    hour, minute = int(match.group("hour")), int(match.group("minute"))
+    if match.group("half"):
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if match.group("half") == "pm" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    day = match.group("day")
+    if day and day[0].isdigit():
+        try:
+            on = date.fromisoformat(day)
+        except ValueError:
+            return None
+    else:
+        on = now.date() - timedelta(days=day == "yesterday")
+    moment = datetime.combine(on, time(hour, minute), tzinfo=UTC)
+    if day is None and moment > now + timedelta(minutes=1):
+        moment -= timedelta(days=1)
+    return moment

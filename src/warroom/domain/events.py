@@ -12,6 +12,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from warroom.domain.incident import Role, Severity, Status
+from warroom.domain.milestones import Milestone
 from warroom.domain.nags import NagKind
 from warroom.domain.postmortem import PostmortemStatus
 
@@ -79,6 +80,13 @@ class IncidentResolved(EntryRecorded):
 class IncidentReopened(EntryRecorded):
     what: ClassVar[str] = "the reopening"
     type: Literal["incident_reopened"] = "incident_reopened"
+
+
+class MilestoneSet(EntryRecorded):
+    what: ClassVar[str] = "the milestone's new time"
+    type: Literal["milestone_set"] = "milestone_set"
+    milestone: Milestone
+    at: datetime | None
 
 
 class NoteAdded(EntryRecorded):
@@ -165,6 +173,7 @@ AnyEvent = Annotated[
     | IncidentMitigated
     | IncidentResolved
     | IncidentReopened
+    | MilestoneSet
     | NoteAdded
     | MessageAttached
     | ActionItemAdded

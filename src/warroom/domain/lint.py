@@ -5,9 +5,11 @@ reviewer can read and extend them; each is matched case-insensitively on word bo
 """
 
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from warroom.domain.durations import format_duration
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,11 @@ class PostmortemText:
     lessons: str = ""
     what_went_well: str = ""
     action_items: Sequence[ActionItemText] = ()
+    depth: str = "full"  # full, abbreviated or actions (domain.postmortem.Depth)
+    participants: Sequence[str] = ()  # the people of the incident, by name
+    has_ic: bool = True
+    # What the milestones measured ("impact", "time to detect", ...), to check the text by.
+    durations: Mapping[str, timedelta] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -207,16 +214,107 @@ def vague_action(text: str) -> Finding | None:
 
 
 def lint(postmortem: PostmortemText) -> list[Finding]:
-    """Every finding, in section order; the same finding is reported once."""
-    findings = [
-        *_impact_findings(postmortem.impact),
-        *_timeline_findings(postmortem.timeline),
-        *_narrative_findings(postmortem),
-        *_factor_findings(postmortem),
-        *_action_item_findings(postmortem.action_items),
-        *_what_went_well_findings(postmortem.what_went_well),
-    ]
+    """Every finding, in section order; the same finding is reported once. A shorter
+    postmortem (its depth) is held only to the sections it has."""
+    if postmortem.depth == "actions":
+        findings = [*_action_item_findings(postmortem.action_items)]
+    else:
+        findings = [
+            *_duration_findings(postmortem),
+            *_impact_findings(postmortem.impact),
+            *_timeline_findings(postmortem.timeline),
+            *_narrative_findings(postmortem),
+            *_missing_section_findings(postmortem),
+            *_response_findings(postmortem),
+            *_action_item_findings(postmortem.action_items),
+        ]
+    if postmortem.depth == "full":
+        findings += [*_factor_findings(postmortem), *_what_went_well_findings(postmortem)]
     return list(dict.fromkeys(findings))
+
+
+# Sections every postmortem of that depth must fill in, and what each is for.
+REQUIRED_SECTIONS = {
+    "full": {
+        "root cause": "the mechanism that failed, in terms of systems",
+        "detection": "how the problem was noticed and how long that took",
+        "recovery": "what restored service and how that was verified",
+    },
+    "abbreviated": {"root cause": "the mechanism that failed, in terms of systems"},
+}
+
+
+def _missing_section_findings(postmortem: PostmortemText) -> Iterator[Finding]:
+    texts = dict(_narrative(postmortem))
+    for section, purpose in REQUIRED_SECTIONS.get(postmortem.depth, {}).items():
+        if not texts[section].strip():
+            yield Finding(f"{section.replace(' ', '-')}-missing", section, "", f"Write {purpose}.")
+
+
+def _response_findings(postmortem: PostmortemText) -> Iterator[Finding]:
+    if postmortem.severity.strip().lower() not in MAJOR_SEVERITIES:
+        return
+    if not postmortem.action_items:
+        yield Finding(
+            "no-action-items",
+            "action items",
+            "",
+            "A major incident needs follow-ups: add what will stop it recurring "
+            "(`/incident action`), each with one owner and a due date.",
+        )
+    if not postmortem.has_ic:
+        yield Finding(
+            "no-ic",
+            "response",
+            "",
+            "Nobody was Incident Commander: say who coordinated, and make claiming the IC "
+            "role the first step next time.",
+        )
+
+
+# A stated duration agrees with a measured one within this much (or this share of it).
+DURATION_SLACK = timedelta(minutes=2)
+DURATION_SHARE = 0.1
+_UNIT = {"h": 3600, "m": 60, "s": 1, "d": 86400}
+STATED_DURATION = re.compile(
+    r"(?<![\d:.])(?:(?P<first>\d+(?:\.\d+)?)\s*(?P<first_unit>d|h|m)[a-z]*"
+    r"(?:\s*(?:and\s*)?(?P<second>\d+)\s*(?P<second_unit>h|m|s)[a-z]*)?)(?![a-z])",
+    re.IGNORECASE,
+)
+
+
+def stated_durations(text: str) -> Iterator[tuple[str, timedelta]]:
+    """Each duration a text states ("27 minutes", "1 h 08 min", "1.5 hours"), as written
+    and as a span of time."""
+    for match in STATED_DURATION.finditer(text):
+        seconds = float(match["first"]) * _UNIT[match["first_unit"].lower()]
+        if match["second"]:
+            seconds += int(match["second"]) * _UNIT[match["second_unit"].lower()]
+        yield match.group().strip(), timedelta(seconds=seconds)
+
+
+def _agrees(stated: timedelta, measured: timedelta) -> bool:
+    return abs(stated - measured) <= max(DURATION_SLACK, measured * DURATION_SHARE)
+
+
+def _duration_findings(postmortem: PostmortemText) -> Iterator[Finding]:
+    """A summary that says "27 minutes" of an impact the milestones measured at 68 is
+    either wrong or measuring something else; each figure it may mean is accepted."""
+    impact = postmortem.durations.get("impact")
+    if impact is None:
+        return
+    for written, stated in stated_durations(postmortem.summary):
+        if stated >= timedelta(minutes=1) and not any(
+            _agrees(stated, measured) for measured in postmortem.durations.values()
+        ):
+            yield Finding(
+                "duration",
+                "summary",
+                written,
+                f"The summary says {written}, but the recorded impact lasted "
+                f"{format_duration(impact)}: correct the text, or the milestones with "
+                "`/incident milestone`.",
+            )
 
 
 def _impact_findings(impact: str) -> Iterator[Finding]:
@@ -326,8 +424,8 @@ def _action_item_findings(items: Sequence[ActionItemText]) -> Iterator[Finding]:
         )
 
 
-def _what_went_well_findings(what_went_well: str) -> Iterator[Finding]:
-    if not what_went_well.strip():
+def _what_went_well_findings(postmortem: PostmortemText) -> Iterator[Finding]:
+    if not postmortem.what_went_well.strip():
         yield Finding(
             "no-what-went-well",
             "what went well",

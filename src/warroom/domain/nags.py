@@ -86,7 +86,7 @@ def incident_due(kind: NagKind, incident, history: History, policy: NagPolicy, h
 
 def action_due(item, history: History, policy: NagPolicy) -> datetime | None:
     """When an action item's overdue nag falls due next, or None when it cannot."""
-    if not item.is_open:
+    if not item.is_open or item.due_on is None:  # "due TBD" cannot be overdue
         return None
     last, snoozed = history
     on_due_date = datetime.combine(item.due_on, policy.action_reminder_time)

@@ -1,6 +1,26 @@
-"""Where a postmortem stands, and the only ways it moves on."""
+"""Where a postmortem stands, the only ways it moves on, and how much of one an incident
+needs."""
 
 from enum import StrEnum
+
+from warroom.domain.incident import Severity
+
+
+class Depth(StrEnum):
+    """How much writing an incident deserves (the domain's common practice: every section
+    for a SEV1 or SEV2, the essentials for a SEV3, only the follow-ups for a SEV4)."""
+
+    FULL = "full"  # every section; action items required
+    ABBREVIATED = "abbreviated"  # summary, impact, timeline, root cause, action items
+    ACTIONS = "actions"  # the action items alone
+
+
+DEFAULT_DEPTH = {
+    Severity.SEV1: Depth.FULL,
+    Severity.SEV2: Depth.FULL,
+    Severity.SEV3: Depth.ABBREVIATED,
+    Severity.SEV4: Depth.ACTIONS,
+}
 
 
 class PostmortemStatus(StrEnum):

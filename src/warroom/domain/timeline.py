@@ -1,13 +1,14 @@
 """What a timeline entry can record, and how each kind reads as a sentence."""
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
 from warroom.domain.durations import format_duration
 from warroom.domain.incident import Role, Severity, Status
 from warroom.domain.markup import plain_text
+from warroom.domain.milestones import Milestone
 
 
 class EntryKind(StrEnum):
@@ -22,6 +23,7 @@ class EntryKind(StrEnum):
     MITIGATED = "mitigated"
     RESOLVED = "resolved"
     REOPENED = "reopened"
+    MILESTONE = "milestone"
     NOTE = "note"
     ATTACHED = "attached"
     MESSAGE = "message"
@@ -43,11 +45,15 @@ Person = Callable[[str | None], str]
 Quote = Callable[[str], str]
 
 
-def describe(entry: Entry, person: Person, quote: Quote) -> str:
+def describe(entry: Entry, person: Person, quote: Quote, brief: bool = False) -> str:
     """An entry as a sentence. `person` renders a user id and `quote` renders text people
-    wrote, so each front end (Slack, Markdown) can make them safe in its own way."""
+    wrote, so each front end (Slack, Markdown) can make them safe in its own way. `brief`
+    leaves links out, for a story read top to bottom."""
     sentence = _SENTENCES.get(entry.kind, _message)
-    return sentence(entry, person(entry.actor_id), entry.details, person, quote)
+    details = (
+        {k: v for k, v in entry.details.items() if k != "permalink"} if brief else entry.details
+    )
+    return sentence(entry, person(entry.actor_id), details, person, quote)
 
 
 def _role(entry, by, details, person, quote) -> str:
@@ -74,6 +80,17 @@ def _resolved(entry, by, details, person, quote) -> str:
     return f"{by} resolved the incident after {duration}.{summary}"
 
 
+def _milestone(entry, by, details, person, quote) -> str:
+    def shown(moment: str | None) -> str:
+        return f"{datetime.fromisoformat(moment):%Y-%m-%d %H:%M} UTC" if moment else "unset"
+
+    milestone = Milestone(details["milestone"]).label.lower()
+    if details["at"] is None:
+        return f"{by} cleared the {milestone} time (was {shown(details['previous'])})."
+    was = f" (was {shown(details['previous'])})" if details.get("previous") else ""
+    return f"{by} set {milestone} to {shown(details['at'])}{was}."
+
+
 def _attached(entry, by, details, person, quote) -> str:
     link = f" {details['permalink']}" if details.get("permalink") else ""
     who = person(details.get("attached_by"))
@@ -93,6 +110,7 @@ _SENTENCES = {
     EntryKind.ROLE: _role,
     EntryKind.SEVERITY: _severity,
     EntryKind.RESOLVED: _resolved,
+    EntryKind.MILESTONE: _milestone,
     EntryKind.ATTACHED: _attached,
     EntryKind.FILE: _file,
     EntryKind.DECLARED: lambda e, by, d, p, q: f"{by} declared the incident: {q(e.text)}",

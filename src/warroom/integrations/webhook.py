@@ -34,6 +34,7 @@ TYPES = {
     events.IncidentMitigated: "incident.mitigated",
     events.IncidentResolved: "incident.resolved",
     events.IncidentReopened: "incident.reopened",
+    events.MilestoneSet: "incident.milestone_set",
     events.NoteAdded: "incident.note_added",
     events.MessageAttached: "incident.message_attached",
     events.ActionItemAdded: "action_item.added",
@@ -106,8 +107,10 @@ def _incident(incident: Incident) -> dict:
         "severity": incident.severity,
         "status": incident.status,
         "is_private": incident.is_private,
-        "declared_at": incident.declared_at.isoformat(),
-        "resolved_at": incident.resolved_at.isoformat() if incident.resolved_at else None,
+        **{
+            milestone.column: moment.isoformat() if moment else None
+            for milestone, moment in incident.milestones.items()
+        },
         "slack_channel_id": incident.channel_id,
     }
     if not incident.is_private:

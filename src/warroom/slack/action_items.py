@@ -7,7 +7,7 @@ from datetime import date
 from slack_bolt import Ack, App, BoltContext, Respond
 
 from warroom.app import action_items
-from warroom.domain.action_items import ActionStatus, Priority
+from warroom.domain.action_items import ActionKind, ActionStatus, Priority
 from warroom.domain.events import ActionItemAdded
 from warroom.domain.incident import IncidentError
 from warroom.integrations.base import Delivery
@@ -62,6 +62,7 @@ class ActionItems:
             owner_id=parsed.owner_id,
             due_on=parsed.due_on,
             priority=parsed.priority,
+            kind=parsed.kind,
             by=by,
         )
 
@@ -120,8 +121,6 @@ def _fields(values: dict) -> tuple[dict, dict[str, str]]:
         errors["text"] = "Say what will be done."
     if not owner:
         errors["owner"] = "An action item needs exactly one owner."
-    if not due:
-        errors["due"] = "An action item needs a due date."
     ticket = _text(values, "ticket")
     if ticket:
         try:
@@ -131,11 +130,13 @@ def _fields(values: dict) -> tuple[dict, dict[str, str]]:
     if errors:
         return {}, errors
     priority = (input_value(values, "priority").get("selected_option") or {}).get("value")
+    kind = (input_value(values, "kind").get("selected_option") or {}).get("value")
     return {
         "text": text,
         "owner_id": owner,
-        "due_on": date.fromisoformat(due),
+        "due_on": date.fromisoformat(due) if due else None,
         "priority": Priority(priority) if priority else None,
+        "kind": ActionKind(kind) if kind else None,
         "ticket_url": ticket,
     }, {}
 

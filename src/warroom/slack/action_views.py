@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from warroom.domain.action_items import Priority
+from warroom.domain.action_items import ActionKind, ActionStatus, Priority
 from warroom.domain.incident import incident_reference
 from warroom.domain.lint import vague_action
 from warroom.slack.blocks import clip, context, escape, link, section, user
@@ -27,18 +27,19 @@ FORM_CALLBACK = "action_item_form"
 DONE_BUTTON = "action_done"
 EDIT_BUTTON = "action_edit"
 ITEMS_PER_MESSAGE = 24  # two blocks each, inside Slack's 50 per message
-STATUS_LABELS = {"open": "Open", "done": "Done", "wont_do": "Won't do"}
 
 
 def item_line(item: ActionItem, today: date, with_incident: bool = False) -> str:
-    overdue = item.is_open and item.due_on < today
+    overdue = item.is_open and item.due_on is not None and item.due_on < today
+    due = f"{item.due_on:%Y-%m-%d}" if item.due_on else "TBD :warning: agree on a date"
     parts = [
         f"*#{item.id}*",
         f"*{item.priority.upper()}*" if item.priority else None,
+        f"_{ActionKind(item.kind).label}_" if item.kind else None,
         escape(clip(item.text, 500)),
         f"· {user(item.owner_id)}",
-        f"· due {item.due_on:%Y-%m-%d}" + (" :warning: overdue" if overdue else ""),
-        f"· {STATUS_LABELS[item.status]}",
+        f"· due {due}" + (" :warning: overdue" if overdue else ""),
+        f"· {ActionStatus(item.status).label}",
         f"· {incident_reference(item.incident_id)}" if with_incident else None,
         f"· {link(item.ticket_url, 'ticket')}" if item.ticket_url else None,
     ]
@@ -84,10 +85,24 @@ def _prayer_warning(text: str) -> str:
     return f"\n:bulb: {escape(finding.suggestion)}" if finding else ""
 
 
+def _choice(block_id: str, label: str, choices, chosen: str | None) -> InputBlock:
+    """An optional pick of one of an enum's members (each with a `label`)."""
+    options = [Option(value=choice.value, text=choice.label) for choice in choices]
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        optional=True,
+        element=StaticSelectElement(
+            action_id="value",
+            options=options,
+            initial_option=next((o for o in options if o.value == chosen), None),
+        ),
+    )
+
+
 def item_form(incident_id: int, item: ActionItem | None = None) -> View:
     """Add an item (no `item`) or edit one, including closing it as won't do."""
-    priorities = [Option(value=p.value, text=p.label) for p in Priority]
-    statuses = [Option(value=value, text=label) for value, label in STATUS_LABELS.items()]
+    statuses = [Option(value=status.value, text=status.label) for status in ActionStatus]
     blocks: list[Block] = [
         InputBlock(
             block_id="text",
@@ -107,22 +122,15 @@ def item_form(incident_id: int, item: ActionItem | None = None) -> View:
         InputBlock(
             block_id="due",
             label="Due date",
-            element=DatePickerElement(
-                action_id="value", initial_date=f"{item.due_on:%Y-%m-%d}" if item else None
-            ),
-        ),
-        InputBlock(
-            block_id="priority",
-            label="Priority",
+            hint="Leave it empty while the date is to be agreed (TBD); the postmortem says so.",
             optional=True,
-            element=StaticSelectElement(
+            element=DatePickerElement(
                 action_id="value",
-                options=priorities,
-                initial_option=next(
-                    (o for o in priorities if item and o.value == item.priority), None
-                ),
+                initial_date=f"{item.due_on:%Y-%m-%d}" if item and item.due_on else None,
             ),
         ),
+        _choice("priority", "Priority", Priority, item.priority if item else None),
+        _choice("kind", "Type", ActionKind, item.kind if item else None),
         InputBlock(
             block_id="ticket",
             label="Ticket link",

@@ -19,6 +19,7 @@ from slack_sdk.models.blocks import (
 
 from warroom.domain.durations import format_duration
 from warroom.domain.incident import IncidentError, Role, RoleAlreadyHeld, Severity, Status
+from warroom.domain.milestones import figures
 from warroom.domain.timeline import Entry, EntryKind, describe
 from warroom.slack.commands import SUBCOMMANDS, CommandError
 from warroom.store.models import Incident, TimelineEntry
@@ -81,18 +82,16 @@ def status_label(incident: Incident) -> str:
 
 
 def lifecycle_fields(incident: Incident) -> list[MarkdownTextObject]:
-    """Severity, status and the key instants, as section fields."""
+    """Severity, status and the milestones reached, as section fields (at most 10)."""
     fields = [
         f"*Severity:* {Severity(incident.severity).label}",
         f"*Status:* {status_label(incident)}",
         f"*Declared by:* {user(incident.declared_by)}",
-        f"*Declared:* {utc(incident.declared_at)}",
     ]
-    if incident.mitigated_at:
-        fields.append(f"*Mitigated:* {utc(incident.mitigated_at)}")
-    if incident.resolved_at:
-        fields.append(f"*Resolved:* {utc(incident.resolved_at)}")
-        fields.append(f"*Duration:* {format_duration(incident.resolved_at - incident.declared_at)}")
+    instants = incident.milestones
+    fields += [f"*{m.label}:* {utc(at)}" for m, at in instants.items() if at is not None]
+    if (lasted := figures(instants).impact_duration) is not None:
+        fields.append(f"*Impact lasted:* {format_duration(lasted)}")
     return [MarkdownTextObject(text=field) for field in fields]
 
 
@@ -213,6 +212,7 @@ CHANGE_ICONS = {
     EntryKind.REOPENED: ":warning: ",
     EntryKind.NOTE: ":pushpin: ",
     EntryKind.ATTACHED: ":paperclip: ",
+    EntryKind.MILESTONE: ":stopwatch: ",
 }
 
 

@@ -2,15 +2,16 @@
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import ClassVar
 
 from pydantic import BaseModel, HttpUrl, TypeAdapter, ValidationError
 
-from warroom.domain.action_items import Priority
-from warroom.domain.durations import parse_due_date
+from warroom.domain.action_items import ActionKind, Priority
+from warroom.domain.durations import parse_due_date, parse_moment
 from warroom.domain.incident import Role, Severity, Status
 from warroom.domain.markup import USER_MENTION, plain_text
+from warroom.domain.milestones import MILESTONE_WORDS, Milestone
 
 
 class CommandError(ValueError):
@@ -38,6 +39,7 @@ class Declare(Command):
     needs_incident_channel: ClassVar[bool] = False
     severity: Severity | None = None
     title: str | None = None  # None: ask for the details in a modal
+    impact_started_at: datetime | None = None
 
 
 class AssignRole(Command):
@@ -75,6 +77,11 @@ class ShowStatus(Command):
     pass
 
 
+class SetMilestone(Command):
+    milestone: Milestone
+    at: datetime | None  # None clears it
+
+
 class AddNote(Command):
     text: str
 
@@ -91,8 +98,9 @@ class Sync(Command):
 class AddAction(Command):
     text: str | None  # None: ask for the details in a modal
     owner_id: str | None = None
-    due_on: date | None = None
+    due_on: date | None = None  # None: "due TBD"
     priority: Priority | None = None
+    kind: ActionKind | None = None
 
 
 class ListActions(Command):
@@ -152,10 +160,43 @@ def _severity(word: str) -> Severity | None:
     return Severity(word) if word in Severity._value2member_map_ else None
 
 
-def _declare(rest: str, _caller: str) -> Declare:
+# "... started 14:54" at the end of a declare: when the impact began, if it is a time.
+_STARTED = re.compile(r"^(?P<title>.*?)\s+started\s+(?P<when>\S+(?:\s+\S+)?)\s*$", re.I)
+MOMENT_EXAMPLES = "14:54, 2:54pm, yesterday 23:50, 2026-12-01 14:54 or 20m ago (UTC)"
+
+
+def _declare(rest: str, _caller: str, now: datetime) -> Declare:
     first, tail = _first_word(rest)
     severity = _severity(first)
-    return Declare(severity=severity, title=_words(tail if severity else rest) or None)
+    title = _words(tail if severity else rest)
+    started = None
+    if (found := _STARTED.match(title)) and (started := parse_moment(found["when"], now)):
+        title = found["title"]
+    return Declare(severity=severity, title=title or None, impact_started_at=started)
+
+
+MILESTONE_EXAMPLE = "/incident milestone impact-started 14:54"
+
+
+def _milestone(rest: str, _caller: str, now: datetime) -> SetMilestone:
+    word, when = _first_word(rest)
+    milestone = MILESTONE_WORDS.get(word)
+    if milestone is None:
+        names = ", ".join(f"`{m.word}`" for m in Milestone if m is not Milestone.DECLARED)
+        raise CommandError(
+            f"`{_words(word)[:40] or '(nothing)'}` is not a milestone. Say which one ({names}) "
+            "and when.",
+            example=MILESTONE_EXAMPLE,
+        )
+    if when.strip().lower() in ("clear", "none", "unset"):
+        return SetMilestone(milestone=milestone, at=None)
+    at = parse_moment(plain_text(when), now)
+    if at is None:
+        shown = f"`{_words(when)[:40]}` is not a time I understand" if when.strip() else "Say when"
+        raise CommandError(
+            f"{shown}: try {MOMENT_EXAMPLES}, or `clear`.", example=MILESTONE_EXAMPLE
+        )
+    return SetMilestone(milestone=milestone, at=at)
 
 
 def _role(rest: str, caller: str) -> AssignRole:
@@ -244,30 +285,40 @@ def _timeline(rest: str, _caller: str) -> ShowTimeline:
 # The last " due " starts the date: the text itself may say "due to".
 _DUE = re.compile(r"^(?P<text>.*)\s+due\s+(?P<due>.+?)\s*$", re.IGNORECASE | re.DOTALL)
 _PRIORITY = re.compile(r"(?:^|\s)(?P<priority>[pP][123])(?=\s|$)")
-ACTION_EXAMPLE = "/incident action Add memory alerts on payments @priya due friday p1"
+_KIND = re.compile(r"(?:^|\s)type\s+(?P<kind>mitigate|prevent|process)(?=\s|$)", re.IGNORECASE)
+UNDECIDED = ("tbd", "tba", "later")
+ACTION_EXAMPLE = "/incident action Add memory alerts on payments @priya due friday p1 type prevent"
 
 
-def _action(rest: str, _caller: str, today: date) -> AddAction:
+def _take(pattern: re.Pattern[str], rest: str) -> tuple[str | None, str]:
+    """The pattern's one group where it matches, and the text without it."""
+    if found := pattern.search(rest):
+        return found.group(1).lower(), rest[: found.start()] + rest[found.end() :]
+    return None, rest
+
+
+def _action(rest: str, _caller: str, now: datetime) -> AddAction:
+    today = now.date()
     if not rest.strip():
         return AddAction(text=None)
-    priority = None
-    if found := _PRIORITY.search(rest):
-        priority = Priority(found.group("priority").lower())
-        rest = rest[: found.start()] + rest[found.end() :]
+    priority, rest = _take(_PRIORITY, rest)
+    kind, rest = _take(_KIND, rest)
     problems = []
     due_on = None
     if found := _DUE.match(rest):
-        due_on = parse_due_date(plain_text(found.group("due")), today)
+        due = plain_text(found.group("due"))
         rest = found.group("text")
-        if due_on is None:
-            problems.append(
-                f"`{_words(found.group('due'))[:40]}` is not a date I understand "
-                "(try 2026-12-01, friday, tomorrow or in 3 days)"
-            )
-        elif due_on < today:
-            problems.append(f"the due date {due_on} is in the past")
+        if due.strip().lower() not in UNDECIDED:
+            due_on = parse_due_date(due, today)
+            if due_on is None:
+                problems.append(
+                    f"`{_words(due)[:40]}` is not a date I understand "
+                    "(try 2026-12-01, friday, tomorrow, in 3 days, or TBD)"
+                )
+            elif due_on < today:
+                problems.append(f"the due date {due_on} is in the past")
     else:
-        problems.append("it has no due date (end with `due <date>`)")
+        problems.append("it has no due date (end with `due <date>`, or `due TBD`)")
     owners = USER_MENTION.findall(rest)
     if len(owners) != 1:
         problems.append("it has no owner" if not owners else "it names more than one owner")
@@ -279,7 +330,13 @@ def _action(rest: str, _caller: str, today: date) -> AddAction:
             "An action item needs exactly one owner and a due date: " + "; ".join(problems) + ".",
             example=ACTION_EXAMPLE,
         )
-    return AddAction(text=text, owner_id=owners[0][0], due_on=due_on, priority=priority)
+    return AddAction(
+        text=text,
+        owner_id=owners[0][0],
+        due_on=due_on,
+        priority=Priority(priority) if priority else None,
+        kind=ActionKind(kind) if kind else None,
+    )
 
 
 def _actions(rest: str, _caller: str) -> ListActions:
@@ -307,7 +364,7 @@ def _without_arguments(command: type[Command]) -> Callable[[str, str], Command]:
 SUBCOMMANDS: dict[str, tuple[Callable[..., Command], str, str]] = {
     "declare": (
         _declare,
-        "/incident declare [sev1|sev2|sev3|sev4] <title>",
+        "/incident declare [sev1|sev2|sev3|sev4] <title> [started <time>]",
         "Declare a new incident (no title opens a form).",
     ),
     "role": (
@@ -329,9 +386,14 @@ SUBCOMMANDS: dict[str, tuple[Callable[..., Command], str, str]] = {
     "mitigated": (_mitigated, "/incident mitigated [note]", "Record that the impact stopped."),
     "resolve": (_resolve, "/incident resolve [summary]", "Resolve the incident."),
     "reopen": (_without_arguments(Reopen), "/incident reopen", "Reopen a resolved incident."),
+    "milestone": (
+        _milestone,
+        "/incident milestone <impact-started|detected|acknowledged|mitigated|resolved> <time>",
+        "Record when something happened (UTC), e.g. when the impact really began.",
+    ),
     "action": (
         _action,
-        "/incident action <text> @owner due <date> [p1|p2|p3]",
+        "/incident action <text> @owner due <date|TBD> [p1|p2|p3] [type mitigate|prevent|process]",
         "Add an action item (no text opens a form).",
     ),
     "actions": (
@@ -361,16 +423,19 @@ def usage(name: str) -> str:
     return SUBCOMMANDS[name][1]
 
 
-def parse(text: str, caller: str, today: date) -> Command:
-    """Parse the text after `/incident`, typed by the user `caller` on `today` (UTC)."""
+# The subcommands whose text can hold a date or a time, read against the present moment.
+TIMED = {"action", "declare", "milestone"}
+
+
+def parse(text: str, caller: str, now: datetime) -> Command:
+    """Parse the text after `/incident`, typed by the user `caller` at `now` (UTC)."""
     name, rest = _first_word(text)
     if name == "":
         return Help()
     if name not in SUBCOMMANDS:
         raise CommandError(f"`{plain_text(name)[:40]}` is not a warroom command.", show_help=True)
-    if name == "action":
-        return _action(rest, caller, today)
-    return SUBCOMMANDS[name][0](rest, caller)
+    parser = SUBCOMMANDS[name][0]
+    return parser(rest, caller, now) if name in TIMED else parser(rest, caller)
 
 
 _WEB_ADDRESS = TypeAdapter(HttpUrl)

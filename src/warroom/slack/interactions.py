@@ -7,9 +7,10 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from sqlalchemy.exc import SQLAlchemyError
 
 from warroom.app import incidents as running
-from warroom.app import nags, postmortems
+from warroom.app import milestones, nags, postmortems
 from warroom.app.postmortem_draft import gather
 from warroom.domain.incident import IncidentError, Role, Status
+from warroom.domain.milestones import Milestone
 from warroom.slack import blocks, commands, forms, postmortem_views
 from warroom.slack.capture import slack_time
 from warroom.slack.follow_up import just_ack, teller
@@ -17,7 +18,9 @@ from warroom.slack.forms import input_value
 from warroom.slack.nags import POST_UPDATE_BUTTON, SNOOZE_BUTTON
 from warroom.slack.services import Services
 from warroom.slack.visibility import visible_to
-from warroom.store import incidents
+from warroom.store import incidents, timeline
+
+MARK_IMPACT_STARTED = "mark_impact_started"  # the message shortcut
 
 
 def register(app: App, services: Services) -> None:
@@ -31,6 +34,7 @@ def register(app: App, services: Services) -> None:
     app.event("app_home_opened")(handlers.home_opened)
     app.shortcut("add_to_timeline")(ack=just_ack, lazy=[handlers.open_attach_form])
     app.view(forms.ATTACH_CALLBACK)(handlers.attach_form_submitted)
+    app.shortcut(MARK_IMPACT_STARTED)(ack=just_ack, lazy=[handlers.mark_impact_started])
     app.action(SNOOZE_BUTTON)(ack=handlers.snooze, lazy=[handlers.tell])
     app.action(POST_UPDATE_BUTTON)(ack=just_ack, lazy=[handlers.open_update_form])
     app.view(forms.UPDATE_CALLBACK)(handlers.update_form_submitted)
@@ -143,6 +147,36 @@ class Interactions:
             ts=message["ts"],
         )
         ack()
+
+    # the "Mark as impact start" message shortcut
+
+    def mark_impact_started(self, body: dict, respond: Respond) -> None:
+        tell = teller(self.services, body, respond)
+        channel, ts = body["channel"]["id"], body["message"]["ts"]
+        at = slack_time(ts)
+        with self.services.db.transaction() as session:
+            incident_id = incidents.id_for_channel(session, channel) or timeline.attached_to(
+                session, channel, ts, at
+            )
+        if incident_id is None:
+            tell(
+                "That message is neither in an incident's channel nor attached to an "
+                "incident. Attach it first (its menu, then *Add to incident timeline*), "
+                "then mark it again."
+            )
+            return
+        try:
+            milestones.set_milestone(
+                self.services.core,
+                incident_id,
+                Milestone.IMPACT_STARTED,
+                at.replace(microsecond=0),
+                by=body["user"]["id"],
+            )
+        except IncidentError as error:
+            tell(blocks.incident_error(error))
+            return
+        tell(f"Impact start of INC-{incident_id} set to {at:%Y-%m-%d %H:%M:%S} UTC.")
 
     # the nags' buttons
 

@@ -16,7 +16,7 @@ from slack_bolt import Ack, App, Respond
 from sqlalchemy.exc import SQLAlchemyError
 
 from warroom.app import incidents as running
-from warroom.app import postmortems
+from warroom.app import milestones, postmortems
 from warroom.domain.incident import IncidentError, Severity
 from warroom.slack import blocks, capture, commands, forms, interactions
 from warroom.slack.action_items import ActionItems
@@ -35,6 +35,7 @@ from warroom.slack.commands import (
     Rename,
     Reopen,
     Resolve,
+    SetMilestone,
     ShowStatus,
     ShowTimeline,
     Sync,
@@ -61,6 +62,9 @@ CHANGES = {
     Resolve: lambda core, i, c, by: running.resolve(core, i, c.summary, by=by),
     Reopen: lambda core, i, c, by: running.reopen(core, i, by=by),
     AddNote: lambda core, i, c, by: running.add_note(core, i, c.text, by=by),
+    SetMilestone: lambda core, i, c, by: milestones.set_milestone(
+        core, i, c.milestone, c.at, by=by
+    ),
 }
 
 
@@ -105,7 +109,7 @@ class IncidentCommand:
     def acknowledge(self, ack: Ack, command: dict, respond: Respond) -> None:
         caller, text = command["user_id"], command.get("text", "")
         try:
-            parsed = commands.parse(text, caller, self.services.now().date())
+            parsed = commands.parse(text, caller, self.services.now())
         except CommandError as error:
             answer(ack, blocks.command_error(error))
             return
@@ -155,14 +159,21 @@ class IncidentCommand:
             ack()
             modal = forms.declare_modal(Severity(severity))
             return lambda _tell: self.services.slack.open_view(command["trigger_id"], modal)
-        declared = running.declare(
-            self.services.core,
-            title=parsed.title,
-            severity=severity,
-            by=command["user_id"],
-            reply_to={"response_url": command["response_url"]},
-        )
-        answer(ack, f"Declaring INC-{declared.incident_id} ({severity.label}) ...")
+        try:
+            declared = running.declare(
+                self.services.core,
+                title=parsed.title,
+                severity=severity,
+                by=command["user_id"],
+                impact_started_at=parsed.impact_started_at,
+                reply_to={"response_url": command["response_url"]},
+            )
+        except IncidentError as error:
+            answer(ack, blocks.incident_error(error))
+            return None
+        started = parsed.impact_started_at
+        since = f", impact started {started:%Y-%m-%d %H:%M} UTC" if started else ""
+        answer(ack, f"Declaring INC-{declared.incident_id} ({severity.label}{since}) ...")
         return None
 
     def _change(self, parsed, incident: Incident, caller: str, ack: Ack) -> None:

@@ -15,7 +15,12 @@ from warroom.store import incidents, postmortems
 def post(services: Services, changed: PostmortemChanged, delivery: Delivery) -> None:
     with services.db.transaction() as session:
         incident = incidents.get(session, changed.incident_id)
-        draft = gather(session, incident.id, services.slack.display_name)
+        draft = gather(
+            session,
+            incident.id,
+            services.slack.display_name,
+            services.settings.postmortem_depths(),
+        )
         summary_ts = postmortems.summary_message(session, incident.id)
     if incident.channel_id is None:
         return

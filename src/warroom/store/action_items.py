@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import nulls_last, select
 from sqlalchemy.orm import Session
 
 from warroom.domain.action_items import ActionStatus
@@ -26,7 +26,7 @@ def open_for_owner(session: Session, owner_id: str) -> list[ActionItem]:
     query = select(ActionItem).where(
         ActionItem.owner_id == owner_id, ActionItem.status == ActionStatus.OPEN
     )
-    return list(session.scalars(query.order_by(ActionItem.due_on, ActionItem.id)))
+    return list(session.scalars(query.order_by(nulls_last(ActionItem.due_on), ActionItem.id)))
 
 
 def overdue_of_incident(session: Session, incident_id: int, today: date) -> list[ActionItem]:
@@ -35,7 +35,7 @@ def overdue_of_incident(session: Session, incident_id: int, today: date) -> list
         ActionItem.status == ActionStatus.OPEN,
         ActionItem.due_on < today,
     )
-    return list(session.scalars(query.order_by(ActionItem.due_on, ActionItem.id)))
+    return list(session.scalars(query.order_by(nulls_last(ActionItem.due_on), ActionItem.id)))
 
 
 def has_open(session: Session, incident_id: int) -> bool:

@@ -19,8 +19,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from warroom.domain.action_items import ActionStatus
+from warroom.domain.action_items import ActionKind, ActionStatus
 from warroom.domain.incident import Role, Severity, Status, incident_reference
+from warroom.domain.milestones import Milestone
 from warroom.domain.postmortem import PostmortemStatus
 
 
@@ -68,10 +69,14 @@ class Incident(Base):
     status: Mapped[Status] = mapped_column(String(16), default=Status.INVESTIGATING)
     is_private: Mapped[bool] = mapped_column(Boolean, default=False)
     declared_by: Mapped[str] = mapped_column(String(32))
+    # The milestones (see domain/milestones.py); each edit is also a timeline entry.
+    impact_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    detected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     declared_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    last_update_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     mitigated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_update_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # What exists in Slack, recorded as each piece comes to exist: never ahead of Slack.
     channel_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     channel_name: Mapped[str | None] = mapped_column(String(80))
@@ -94,6 +99,10 @@ class Incident(Base):
     @property
     def is_open(self) -> bool:
         return self.status != Status.RESOLVED
+
+    @property
+    def milestones(self) -> dict[Milestone, datetime | None]:
+        return {milestone: getattr(self, milestone.column) for milestone in Milestone}
 
     def holder(self, role: Role) -> str | None:
         return next((a.user_id for a in self.roles if a.role == role and a.ended_at is None), None)
@@ -160,7 +169,8 @@ class ProcessedEvent(Base):
 
 
 class ActionItem(Base):
-    """A follow-up with exactly one owner and a due date; it outlives its incident."""
+    """A follow-up with exactly one owner and a due date (or "TBD" until one is agreed); it
+    outlives its incident."""
 
     __tablename__ = "action_items"
     __table_args__ = (Index("ix_action_items_owner_status", "owner_id", "status"),)
@@ -169,8 +179,9 @@ class ActionItem(Base):
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
     owner_id: Mapped[str] = mapped_column(String(32))
-    due_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date | None] = mapped_column(Date)  # None: "due TBD", to be settled
     priority: Mapped[str | None] = mapped_column(String(4))
+    kind: Mapped[ActionKind | None] = mapped_column(String(16))
     status: Mapped[ActionStatus] = mapped_column(String(16), default=ActionStatus.OPEN)
     closed_reason: Mapped[str | None] = mapped_column(Text)
     ticket_url: Mapped[str | None] = mapped_column(Text)

@@ -96,6 +96,17 @@ def message_entry(session: Session, channel_id: str, ts: str) -> TimelineEntry |
     return session.scalar(query)
 
 
+def attached_to(session: Session, channel_id: str, ts: str, at: datetime) -> int | None:
+    """The incident a message posted at `at` was attached to, if any."""
+    query = select(TimelineEntry).where(
+        TimelineEntry.kind == EntryKind.ATTACHED, TimelineEntry.occurred_at == at
+    )
+    for entry in session.scalars(query):
+        if (entry.details.get("channel"), entry.details.get("ts")) == (channel_id, ts):
+            return entry.incident_id
+    return None
+
+
 def edit_message(session: Session, channel_id: str, ts: str, text: str, at: datetime) -> bool:
     """Apply an edit, keeping the text as first written; False if the message is unknown."""
     entry = message_entry(session, channel_id, ts)
