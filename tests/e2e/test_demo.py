@@ -18,9 +18,9 @@ def test_the_demo_plays_a_whole_incident_and_writes_its_postmortem(tmp_path, mon
     assert "POSTMORTEM (PUBLISHED): INC-1 PAYMENTS SERVICE DOWN" in shown
     markdown = (tmp_path / "pm.md").read_text()
     assert markdown.startswith("# INC-1: Payments service down")
-    assert "| Duration | 47 min |" in markdown
+    assert "| Impact duration | 47 min |" in markdown
     assert "| Postmortem | published |" in markdown
-    assert markdown.count("| P1 | open |") == 2 and markdown.count("| P2 | open |") == 2
+    assert markdown.count("| P1 | Open |") == 2 and markdown.count("| P2 | Open |") == 2
     assert "~3,200 failed checkout attempts" in markdown
     assert "13:50:00 @bob attached a message by @raj: Deployed payments v2.8.0" in markdown
     assert "_Missing:" not in markdown

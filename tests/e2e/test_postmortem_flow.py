@@ -28,7 +28,7 @@ def test_resolve_drafts_then_notes_redraft_in_place_then_publish(
     [summary] = summaries(sandbox, incident.channel_id)
     shown = str(summary["blocks"])
     assert "Postmortem (draft): INC-1 Payments failing" in summary["text"]
-    assert "*Duration:* 47 min" in shown and "*Acknowledged in:* 3 min" in shown
+    assert "*Impact:* 47 min" in shown and "*Acknowledged in:* 3 min" in shown
     assert "Extend load tests to 1 hour" in shown and "Still to fix" in shown
     markdown = attached_draft(sandbox, incident.channel_id, summary)
     assert markdown.startswith("# INC-1: Payments failing")
@@ -67,6 +67,29 @@ def test_resolve_drafts_then_notes_redraft_in_place_then_publish(
     [published] = summaries(sandbox, announce_channel)
     assert "Payments were down for 47 minutes" in str(published["blocks"])
     assert attached_draft(sandbox, announce_channel, published).startswith("# INC-1")
+
+
+def test_the_linter_knows_the_people_of_the_incident_from_its_tools(sandbox, incident, db):
+    alice, sam = sandbox.user_id("alice"), sandbox.user_id("sam")
+    sandbox.driver.join(sam, incident.channel_id)
+    sandbox.driver.post_message(sam, incident.channel_id, "Looking at the EU config")
+    run(sandbox, incident, "resolve Config reverted")
+    [summary] = summaries(sandbox, incident.channel_id)
+    sandbox.driver.block_action(
+        alice, "postmortem_edit", "1", channel_id=incident.channel_id, message_ts=summary["ts"]
+    )
+    settle(sandbox)
+    [form] = [v["id"] for v in sandbox.open_views("postmortem_notes")]
+    notes = {
+        "root_cause": {"value": "Sam's config change broke checkout for EU customers."},
+        "detection": {"value": "Jenkins skipped the smoke stage, so nothing failed the build."},
+    }
+    sandbox.driver.submit_view(alice, form, notes)
+    settle(sandbox)
+    blocks = summaries(sandbox, incident.channel_id)[0]["blocks"]
+    [findings] = [b["text"]["text"] for b in blocks if "Still to fix" in str(b)]
+    assert "*root cause*: “Sam's config change broke”" in findings
+    assert "Jenkins" not in findings
 
 
 def test_publishing_before_resolving_is_refused(sandbox, incident):

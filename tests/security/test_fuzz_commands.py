@@ -1,14 +1,14 @@
 """`commands.parse` on anything a user can type: a Command, or a CommandError that explains
 itself in a sentence; never any other exception (which the listener would turn into a 500)."""
 
-from datetime import date
+from datetime import UTC, datetime
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from warroom.slack.commands import SUBCOMMANDS, Command, CommandError, parse
 
-TODAY = date(2026, 3, 11)
+NOW = datetime(2026, 3, 11, 14, 18, tzinfo=UTC)
 WORDS = [
     *SUBCOMMANDS,
     *(name.upper() for name in SUBCOMMANDS),
@@ -77,7 +77,7 @@ huge_text = st.builds(
 
 def check(text: str) -> None:
     try:
-        parsed = parse(text, "U1", TODAY)
+        parsed = parse(text, "U1", NOW)
     except CommandError as error:
         problem = error.problem
         assert isinstance(problem, str) and problem.strip() == problem and problem, error

@@ -1,15 +1,22 @@
-"""Deterministic checks on a postmortem draft: blameless, concrete, actionable.
+"""Deterministic checks on a postmortem draft: blameless, concrete, actionable, complete.
 
-Pure: takes plain values, returns findings. The phrase lists below are data on purpose, so a
-reviewer can read and extend them; each is matched case-insensitively on word boundaries.
+Pure: takes plain values, returns findings. What counts as blame, hedging or a wish is in
+`wording`; how times and durations are written, in `time_phrases`.
 """
 
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from warroom.domain.durations import format_duration
+from warroom.domain.time_phrases import (
+    TIMESTAMPED_ENTRY,
+    has_count,
+    has_duration,
+    has_window,
+    stated_durations,
+)
+from warroom.domain.wording import People, blame, hedges, is_group, wishes
 
 
 @dataclass(frozen=True)
@@ -49,156 +56,38 @@ class PostmortemText:
     durations: Mapping[str, timedelta] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class _Rule:
-    pattern: re.Pattern[str]
-    suggestion: str
-
-
-def _rule(suggestion: str, *phrases: str) -> _Rule:
-    """Phrases (regex fragments) matched case-insensitively as whole words, longest first so
-    "we'll try to" wins over "try to"; a straight apostrophe also matches a curly one."""
-    alternation = "|".join(sorted(phrases, key=len, reverse=True)).replace("'", "['’]")
-    return _Rule(re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE), suggestion)
-
-
-HEDGING_RULES = (
-    _rule(
-        "State what the evidence shows, or say plainly what is still unknown.",
-        "it looks like",
-        "looks like",
-        "it seems",
-        "seems to",
-        "appears to",
-        "somehow",
-        "probably",
-        "maybe",
-        "perhaps",
-        "I think",
-        "I believe",
-        "we think",
-    ),
-    _rule(
-        "Say what will be done, by whom and by when, or leave it out.",
-        "we'll try(?: to)?",
-        "we will try(?: to)?",
-        "try to",
-    ),
-    _rule(
-        'Give the time or the duration, e.g. "47 minutes (14:18–15:05 UTC)".',
-        "for a while",
-        "after a while",
-        "for some time",
-        "at some point",
-        "eventually",
-    ),
-    _rule(
-        'Say what recovered and when, e.g. "15:05 rollback complete; error rate normal".',
-        "things recovered",
-        "things got better",
-        "things went back to normal",
-        "things stabili[sz]ed",
-    ),
-)
-
-# A person as the one who broke it: an @mention or a capitalised word followed by a blame verb.
-# Capitalised words that start ordinary sentences about systems are not people.
-NOT_A_PERSON = (
-    "it|this|that|these|those|which|what|there|then|we|our|nothing|nobody|"
-    "alerting|monitoring|traffic|load|release|deploy|deployment|migration|config|change"
-)
-BLAME_VERBS = "pushed|broke|forgot|deployed|missed|caused|messed|screwed|ignored|skipped|overlooked"
-PERSON = rf"(?:@[\w.-]+|(?!(?:{NOT_A_PERSON})\b)(?-i:[A-Z][a-z]+))"
-
-BLAME_RULES = (
-    _rule(
-        "Name the gap that let it through (a missing check, alert or guard rail), not a person.",
-        "human error",
-        "operator error",
-        "user error",
-        "careless(?:ness)?",
-        "negligen(?:ce|t)",
-        "sloppy",
-    ),
-    _rule(
-        'Say what the system did not do, e.g. "the config validator did not catch the missing '
-        'field", not what someone should have done.',
-        r"should(?: have|'ve) (?:been (?:more )?careful|known|noticed|caught|checked|tested)",
-    ),
-    _rule(
-        "Make the system the subject: what let this change reach production unchecked?",
-        rf"{PERSON}\s+(?:{BLAME_VERBS})",
-        rf"{PERSON}'s (?:mistake|fault|error)",
-        r"we (?:pushed|shipped|deployed|released) a (?:bad|broken|buggy|faulty)",
-        r"(?:our|his|her|their) (?:mistake|fault)",
-    ),
-)
-
-VAGUE_ACTION_RULE = _rule(
-    'name the concrete change, e.g. "Add memory alerts (warn 80%, page 90%) on payments", '
-    "with one owner and a due date.",
-    "be more careful",
-    "more careful",
-    "be careful",
-    "be more vigilant",
-    "double-check",
-    "keep an eye on",
-    "(?:improve|better|more) (?:monitoring|alerting|testing|communication)",
-    "consider(?:ing)?",
-    "we should",
-    "we'll try(?: to)?",
-    "we will try(?: to)?",
-    "try to",
-    "look into",
-    "investigate further",
-    "make sure to",
-)
-
-# Times and durations, as written in impact sections and rendered timeline entries.
-ISO_DATE = r"\d{4}-\d{2}-\d{2}"
-MONTH = (
-    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
-)
-MONTH_DAY = rf"\b(?:{MONTH})\.? \d{{1,2}}(?!\d)(?:, \d{{4}})?"
-TIME = rf"(?:(?:{ISO_DATE}|{MONTH_DAY})[ T,]+)?\d{{1,2}}:\d{{2}}(?::\d{{2}})?"
-TIME_WINDOW = re.compile(rf"{TIME}\s*(?:UTC\s*)?(?:-|–|—|to|until|and)\s*{TIME}", re.IGNORECASE)
-DURATION = re.compile(
-    r"\d+(?:[.,]\d+)?\s*(?:h|hrs?|hours?|m|mins?|minutes?|s|secs?|seconds?|d|days?)(?![a-z])",
-    re.IGNORECASE,
-)
-# Numbers that are not counts: once these are gone, any digit left is a count or a money figure.
-NOT_A_COUNT = re.compile(
-    rf"{TIME}|{ISO_DATE}|{MONTH_DAY}|\bv\d+(?:\.\d+)*|\b(?:sev|p)-?\d\b|{DURATION.pattern}",
-    re.IGNORECASE,
-)
-TIMESTAMPED_ENTRY = re.compile(rf"^[\s\-*•\[(]*{TIME}(?!\d)", re.IGNORECASE)
-SEVERAL_OWNERS = re.compile(r",|&|/|\+|\band\b", re.IGNORECASE)
-
 MAJOR_SEVERITIES = ("sev1", "sev2")
 MIN_FACTORS_FOR_MAJOR_INCIDENTS = 3
 MAX_UNPRIORITISED_ACTION_ITEMS = 10
 
-
-def _has_count(text: str) -> bool:
-    return bool(re.search(r"\d", NOT_A_COUNT.sub(" ", text)))
-
+BLAME_SUGGESTION = (
+    "Make the system the subject: say what let it through (a missing check, alert or guard "
+    'rail), e.g. "the config validator did not catch the missing field", not who erred.'
+)
+HEDGING_SUGGESTION = (
+    "State what the evidence shows, with times and numbers, or say plainly what is still "
+    'unknown ("we have not yet found why the cache emptied").'
+)
+VAGUE_ACTION_SUGGESTION = (
+    'name the concrete change, e.g. "Add memory alerts (warn 80%, page 90%) on payments", '
+    "with one owner and a due date."
+)
 
 # (check, what the impact must contain, suggestion): each missing ingredient is one finding.
 IMPACT_INGREDIENTS = (
     (
         "impact-duration",
-        lambda text: bool(DURATION.search(text) or TIME_WINDOW.search(text)),
+        has_duration,
         'State how long users were affected, e.g. "47 minutes (14:18–15:05 UTC)".',
     ),
     (
         "impact-window",
-        lambda text: bool(TIME_WINDOW.search(text)),
+        has_window,
         'Give the UTC start and end of the impact, e.g. "14:18–15:05 UTC".',
     ),
     (
         "impact-count",
-        _has_count,
+        has_count,
         'Count what was hit, e.g. "~3,200 failed checkout attempts" or "~$18,000".',
     ),
 )
@@ -206,10 +95,11 @@ IMPACT_INGREDIENTS = (
 
 def vague_action(text: str) -> Finding | None:
     """A finding when an action item is a prayer ("be more careful") rather than a task."""
-    wishes = ", ".join(f'"{match.group()}"' for match in VAGUE_ACTION_RULE.pattern.finditer(text))
-    if not wishes:
+    found = wishes(text)
+    if not found:
         return None
-    suggestion = f"A wish, not a task ({wishes}): {VAGUE_ACTION_RULE.suggestion}"
+    quoted = ", ".join(f'"{phrase}"' for phrase in dict.fromkeys(found))
+    suggestion = f"A wish, not a task ({quoted}): {VAGUE_ACTION_SUGGESTION}"
     return Finding("vague-action", "action items", text.strip(), suggestion)
 
 
@@ -222,7 +112,7 @@ def lint(postmortem: PostmortemText) -> list[Finding]:
         findings = [
             *_duration_findings(postmortem),
             *_impact_findings(postmortem.impact),
-            *_timeline_findings(postmortem.timeline),
+            *_timeline_findings(postmortem.timeline, People.of(postmortem.participants)),
             *_narrative_findings(postmortem),
             *_missing_section_findings(postmortem),
             *_response_findings(postmortem),
@@ -275,22 +165,6 @@ def _response_findings(postmortem: PostmortemText) -> Iterator[Finding]:
 # A stated duration agrees with a measured one within this much (or this share of it).
 DURATION_SLACK = timedelta(minutes=2)
 DURATION_SHARE = 0.1
-_UNIT = {"h": 3600, "m": 60, "s": 1, "d": 86400}
-STATED_DURATION = re.compile(
-    r"(?<![\d:.])(?:(?P<first>\d+(?:\.\d+)?)\s*(?P<first_unit>d|h|m)[a-z]*"
-    r"(?:\s*(?:and\s*)?(?P<second>\d+)\s*(?P<second_unit>h|m|s)[a-z]*)?)(?![a-z])",
-    re.IGNORECASE,
-)
-
-
-def stated_durations(text: str) -> Iterator[tuple[str, timedelta]]:
-    """Each duration a text states ("27 minutes", "1 h 08 min", "1.5 hours"), as written
-    and as a span of time."""
-    for match in STATED_DURATION.finditer(text):
-        seconds = float(match["first"]) * _UNIT[match["first_unit"].lower()]
-        if match["second"]:
-            seconds += int(match["second"]) * _UNIT[match["second_unit"].lower()]
-        yield match.group().strip(), timedelta(seconds=seconds)
 
 
 def _agrees(stated: timedelta, measured: timedelta) -> bool:
@@ -332,8 +206,12 @@ def _impact_findings(impact: str) -> Iterator[Finding]:
             yield Finding(check, "impact", impact.strip(), suggestion)
 
 
-def _timeline_findings(timeline: Sequence[str]) -> Iterator[Finding]:
+def _timeline_findings(timeline: Sequence[str], people: People) -> Iterator[Finding]:
     for entry in timeline:
+        yield from (
+            Finding("blame", "timeline", phrase, BLAME_SUGGESTION)
+            for phrase in blame(entry, people)
+        )
         if entry.strip() and not TIMESTAMPED_ENTRY.match(entry):
             yield Finding(
                 "timeline-times",
@@ -358,20 +236,12 @@ def _narrative(postmortem: PostmortemText) -> list[tuple[str, str]]:
 
 
 def _narrative_findings(postmortem: PostmortemText) -> Iterator[Finding]:
-    # Blame is judged only where the cause is analysed: elsewhere "Priya deployed the
-    # rollback" is a plain fact.
+    people = People.of(postmortem.participants)
     for section, text in _narrative(postmortem):
-        if section in ("root cause", "contributing factors"):
-            yield from _phrase_findings("blame", BLAME_RULES, section, text)
-        yield from _phrase_findings("hedging", HEDGING_RULES, section, text)
-
-
-def _phrase_findings(
-    check: str, rules: Sequence[_Rule], section: str, text: str
-) -> Iterator[Finding]:
-    for phrase_rule in rules:
-        for match in phrase_rule.pattern.finditer(text):
-            yield Finding(check, section, match.group(), phrase_rule.suggestion)
+        for phrase in blame(text, people):
+            yield Finding("blame", section, phrase, BLAME_SUGGESTION)
+        for phrase in hedges(text):
+            yield Finding("hedging", section, phrase, HEDGING_SUGGESTION)
 
 
 def _factor_findings(postmortem: PostmortemText) -> Iterator[Finding]:
@@ -399,7 +269,7 @@ def _action_item_findings(items: Sequence[ActionItemText]) -> Iterator[Finding]:
                 item.text.strip(),
                 "Name the one person who will do it.",
             )
-        elif SEVERAL_OWNERS.search(owner):
+        elif is_group(owner):
             yield Finding(
                 "action-owner",
                 "action items",

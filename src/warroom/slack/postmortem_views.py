@@ -49,8 +49,9 @@ def summary(draft: Draft, incident_id: int) -> tuple[str, list[Block]]:
     status = draft.postmortem_status
     title = f"Postmortem ({status}): {draft.reference} {draft.title}"
     facts = (
-        f"*{draft.severity}* · {draft.start} → {draft.end or 'ongoing'} UTC · "
-        f"*Duration:* {draft.duration or 'ongoing'} · *Acknowledged in:* "
+        f"*{draft.severity}* · declared {draft.start} → {draft.end or 'ongoing'} UTC · "
+        f"*Impact:* {draft.impact_duration or 'ongoing'} · *Detected in:* "
+        f"{draft.time_to_detect or 'not recorded'} · *Acknowledged in:* "
         f"{draft.time_to_acknowledge or 'no IC'} · *Mitigated in:* "
         f"{draft.time_to_mitigate or 'not yet'}"
     )
