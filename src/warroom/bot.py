@@ -52,6 +52,7 @@ class Bot:
         self.stopping.set()
         self.scheduler.stop()
         self.deliverer.stop()
+        self.services.follow_ups.shutdown(wait=True, cancel_futures=True)
 
     def __enter__(self) -> "Bot":
         return self

@@ -283,3 +283,16 @@ def test_forged_and_stale_requests_are_refused(sandbox, general, warroom, db):
     assert incident_rows(db) == []
     with db.transaction() as session:
         assert session.scalar(select(func.count()).select_from(TimelineEntry)) == 0
+
+
+def test_stopping_the_bot_ends_the_threads_that_answer_commands(sandbox, general, warroom, bot):
+    answer = sandbox.driver.slash_command(sandbox.user_id("alice"), general, "list")
+    assert answer.status == 200
+    settle(sandbox)
+
+    def answering() -> list[threading.Thread]:
+        return [t for t in threading.enumerate() if t.name.startswith("follow-up")]
+
+    assert answering()  # `/incident list` answers after its acknowledgement
+    bot.stop()
+    assert not answering()

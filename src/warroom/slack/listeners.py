@@ -10,7 +10,6 @@ acknowledgement, on a thread of their own.
 """
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import Ack, App, Respond
 from sqlalchemy.exc import SQLAlchemyError
@@ -104,7 +103,6 @@ class IncidentCommand:
     def __init__(self, services: Services):
         self.services = services
         self.action_items = ActionItems(services)
-        self.follow_ups = ThreadPoolExecutor(thread_name_prefix="follow-up")
 
     def acknowledge(self, ack: Ack, command: dict, respond: Respond) -> None:
         caller, text = command["user_id"], command.get("text", "")
@@ -120,7 +118,7 @@ class IncidentCommand:
             answer(ack, blocks.UNAVAILABLE)
             return
         if follow_up is not None:
-            self.follow_ups.submit(self._follow_up, command, follow_up, respond)
+            self.services.follow_ups.submit(self._follow_up, command, follow_up, respond)
 
     def _dispatch(self, parsed, command: dict, ack: Ack) -> FollowUp:
         caller = command["user_id"]

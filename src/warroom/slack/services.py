@@ -2,6 +2,7 @@
 
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,6 +26,10 @@ class Services:
     # Set when an event could not be recorded: Slack retries a few times, then gives up,
     # so once the database answers again the channels are read back (see slack/app.py).
     events_lost: threading.Event = field(default_factory=threading.Event)
+    # Where a command's answer that needs more Slack calls runs, after its acknowledgement.
+    follow_ups: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(thread_name_prefix="follow-up")
+    )
 
     @property
     def db(self) -> Database:
