@@ -227,3 +227,10 @@ def test_multi_line_notes_become_lists_and_joins_stay_out_of_key_events(core, db
     assert [e["kind"] for e in draft.key_events] == ["declared", "attached"]
     assert "https://" not in draft.key_events[-1]["text"]
     assert "https://example.slack.com/p1" in draft.all_events[-1]["text"]
+
+
+def test_the_people_of_an_incident_are_known_before_the_draft_is_gathered(db, payments_outage):
+    from warroom.store import incidents
+
+    with db.transaction() as session:  # Slack is asked their names before gathering
+        assert incidents.people(session, payments_outage) == {"URAJ", "UPRIYA", "USAM"}

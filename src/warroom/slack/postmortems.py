@@ -14,6 +14,10 @@ from warroom.store import incidents, postmortems
 
 def post(services: Services, changed: PostmortemChanged, delivery: Delivery) -> None:
     with services.db.transaction() as session:
+        people = incidents.people(session, changed.incident_id)
+    for user_id in people:  # asked of Slack now, not while the draft's transaction is open
+        services.slack.display_name(user_id)
+    with services.db.transaction() as session:
         incident = incidents.get(session, changed.incident_id)
         draft = gather(
             session,

@@ -2,13 +2,13 @@
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session, selectinload
 
 from warroom.domain.incident import IncidentNotFound, Role, Severity, Status, incident_reference
 from warroom.domain.timeline import EntryKind
 from warroom.store import timeline
-from warroom.store.models import Incident, RoleAssignment
+from warroom.store.models import ActionItem, Incident, RoleAssignment, TimelineEntry
 
 
 def get(session: Session, incident_id: int, *, lock: bool = False) -> Incident:
@@ -61,6 +61,17 @@ def terms(session: Session, incident_id: int) -> list[RoleAssignment]:
         .order_by(RoleAssignment.started_at, RoleAssignment.id)
     )
     return list(session.scalars(query))
+
+
+def people(session: Session, incident_id: int) -> set[str]:
+    """Who wrote on the incident's timeline, held one of its roles or owns one of its items."""
+    queries = (
+        select(TimelineEntry.actor_id).where(TimelineEntry.incident_id == incident_id),
+        select(RoleAssignment.user_id).where(RoleAssignment.incident_id == incident_id),
+        select(ActionItem.owner_id).where(ActionItem.incident_id == incident_id),
+    )
+    found = session.scalars(union(*queries))
+    return {user_id for user_id in found if user_id}
 
 
 def link_channel(session: Session, incident_id: int, channel_id: str, name: str) -> None:
