@@ -81,7 +81,7 @@ def test_severity_rename_mitigate_resolve_reopen(sandbox, incident, db, clock, a
     run(sandbox, incident, "resolve Error rate normal")
     resolved = current(db, incident)
     assert resolved.status == "resolved" and resolved.resolved_at == clock()
-    assert "*Impact lasted:* 47 min" in str(headline(sandbox, incident)["blocks"])
+    assert "*Impact lasted:* 30 min" in str(headline(sandbox, incident)["blocks"])  # to mitigated
     assert "after 47 min" in announcement(sandbox, announce_channel, incident)["text"]
     assert "claim_role" not in str(headline(sandbox, incident)["blocks"])
 

@@ -6,7 +6,13 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from tests.conftest import settle
-from tests.e2e.incident_fixtures import declare_and_settle, headline, run, told
+from tests.e2e.incident_fixtures import (
+    declare_and_settle,
+    headline,
+    open_declare_modal,
+    run,
+    told,
+)
 from warroom.slack.capture import slack_time
 from warroom.store.models import Incident, TimelineEntry
 
@@ -23,6 +29,25 @@ def test_declare_says_when_the_impact_started(sandbox, general, warroom, db, ann
     shown = str(headline(sandbox, declared)["blocks"])
     assert "*Impact started:* 2026-03-11 13:54 UTC" in shown
     assert "*Declared:* 2026-03-11 14:18 UTC" in shown
+
+
+def test_the_declare_form_asks_when_the_impact_started(
+    sandbox, general, warroom, db, announce_channel
+):
+    alice = sandbox.user_id("alice")
+    fields = {"title": {"value": "Checkout failing"}, "severity": {"value": "sev1"}}
+    view_id = open_declare_modal(sandbox)
+    answer = sandbox.driver.submit_view(alice, view_id, {**fields, "started": {"value": "later"}})
+    assert "Not a time I understand" in answer.body["errors"]["started"]
+    later = {"started": {"value": "2026-03-11 16:00"}}
+    answer = sandbox.driver.submit_view(alice, view_id, {**fields, **later})
+    assert "is in the future" in answer.body["errors"]["started"]  # it is 14:18
+    answer = sandbox.driver.submit_view(alice, view_id, {**fields, "started": {"value": "13:40"}})
+    assert answer.body["response_action"] == "update"
+    settle(sandbox)
+    with db.transaction() as session:
+        [incident] = session.scalars(select(Incident)).all()
+    assert f"{incident.impact_started_at:%H:%M}" == "13:40"
 
 
 def test_a_title_that_merely_says_started_keeps_it(sandbox, general, warroom, db, announce_channel):

@@ -60,10 +60,15 @@ def test_slack_markup_becomes_what_the_user_saw():
 
 def test_form_errors_are_per_field():
     with pytest.raises(FormErrors) as caught:
-        commands.declare_form(title="  ", severity=None, description=None, private=False)
-    assert set(caught.value.errors) == {"title", "severity"}
-    form = commands.declare_form(title=" DB  down ", severity="sev2", description="", private=True)
+        commands.declare_form(
+            title="  ", severity=None, description=None, private=False, started="soon", now=NOW
+        )
+    assert set(caught.value.errors) == {"title", "severity", "started"}
+    form = commands.declare_form(
+        title=" DB  down ", severity="sev2", description="", private=True, started="15:40", now=NOW
+    )
     assert (form.title, form.severity, form.is_private) == ("DB down", Severity.SEV2, True)
+    assert form.impact_started_at == datetime(2026, 11, 24, 15, 40, tzinfo=UTC)
 
 
 def test_role_takes_a_mention_me_or_none():

@@ -131,6 +131,7 @@ class DeclareForm(BaseModel):
     severity: Severity
     description: str = ""
     is_private: bool = False
+    impact_started_at: datetime | None = None
 
 
 ROLE_WORDS = {
@@ -454,9 +455,15 @@ def web_address(text: str) -> str:
 
 
 def declare_form(
-    title: str | None, severity: str | None, description: str | None, private: bool
+    title: str | None,
+    severity: str | None,
+    description: str | None,
+    private: bool,
+    started: str | None,
+    now: datetime,
 ) -> DeclareForm:
-    """Validate the declare modal's fields, all at once so the user fixes them in one go."""
+    """Validate the declare modal's fields, all at once so the user fixes them in one go;
+    `started` (when the impact began) is read against `now`."""
     errors = {}
     title = " ".join((title or "").split())
     if not title:
@@ -464,8 +471,17 @@ def declare_form(
     chosen = _severity(severity or "")
     if chosen is None:
         errors["severity"] = "Pick a severity; the rubric under each one helps you choose."
+    impact_started_at = None
+    if (started or "").strip():
+        impact_started_at = parse_moment(started, now)
+        if impact_started_at is None:
+            errors["started"] = f"Not a time I understand: try {MOMENT_EXAMPLES}."
     if errors:
         raise FormErrors(errors)
     return DeclareForm(
-        title=title, severity=chosen, description=(description or "").strip(), is_private=private
+        title=title,
+        severity=chosen,
+        description=(description or "").strip(),
+        is_private=private,
+        impact_started_at=impact_started_at,
     )

@@ -54,6 +54,13 @@ def declare_modal(default_severity: Severity) -> View:
                 ),
             ),
             InputBlock(
+                block_id="started",
+                label="When did the impact start? (UTC)",
+                hint="If before now: e.g. 14:54, 2:54pm, yesterday 23:50 or 20m ago",
+                optional=True,
+                element=PlainTextInputElement(action_id="value", max_length=40),
+            ),
+            InputBlock(
                 block_id="description",
                 label="What do we know so far?",
                 optional=True,

@@ -69,6 +69,8 @@ class Interactions:
                 ),
                 description=input_value(values, "description").get("value"),
                 private=bool(input_value(values, "private").get("selected_options")),
+                started=input_value(values, "started").get("value"),
+                now=self.services.now(),
             )
         except commands.FormErrors as error:
             ack(response_action="errors", errors=error.errors)
@@ -82,8 +84,12 @@ class Interactions:
                 by=body["user"]["id"],
                 description=form.description,
                 is_private=form.is_private,
+                impact_started_at=form.impact_started_at,
                 reply_to={"view_id": view["id"]},
             )
+        except IncidentError as error:
+            ack(response_action="errors", errors={"started": str(error)})
+            return
         except SQLAlchemyError:
             ack(response_action="errors", errors={"title": blocks.UNAVAILABLE})
             return
