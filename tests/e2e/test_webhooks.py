@@ -34,6 +34,7 @@ def test_every_change_arrives_signed_once_and_in_order(sandbox, general, warroom
     alice = sandbox.user_id("alice")
     run(sandbox, incident, "role ic me")
     run(sandbox, incident, "update identified Bad deploy of cart-api")
+    run(sandbox, incident, "milestone impact-started 14:05")
     run(sandbox, incident, f"action Add a canary step <@{alice}> due friday")
     run(sandbox, incident, "resolve Rolled back")
     settle(sandbox)
@@ -42,12 +43,15 @@ def test_every_change_arrives_signed_once_and_in_order(sandbox, general, warroom
         "incident.declared",
         "incident.role_assigned",
         "incident.status_updated",
+        "incident.milestone_set",
         "action_item.added",
         "incident.resolved",
         "postmortem.changed",
     ]
     assert all(attempt.reason == "accepted" for attempt in receiver.attempts)
-    declared, _, update, *_ = receiver.received
+    declared, _, update, milestone, *_ = receiver.received
+    assert milestone["data"]["milestone"] == "impact_started"
+    assert milestone["data"]["incident"]["impact_started_at"] == "2026-03-11T14:05:00+00:00"
     assert declared["data"]["incident"]["title"] == "Checkout failing"
     assert declared["data"]["incident"]["reference"] == "INC-1"
     assert update["data"]["status"] == "identified"
