@@ -10,6 +10,7 @@ a tool at work, "Jonas skipped the stage" is blame when Jonas was there.
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 def _words(*phrases: str) -> str:
@@ -225,10 +226,19 @@ BLAME_IDIOMS = _phrase(
 
 def blame(text: str, people: People) -> Iterator[str]:
     """Each phrase that puts a person at fault."""
+    for pattern in _blame_patterns(people):
+        for match in pattern.finditer(text):
+            yield match.group().strip()
+
+
+@lru_cache(maxsize=64)  # a few incidents at a time, not every one since start
+def _blame_patterns(people: People) -> tuple[re.Pattern[str], ...]:
+    """Compiled once per incident's people: a draft checks every key event with them."""
     person, owner = people.person, people.owner
-    patterns = (
+    return (
         BLAME_IDIOMS,
-        # "Tomasz broke", "the intern forgot to", "she never", "@dev accidentally deleted"
+        # "Tomasz broke", "the intern forgot to", "she never checked", "@dev accidentally
+        # deleted"
         re.compile(
             rf"{person}(?:\s+(?:had|has|then|just|also|accidentally|simply|again))*\s+"
             rf"(?:{HARM_VERBS})(?![\w])",
@@ -256,9 +266,6 @@ def blame(text: str, people: People) -> Iterator[str]:
             re.IGNORECASE,
         ),
     )
-    for pattern in patterns:
-        for match in pattern.finditer(text):
-            yield match.group().strip()
 
 
 # Hedging ------------------------------------------------------------------------------
