@@ -1,4 +1,4 @@
-"""The `warroom` command: serve | migrate | doctor | demo | timeline | postmortem."""
+"""The `warroom` command: serve | migrate | doctor | demo | timeline | postmortem | catalog."""
 
 import argparse
 import logging
@@ -12,6 +12,7 @@ import uvicorn
 from warroom.app.exports import timeline_json, timeline_markdown
 from warroom.app.postmortem_draft import PostmortemTemplateError, gather, render
 from warroom.bot import start_bot
+from warroom.catalog import CatalogError, Service, parse
 from warroom.config import ConfigError, Settings, load_settings
 from warroom.demo.run import run_demo
 from warroom.domain.incident import IncidentError
@@ -49,6 +50,9 @@ def parser() -> argparse.ArgumentParser:
     report = commands.add_parser("postmortem", help="print an incident's postmortem for export")
     report.add_argument("incident", help="the incident, as INC-12 or 12")
     report.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    catalog = commands.add_parser("catalog", help="the service catalog")
+    catalog.add_argument("action", choices=("check",), help="check: validate it and list it")
+    catalog.add_argument("file", nargs="?", type=Path, help="default: WARROOM_CATALOG")
     return top
 
 
@@ -59,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         # The report is the answer; what the libraries say at INFO would only bury it.
         configure_logging(args.log_format, level=logging.WARNING)
         return run_doctor()
+    if args.command == "catalog" and args.file is not None:
+        return check_catalog(args.file)
     try:
         if args.command == "demo":
             return run_demo(speed=args.speed, keep=args.keep, output=args.output)
@@ -70,6 +76,12 @@ def main(argv: list[str] | None = None) -> int:
             print(export_timeline(settings, args.incident, args.all, args.format), end="")
         elif args.command == "postmortem":
             print(export_postmortem(settings, args.incident, args.format), end="")
+        elif args.command == "catalog":
+            if settings.warroom_catalog is None:
+                raise ConfigError(
+                    "Say which catalog: warroom catalog check <file>, or set WARROOM_CATALOG."
+                )
+            return check_catalog(settings.warroom_catalog)
         else:
             settings.require_slack_credentials()
             serve_bot(settings, args.host, args.port)
@@ -105,6 +117,33 @@ def export_postmortem(settings: Settings, reference: str, form: str) -> str:
     if form == "json":
         return draft.as_json() + "\n"
     return render(draft, settings.warroom_templates_dir)
+
+
+def check_catalog(path: Path) -> int:
+    """Every problem of the catalog, one per line, or what it holds."""
+    try:
+        services = parse(path.read_text(), str(path))
+    except OSError as error:
+        print(f"warroom: cannot read {path}: {error.strerror}", file=sys.stderr)
+        return 1
+    except CatalogError as error:
+        print("\n".join(error.problems), file=sys.stderr)
+        return 1
+    for service in services.values():
+        print(f"{service.name}: {service_summary(service)}")
+    print(f"{path}: {len(services)} service(s), all valid.")
+    return 0
+
+
+def service_summary(service: Service) -> str:
+    parts = [
+        service.title,
+        f"{len(service.owners)} owner(s)",
+        f"channel {service.channel_id}" if service.channel_id else "no channel",
+        "paged through PagerDuty" if service.pagerduty_key else "no PagerDuty key",
+        f"{len(service.runbooks)} runbook(s), {len(service.dashboards)} dashboard(s)",
+    ]
+    return ", ".join(parts)
 
 
 def serve_bot(settings: Settings, host: str, port: int) -> None:

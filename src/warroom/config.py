@@ -15,6 +15,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from warroom.catalog import CatalogError, parse
 from warroom.domain.durations import parse_duration
 from warroom.domain.incident import DEFAULT_UPDATE_CADENCE, Severity
 from warroom.domain.nags import NagPolicy
@@ -129,6 +130,11 @@ class Settings(BaseSettings):
     warroom_templates_dir: Path | None = Field(
         None, description="Folder of Jinja2 templates that override the bundled ones."
     )
+    warroom_catalog: Path | None = Field(
+        None,
+        description="Service catalog: a Backstage `catalog-info.yaml` of Component entities "
+        "(read again when it changes; `warroom catalog check` validates it).",
+    )
     warroom_webhook_url: str | None = Field(
         None,
         description="Where to POST every change to an incident, as JSON signed the "
@@ -185,6 +191,19 @@ class Settings(BaseSettings):
                 "WARROOM_WEBHOOK_SECRET must be set too: receivers check every webhook's signature"
             )
         return self
+
+    @field_validator("warroom_catalog")
+    @classmethod
+    def _is_a_catalog(cls, value: Path | None) -> Path | None:
+        if value is None:
+            return None
+        if not value.is_file():
+            raise ValueError(f"{value} is not a file")
+        try:
+            parse(value.read_text(), str(value))
+        except CatalogError as error:
+            raise ValueError(f"the catalog is wrong: {error.problems[0]}") from None
+        return value
 
     @field_validator("warroom_templates_dir")
     @classmethod

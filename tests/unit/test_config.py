@@ -32,6 +32,7 @@ def test_api_url_gets_its_trailing_slash():
         ("WARROOM_ANNOUNCE_CHANNEL", "#incidents", "WARROOM_ANNOUNCE_CHANNEL"),
         ("SLACK_API_URL", "slack.com/api", "SLACK_API_URL"),
         ("WARROOM_TEMPLATES_DIR", "/no/such/folder", "WARROOM_TEMPLATES_DIR"),
+        ("WARROOM_CATALOG", "/no/such/catalog-info.yaml", "WARROOM_CATALOG"),
     ],
 )
 def test_a_bad_setting_stops_start_up_with_one_line_naming_it(
@@ -91,3 +92,12 @@ def test_version_is_the_installed_one(capsys):
         main(["--version"])
     assert stopped.value.code == 0
     assert capsys.readouterr().out.strip() == f"warroom {version('warroom')}"
+
+
+def test_a_catalog_that_does_not_parse_stops_start_up_saying_where(monkeypatch, tmp_path):
+    catalog = tmp_path / "catalog-info.yaml"
+    catalog.write_text("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {}\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WARROOM_CATALOG", str(catalog))
+    with pytest.raises(ConfigError, match="^WARROOM_CATALOG: the catalog is wrong: .*document 1"):
+        load_settings()

@@ -2,6 +2,7 @@
 resolution, notes and attached messages. Each change is recorded on the timeline and
 returned as the event that tells the world of it."""
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -13,7 +14,7 @@ from warroom.domain.milestones import Milestone, MilestoneError, check
 from warroom.domain.postmortem import PostmortemStatus
 from warroom.domain.timeline import EntryKind
 from warroom.store import incidents, timeline
-from warroom.store.models import Incident, RoleAssignment
+from warroom.store.models import AffectedService, Incident, RoleAssignment
 
 
 def declare(
@@ -25,10 +26,11 @@ def declare(
     description: str = "",
     is_private: bool = False,
     impact_started_at: datetime | None = None,
+    services: Sequence[str] = (),
     reply_to: dict[str, str] | None = None,
 ) -> events.IncidentDeclared:
     """Record a newly declared incident and the first entries of its timeline; the impact
-    may have started well before (`impact_started_at`)."""
+    may have started well before (`impact_started_at`); `services` are catalog names."""
     with core.change() as change:
         try:
             check({Milestone.IMPACT_STARTED: impact_started_at}, change.at)
@@ -43,6 +45,10 @@ def declare(
             declared_by=by,
             declared_at=change.at,
             impact_started_at=impact_started_at,
+            affected=[
+                AffectedService(service=name, position=position)
+                for position, name in enumerate(dict.fromkeys(services))
+            ],
         )
         change.session.add(incident)
         change.session.flush()  # the id is the human number the declarer is told right away
@@ -53,7 +59,11 @@ def declare(
             by,
             title,
             highlighted=True,
-            details={"description": description} if description else None,
+            details={
+                name: value
+                for name, value in (("description", description), ("services", incident.services))
+                if value
+            },
         )
         record(
             change,

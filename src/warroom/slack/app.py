@@ -9,6 +9,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from sqlalchemy.exc import DBAPIError
 
 from warroom.app.core import Core
+from warroom.catalog import Catalog
 from warroom.config import Settings
 from warroom.metrics import Metrics
 from warroom.slack import errors, listeners
@@ -25,7 +26,13 @@ def build_services(settings: Settings, core: Core, metrics: Metrics) -> Services
         settings.slack_api_url,
         call_counter=metrics.retry_handler(),
     )
-    return Services(settings=settings, core=core, slack=SlackGateway(client), metrics=metrics)
+    return Services(
+        settings=settings,
+        core=core,
+        slack=SlackGateway(client),
+        metrics=metrics,
+        catalog=Catalog(settings.warroom_catalog),
+    )
 
 
 def build_app(services: Services) -> App:

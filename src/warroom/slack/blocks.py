@@ -3,6 +3,7 @@
 Every piece of user text passes through `escape` before it reaches mrkdwn.
 """
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from slack_sdk.models.blocks import (
@@ -17,6 +18,7 @@ from slack_sdk.models.blocks import (
     UserSelectElement,
 )
 
+from warroom.catalog import Service
 from warroom.domain.durations import format_duration
 from warroom.domain.incident import IncidentError, Role, RoleAlreadyHeld, Severity, Status
 from warroom.domain.milestones import figures
@@ -95,14 +97,33 @@ def lifecycle_fields(incident: Incident) -> list[MarkdownTextObject]:
     return [MarkdownTextObject(text=field) for field in fields]
 
 
-def headline(incident: Incident) -> tuple[str, list[Block]]:
-    """The pinned message at the top of the incident channel: everything at a glance."""
+def service_line(service: Service) -> str:
+    """A service as the headline shows it: its title, then its runbooks and dashboards."""
+    links = [link(item.url, escape(clip(item.title, 60))) for item in service.runbooks]
+    links += [link(item.url, escape(clip(item.title, 60))) for item in service.dashboards]
+    return " · ".join([f"*{escape(service.title)}*", *links])
+
+
+def owners_called(services: Sequence[Service]) -> str:
+    """The owning teams of the services, mentioned so that Slack notifies them."""
+    teams = " ".join(
+        f"<!subteam^{group}>" for service in services for group in service.owner_groups
+    )
+    titles = ", ".join(escape(service.title) for service in services if service.owner_groups)
+    return f":rotating_light: {teams}: an incident affects {titles}."
+
+
+def headline(incident: Incident, services: Sequence[Service] = ()) -> tuple[str, list[Block]]:
+    """The pinned message at the top of the incident channel: everything at a glance,
+    with the catalog's runbooks and dashboards of the services it is about."""
     severity = Severity(incident.severity)
     blocks: list[Block] = [
         HeaderBlock(text=clip(f"{incident.reference}: {incident.title}", HEADER_MAX)),
         SectionBlock(fields=lifecycle_fields(incident)),
         context(f"{severity.label}: {severity.rubric}"),
     ]
+    if services:
+        blocks.append(section("\n".join(service_line(service) for service in services)))
     if incident.description:
         blocks.append(section(escape(incident.description)))
     blocks.append(DividerBlock())

@@ -132,6 +132,7 @@ class DeclareForm(BaseModel):
     description: str = ""
     is_private: bool = False
     impact_started_at: datetime | None = None
+    services: list[str] = []
 
 
 ROLE_WORDS = {
@@ -174,6 +175,18 @@ def _declare(rest: str, _caller: str, now: datetime) -> Declare:
     if (found := _STARTED.match(title)) and (started := parse_moment(found["when"], now)):
         title = found["title"]
     return Declare(severity=severity, title=title or None, impact_started_at=started)
+
+
+# "payments, search: Checkout failing": the catalog services a declare is about.
+_SERVICES = re.compile(r"^(?P<names>[\w.-]+(?:\s*,\s*[\w.-]+)*):\s+(?P<title>\S.*)$", re.DOTALL)
+
+
+def service_prefix(title: str) -> tuple[list[str], str]:
+    """`payments, search: Checkout failing` -> (["payments", "search"], "Checkout failing");
+    ([], title) when the title starts with no such list."""
+    if found := _SERVICES.match(title):
+        return [name.strip() for name in found["names"].split(",")], found["title"]
+    return [], title
 
 
 MILESTONE_EXAMPLE = "/incident milestone impact-started 14:54"
@@ -365,7 +378,7 @@ def _without_arguments(command: type[Command]) -> Callable[[str, str], Command]:
 SUBCOMMANDS: dict[str, tuple[Callable[..., Command], str, str]] = {
     "declare": (
         _declare,
-        "/incident declare [sev1|sev2|sev3|sev4] <title> [started <time>]",
+        "/incident declare [sev1|sev2|sev3|sev4] [service[, service]:] <title> [started <time>]",
         "Declare a new incident (no title opens a form).",
     ),
     "role": (
@@ -461,6 +474,7 @@ def declare_form(
     private: bool,
     started: str | None,
     now: datetime,
+    services: list[str] | None = None,
 ) -> DeclareForm:
     """Validate the declare modal's fields, all at once so the user fixes them in one go;
     `started` (when the impact began) is read against `now`."""
@@ -484,4 +498,5 @@ def declare_form(
         description=(description or "").strip(),
         is_private=private,
         impact_started_at=impact_started_at,
+        services=services or [],
     )

@@ -11,10 +11,12 @@ from slack_sdk.models.blocks import (
     Option,
     PlainTextInputElement,
     PlainTextObject,
+    StaticMultiSelectElement,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
+from warroom.catalog import Service
 from warroom.domain.incident import Severity
 from warroom.slack.blocks import LIST_MAX, SECTION_MAX, clip, context, incident_line, section
 from warroom.slack.commands import UPDATE_STATUSES
@@ -27,7 +29,29 @@ UPDATE_CALLBACK = "status_update"
 METADATA_TEXT_MAX = 2000  # private_metadata holds 3,000 characters in all
 
 
-def declare_modal(default_severity: Severity) -> View:
+OPTIONS_MAX = 100  # Slack's limit for a static select
+
+
+def _service_picker(services: list[Service]) -> list[InputBlock]:
+    """Which of the catalog's services are hit (the first hundred, by name)."""
+    if not services:
+        return []
+    options = [
+        Option(value=service.name, text=clip(service.title, 75))
+        for service in sorted(services, key=lambda service: service.name)[:OPTIONS_MAX]
+    ]
+    return [
+        InputBlock(
+            block_id="services",
+            label="Services affected",
+            hint="Their runbooks and dashboards go on the headline; their owners are invited.",
+            optional=True,
+            element=StaticMultiSelectElement(action_id="value", options=options),
+        )
+    ]
+
+
+def declare_modal(default_severity: Severity, services: list[Service] | None = None) -> View:
     options = [
         Option(value=sev.value, text=sev.label, description=clip(sev.rubric, 75))
         for sev in Severity
@@ -53,6 +77,7 @@ def declare_modal(default_severity: Severity) -> View:
                     action_id="value", options=options, initial_option=initial
                 ),
             ),
+            *_service_picker(services or []),
             InputBlock(
                 block_id="started",
                 label="When did the impact start? (UTC)",

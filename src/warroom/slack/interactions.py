@@ -56,7 +56,8 @@ class Interactions:
     # the declare form
 
     def open_declare_form(self, body: dict) -> None:
-        modal = forms.declare_modal(self.services.settings.warroom_default_severity)
+        known = list(self.services.catalog.services().values())
+        modal = forms.declare_modal(self.services.settings.warroom_default_severity, known)
         self.services.slack.open_view(body["trigger_id"], modal)
 
     def declare_form_submitted(self, ack: Ack, body: dict, view: dict) -> None:
@@ -71,9 +72,18 @@ class Interactions:
                 private=bool(input_value(values, "private").get("selected_options")),
                 started=input_value(values, "started").get("value"),
                 now=self.services.now(),
+                services=[
+                    option["value"]
+                    for option in input_value(values, "services").get("selected_options") or []
+                ],
             )
         except commands.FormErrors as error:
             ack(response_action="errors", errors=error.errors)
+            return
+        _, unknown = self.services.catalog.find(form.services)
+        if unknown:
+            gone = f"{', '.join(unknown)} is no longer in the catalog: pick again."
+            ack(response_action="errors", errors={"services": gone})
             return
         try:
             # The form stays open on a notice, which the setup's report replaces.
@@ -85,6 +95,7 @@ class Interactions:
                 description=form.description,
                 is_private=form.is_private,
                 impact_started_at=form.impact_started_at,
+                services=form.services,
                 reply_to={"view_id": view["id"]},
             )
         except IncidentError as error:

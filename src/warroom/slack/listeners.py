@@ -155,24 +155,49 @@ class IncidentCommand:
         severity = parsed.severity or self.services.settings.warroom_default_severity
         if parsed.title is None:
             ack()
-            modal = forms.declare_modal(Severity(severity))
+            known = list(self.services.catalog.services().values())
+            modal = forms.declare_modal(Severity(severity), known)
             return lambda _tell: self.services.slack.open_view(command["trigger_id"], modal)
+        title, affected, hint = self._about(parsed.title)
         try:
             declared = running.declare(
                 self.services.core,
-                title=parsed.title,
+                title=title,
                 severity=severity,
                 by=command["user_id"],
                 impact_started_at=parsed.impact_started_at,
+                services=affected,
                 reply_to={"response_url": command["response_url"]},
             )
         except IncidentError as error:
             answer(ack, blocks.incident_error(error))
             return None
         started = parsed.impact_started_at
-        since = f", impact started {started:%Y-%m-%d %H:%M} UTC" if started else ""
-        answer(ack, f"Declaring INC-{declared.incident_id} ({severity.label}{since}) ...")
+        facts = [severity.label, *affected]
+        if started:
+            facts.append(f"impact started {started:%Y-%m-%d %H:%M} UTC")
+        notice = f"Declaring INC-{declared.incident_id} ({', '.join(facts)}) ...{hint}"
+        answer(ack, notice)
         return None
+
+    def _about(self, title: str) -> tuple[str, list[str], str]:
+        """The title, the catalog services it starts with (`payments: Checkout failing`),
+        and a hint when it names services the catalog does not have."""
+        names, rest = commands.service_prefix(title)
+        if not names or not self.services.catalog.services():
+            return title, [], ""
+        _, unknown = self.services.catalog.find(names)
+        if not unknown:
+            return rest, names, ""
+        shown = ", ".join(f"`{blocks.escape(name)}`" for name in unknown)
+        return (
+            title,
+            [],
+            (
+                f"\n:bulb: {shown}: no such service in the catalog, so the title keeps it "
+                "(`warroom catalog check` lists the services)."
+            ),
+        )
 
     def _change(self, parsed, incident: Incident, caller: str, ack: Ack) -> None:
         try:

@@ -84,8 +84,11 @@ def _furnishing(services: Services, incident: Incident, delivery: Delivery):
         with services.db.transaction() as session:
             incidents.link_announcement(session, incident.id, announce_to, ts)
 
+    affected = services.catalog.find(incident.services)[0]
     headline = [
-        posting(slack, delivery, "post the headline", channel_id, *blocks.headline(incident)),
+        posting(
+            slack, delivery, "post the headline", channel_id, *blocks.headline(incident, affected)
+        ),
         ("link the headline", link_headline),
         ("pin the headline", guarded(lambda: slack.pin(channel_id, incident.headline_ts))),
     ]
@@ -94,6 +97,13 @@ def _furnishing(services: Services, incident: Incident, delivery: Delivery):
         ("set the topic", guarded(slack.set_topic, channel_id, blocks.topic(incident))),
         ("set up the headline", in_order(delivery, headline)),
     ]
+    owners = {user for service in affected for user in service.owner_users} - {incident.declared_by}
+    if owners:
+        invite = guarded(slack.invite, channel_id, sorted(owners))
+        steps.append(("invite the services' owners", invite))
+    if any(service.owner_groups for service in affected):
+        call = blocks.notice(blocks.owners_called(affected))
+        steps.append(posting(slack, delivery, "call the owning teams", channel_id, *call))
     if announce_to:
         announcement = [
             posting(slack, delivery, "announce it", announce_to, *blocks.announcement(incident)),

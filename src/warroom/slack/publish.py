@@ -97,7 +97,7 @@ def _refreshing(services, incident: Incident, entry, latest, delivery) -> list[S
         ("update the topic", guarded(slack.set_topic, channel_id, blocks.topic(incident)))
     ]
     if incident.headline_ts:
-        headline = blocks.headline(incident)
+        headline = blocks.headline(incident, services.catalog.find(incident.services)[0])
         steps.append(
             (
                 "update the headline",

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy.exc import DBAPIError
 
 from warroom.app.core import Core
+from warroom.catalog import Catalog
 from warroom.config import Settings
 from warroom.domain.nags import NagPolicy
 from warroom.metrics import Metrics
@@ -23,6 +24,7 @@ class Services:
     core: Core
     slack: SlackGateway
     metrics: Metrics
+    catalog: Catalog
     # Set when an event could not be recorded: Slack retries a few times, then gives up,
     # so once the database answers again the channels are read back (see slack/app.py).
     events_lost: threading.Event = field(default_factory=threading.Event)

@@ -10,14 +10,15 @@ from warroom.domain.timeline import EntryKind
 from warroom.store import timeline
 from warroom.store.models import ActionItem, Incident, RoleAssignment, TimelineEntry
 
+# What rendering an incident reads, loaded with it so it can be shown after the session ends.
+RENDERED = (selectinload(Incident.roles), selectinload(Incident.affected))
+
 
 def get(session: Session, incident_id: int, *, lock: bool = False) -> Incident:
-    """The incident with its roles loaded, so it can be rendered after the session closes.
+    """The incident with its roles and services loaded, to render after the session closes.
     With `lock`, its row is held until the transaction ends: changes to one incident then
     happen one after the other (on SQLite every transaction already does)."""
-    incident = session.get(
-        Incident, incident_id, options=[selectinload(Incident.roles)], with_for_update=lock
-    )
+    incident = session.get(Incident, incident_id, options=RENDERED, with_for_update=lock)
     if incident is None:
         raise IncidentNotFound(f"There is no incident {incident_reference(incident_id)}.")
     return incident
@@ -25,7 +26,7 @@ def get(session: Session, incident_id: int, *, lock: bool = False) -> Incident:
 
 def find_by_channel(session: Session, channel_id: str) -> Incident | None:
     query = select(Incident).where(Incident.channel_id == channel_id)
-    return session.scalar(query.options(selectinload(Incident.roles)))
+    return session.scalar(query.options(*RENDERED))
 
 
 def id_for_channel(session: Session, channel_id: str) -> int | None:
@@ -38,7 +39,7 @@ def open_incidents(session: Session) -> list[Incident]:
     query = (
         select(Incident)
         .where(Incident.status != Status.RESOLVED)
-        .options(selectinload(Incident.roles))
+        .options(*RENDERED)
         .order_by(Incident.severity, Incident.declared_at.desc())
     )
     return list(session.scalars(query))

@@ -91,6 +91,14 @@ class Incident(Base):
     roles: Mapped[list["RoleAssignment"]] = relationship(
         back_populates="incident", order_by="RoleAssignment.started_at"
     )
+    affected: Mapped[list["AffectedService"]] = relationship(
+        order_by="AffectedService.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def services(self) -> list[str]:
+        """The catalog names of the services it is about, in the order given."""
+        return [affected.service for affected in self.affected]
 
     @property
     def reference(self) -> str:
@@ -132,6 +140,16 @@ class RoleAssignment(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     incident: Mapped[Incident] = relationship(back_populates="roles")
+
+
+class AffectedService(Base):
+    """A service of the catalog an incident is about (by name: the catalog is a file)."""
+
+    __tablename__ = "affected_services"
+
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), primary_key=True)
+    service: Mapped[str] = mapped_column(String(63), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class TimelineEntry(Base):
