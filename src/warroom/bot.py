@@ -22,6 +22,7 @@ from warroom.slack.integration import SlackIntegration
 from warroom.slack.services import Services
 from warroom.store import incidents, outbox
 from warroom.store.db import Database
+from warroom.web.hooks import hook_routes
 from warroom.web.server import create_web_app
 
 
@@ -42,10 +43,22 @@ class Bot:
         return self.services.metrics
 
     def web_app(self) -> Starlette:
-        """The HTTP mode front: Slack's endpoint, /healthz and /metrics."""
-        secret = self.services.settings.slack_signing_secret.get_secret_value()
+        """The HTTP front: Slack's endpoint, /healthz, /metrics and the hooks."""
+        settings, services = self.services.settings, self.services
+        hooks = hook_routes(
+            services.db,
+            services.catalog,
+            services.now,
+            settings.secret("warroom_deploy_token"),
+            settings.secret("warroom_github_webhook_secret"),
+        )
         return create_web_app(
-            self.app, self.services.db, self.metrics, secret, self.services.events_lost.set
+            self.app,
+            services.db,
+            self.metrics,
+            settings.secret("slack_signing_secret"),
+            services.events_lost.set,
+            hooks,
         )
 
     def stop(self) -> None:

@@ -6,7 +6,8 @@ What warroom reads of each Component:
 - `metadata.links` whose `type` is `runbook` or `dashboard`;
 - the annotations `slack.com/bot-notify` (the service's Slack channel, as Backstage's Slack
   notifications use it), `warroom/slack-owners` (Slack user ids `U...` and user-group ids
-  `S...`, comma separated), `pagerduty.com/service-id` and `pagerduty.com/integration-key`.
+  `S...`, comma separated), `pagerduty.com/service-id`, `pagerduty.com/integration-key` and
+  `github.com/project-slug` (which repository's deploys are the service's).
 Other kinds of entity (Group, System, API...) are left alone.
 
 The file is read again whenever it changes; a change that does not parse leaves the last good
@@ -29,6 +30,7 @@ SLACK_CHANNEL = "slack.com/bot-notify"
 SLACK_OWNERS = "warroom/slack-owners"
 PAGERDUTY_SERVICE = "pagerduty.com/service-id"
 PAGERDUTY_KEY = "pagerduty.com/integration-key"
+GITHUB_SLUG = "github.com/project-slug"  # "org/repo", Backstage's own annotation
 # Backstage's rule for names: letters, digits and -_. between them, at most 63 characters.
 NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$")
 SLACK_OWNER = re.compile(r"^[US][A-Z0-9]{2,}$")
@@ -49,6 +51,7 @@ class Service:
     channel_id: str | None = None
     pagerduty_service: str | None = None
     pagerduty_key: str | None = None
+    github_slug: str | None = None
     runbooks: tuple[Link, ...] = ()
     dashboards: tuple[Link, ...] = ()
 
@@ -138,6 +141,7 @@ def _service(metadata: _Metadata) -> Service:
         channel_id=notes.get(SLACK_CHANNEL),
         pagerduty_service=notes.get(PAGERDUTY_SERVICE),
         pagerduty_key=notes.get(PAGERDUTY_KEY),
+        github_slug=notes.get(GITHUB_SLUG),
         runbooks=_links(metadata, "runbook"),
         dashboards=_links(metadata, "dashboard"),
     )

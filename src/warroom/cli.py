@@ -153,10 +153,10 @@ def serve_bot(settings: Settings, host: str, port: int) -> None:
     bot = start_bot(settings, db, utc_now)
     bot.scheduler.start()
     if settings.slack_app_token is not None:
-        socket_mode(bot.app, settings).start()
-    else:
-        # log_config=None: uvicorn keeps warroom's one-line, redacted log format.
-        uvicorn.run(bot.web_app(), host=host, port=port, log_config=None)
+        socket_mode(bot.app, settings).connect()  # Slack's side; HTTP still serves the rest
+    # /healthz, /metrics and the hooks in either mode, and Slack's endpoint in HTTP mode.
+    # log_config=None: uvicorn keeps warroom's one-line, redacted log format.
+    uvicorn.run(bot.web_app(), host=host, port=port, log_config=None)
 
 
 if __name__ == "__main__":

@@ -135,6 +135,16 @@ class Settings(BaseSettings):
         description="Service catalog: a Backstage `catalog-info.yaml` of Component entities "
         "(read again when it changes; `warroom catalog check` validates it).",
     )
+    warroom_deploy_token: SecretStr | None = Field(
+        None,
+        description="Bearer token of `POST /hooks/deploys`, where pipelines report deploys "
+        "(the hook is off when empty).",
+    )
+    warroom_github_webhook_secret: SecretStr | None = Field(
+        None,
+        description="Secret of the GitHub webhook sending `deployment_status` events to "
+        "`POST /hooks/github` (off when empty).",
+    )
     warroom_webhook_url: str | None = Field(
         None,
         description="Where to POST every change to an incident, as JSON signed the "
@@ -240,8 +250,15 @@ class Settings(BaseSettings):
             self.slack_signing_secret,
             self.slack_app_token,
             self.warroom_webhook_secret,
+            self.warroom_deploy_token,
+            self.warroom_github_webhook_secret,
         )
         return [token.get_secret_value() for token in tokens if token is not None]
+
+    def secret(self, name: str) -> str | None:
+        """The value of a secret setting, or None when it is not set."""
+        value = getattr(self, name)
+        return value.get_secret_value() if value is not None else None
 
     def require_slack_credentials(self) -> None:
         """Serving needs both credentials; the other commands do not."""

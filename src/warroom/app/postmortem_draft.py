@@ -8,7 +8,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from warroom.domain.lint import ActionItemText, Finding, PostmortemText, lint
 from warroom.domain.milestones import Figures, Milestone, figures
 from warroom.domain.postmortem import DEFAULT_DEPTH, Depth, PostmortemStatus
 from warroom.domain.timeline import Entry, EntryKind, describe
-from warroom.store import action_items, incidents, timeline
+from warroom.store import action_items, deploys, incidents, timeline
 from warroom.store.db import package_folder
 from warroom.store.models import PostmortemNotes
 from warroom.store.postmortems import NOTE_FIELDS
@@ -64,6 +64,7 @@ class Draft:
     participants: list[str]
     updates: list[dict]
     key_events: list[dict]
+    deploys: list[dict]  # of its services, from an hour before the impact to its end
     all_events: list[dict]
     action_items: list[dict]
     findings: list[Finding] = field(default_factory=list)
@@ -88,6 +89,8 @@ def _duration(span: timedelta | None) -> str | None:
     return format_duration(span) if span is not None else None
 
 
+# Deploys this long before the impact are part of its story: a bad release usually is.
+DEPLOYS_BEFORE = timedelta(hours=1)
 # Kept out of the key timeline even when someone marked them: they tell nothing of the story.
 NOT_KEY_EVENTS = {EntryKind.JOINED, EntryKind.LEFT, EntryKind.MILESTONE}
 # Milestones the timeline has no entry of its own for, shown among the key events.
@@ -115,6 +118,10 @@ def gather(
     instants = incident.milestones
     measured = figures(instants)
     start, end = incident.declared_at, incident.resolved_at
+    window_end = end or datetime.max.replace(tzinfo=UTC)
+    released = deploys.between(
+        session, incident.services, measured.impact_start - DEPLOYS_BEFORE, window_end
+    )
     severity = Severity(incident.severity)
     draft = Draft(
         reference=incident.reference,
@@ -163,7 +170,8 @@ def gather(
             {person(e.actor_id) for e in entries if e.actor_id} | {person(t.user_id) for t in terms}
         ),
         updates=[event(e) for e in entries if e.kind == EntryKind.STATUS_UPDATE],
-        key_events=_key_events(entries, instants, event),
+        key_events=_key_events(entries, instants, event, released),
+        deploys=[_deployed(deploy) for deploy in released],
         all_events=[event(e) for e in entries],
         action_items=[_action_item(item, person) for item in items],
     )
@@ -172,9 +180,19 @@ def gather(
     return draft
 
 
-def _key_events(entries, instants, event) -> list[dict]:
-    """The marked entries, without links, and the milestones only people could record, in
-    the order they happened."""
+def _deployed(deploy) -> dict:
+    who = f" by {deploy.deployed_by}" if deploy.deployed_by else ""
+    return {
+        "time": _utc(deploy.deployed_at),
+        "text": f"{deploy.service} {deploy.version} deployed{who}.",
+        "kind": "deploy",
+        "link": deploy.link,
+    }
+
+
+def _key_events(entries, instants, event, released) -> list[dict]:
+    """The marked entries, without links, the milestones only people could record, and the
+    services' deploys, in the order they happened."""
     shown = [
         (e.occurred_at, event(e, brief=True))
         for e in entries
@@ -185,6 +203,7 @@ def _key_events(entries, instants, event) -> list[dict]:
         for m in UNRECORDED_MILESTONES
         if (at := instants[m]) is not None
     ]
+    shown += [(deploy.deployed_at, _deployed(deploy)) for deploy in released]
     return [shown_event for _, shown_event in sorted(shown, key=lambda pair: pair[0])]
 
 

@@ -24,7 +24,7 @@ from warroom.domain.incident import IncidentError, Role, RoleAlreadyHeld, Severi
 from warroom.domain.milestones import figures
 from warroom.domain.timeline import Entry, EntryKind, describe
 from warroom.slack.commands import SUBCOMMANDS, CommandError
-from warroom.store.models import Incident, TimelineEntry
+from warroom.store.models import Deploy, Incident, TimelineEntry
 
 UNAVAILABLE = (
     "warroom cannot reach its database right now, so this may not have been recorded. "
@@ -111,6 +111,24 @@ def owners_called(services: Sequence[Service]) -> str:
     )
     titles = ", ".join(escape(service.title) for service in services if service.owner_groups)
     return f":rotating_light: {teams}: an incident affects {titles}."
+
+
+def deploy_line(deploy: Deploy) -> str:
+    who = f" by {escape(deploy.deployed_by)}" if deploy.deployed_by else ""
+    details = f" · {link(deploy.link, 'details')}" if deploy.link else ""
+    return f"`{deploy.deployed_at:%m-%d %H:%M}` *{escape(deploy.version)}*{who}{details}"
+
+
+def recent_deploys(
+    services: Sequence[Service], deploys: Sequence[Deploy]
+) -> tuple[str, list[Block]]:
+    """The last deploys of the incident's services, newest first: the first thing to check."""
+    lines = []
+    for service in services:
+        mine = [deploy_line(d) for d in deploys if d.service == service.name]
+        lines.append(f"*{escape(service.title)}*\n" + ("\n".join(mine) or "_no deploy recorded_"))
+    text = clip(":rocket: Recent deploys (UTC), newest first:\n" + "\n".join(lines), SECTION_MAX)
+    return text, [section(text)]
 
 
 def headline(incident: Incident, services: Sequence[Service] = ()) -> tuple[str, list[Block]]:

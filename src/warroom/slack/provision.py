@@ -14,8 +14,10 @@ from warroom.slack import blocks
 from warroom.slack.replies import reply
 from warroom.slack.services import Services
 from warroom.slack.steps import guarded, in_order, posting
-from warroom.store import incidents
+from warroom.store import deploys, incidents
 from warroom.store.models import Incident
+
+RECENT_DEPLOYS = 5  # per service: what a responder looks at first
 
 
 def set_up(services: Services, declared: IncidentDeclared, delivery: Delivery) -> None:
@@ -104,6 +106,11 @@ def _furnishing(services: Services, incident: Incident, delivery: Delivery):
     if any(service.owner_groups for service in affected):
         call = blocks.notice(blocks.owners_called(affected))
         steps.append(posting(slack, delivery, "call the owning teams", channel_id, *call))
+    if affected:
+        with services.db.transaction() as session:
+            recent = deploys.latest(session, [s.name for s in affected], RECENT_DEPLOYS)
+        listed = blocks.recent_deploys(affected, recent)
+        steps.append(posting(slack, delivery, "list recent deploys", channel_id, *listed))
     if announce_to:
         announcement = [
             posting(slack, delivery, "announce it", announce_to, *blocks.announcement(incident)),

@@ -300,3 +300,23 @@ class OutboxDelivery(Base):
     result: Mapped[dict] = mapped_column(JSON, default=dict)  # e.g. the ts of what was posted
     # The delivery of the DeliveryDelayed warning about this one, once it was warned about.
     warning_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class Deploy(Base):
+    """A release of a service, as the deploy hooks were told of it. The same service,
+    version and moment is one deploy, however often it is reported."""
+
+    __tablename__ = "deploys"
+    __table_args__ = (
+        UniqueConstraint("service", "version", "deployed_at"),
+        Index("ix_deploys_service_deployed_at", "service", "deployed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    service: Mapped[str] = mapped_column(String(63))
+    version: Mapped[str] = mapped_column(String(200))
+    deployed_by: Mapped[str | None] = mapped_column(String(200))
+    deployed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    link: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(16))  # "hook" or "github"
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)

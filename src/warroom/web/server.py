@@ -1,8 +1,9 @@
-"""The HTTP server: Bolt's endpoint for Slack, and a health check for load balancers."""
+"""The HTTP server: Bolt's endpoint for Slack, a health check for load balancers, metrics,
+and the hooks other systems call."""
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from urllib.parse import parse_qsl
 
 from anyio import CapacityLimiter, to_thread
@@ -33,8 +34,10 @@ def create_web_app(
     metrics: Metrics,
     signing_secret: str,
     on_events_dropped: Callable[[], None] = lambda: None,
+    hooks: Sequence[Route] = (),
 ) -> Starlette:
-    """`on_events_dropped` runs when Slack says it stopped sending events for a while."""
+    """`on_events_dropped` runs when Slack says it stopped sending events for a while;
+    `hooks` are the routes other systems call (web/hooks.py)."""
     verifier = SignatureVerifier(signing_secret)
     dispatchers = CapacityLimiter(DISPATCH_THREADS)
 
@@ -74,6 +77,7 @@ def create_web_app(
             Route("/slack/events", slack_events, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/metrics", metrics_page, methods=["GET"]),
+            *hooks,
         ]
     )
 

@@ -1,0 +1,159 @@
+"""Hooks other systems call: deploys, from any pipeline (`POST /hooks/deploys`, a bearer
+token) and from GitHub (`POST /hooks/github`, `deployment_status` events signed with
+`X-Hub-Signature-256`).
+
+Every hook answers a forged or unsigned request 401 and stores nothing, a body it cannot
+read 400 with the reason, and records a repeated delivery once.
+"""
+
+import hashlib
+import hmac
+from collections.abc import Callable
+from datetime import datetime
+
+from pydantic import AwareDatetime, BaseModel, Field, HttpUrl, ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from warroom.catalog import Catalog
+from warroom.store import deploys
+from warroom.store.db import Database
+
+
+class DeployReport(BaseModel):
+    """What `POST /hooks/deploys` takes."""
+
+    service: str = Field(min_length=1, max_length=63)
+    version: str = Field(min_length=1, max_length=200)
+    who: str | None = Field(None, max_length=200)
+    when: AwareDatetime
+    link: HttpUrl | None = None
+
+
+class _Login(BaseModel):
+    login: str
+
+
+class _Status(BaseModel):
+    state: str
+    created_at: AwareDatetime
+    creator: _Login | None = None
+    target_url: str | None = None
+    environment_url: str | None = None
+    log_url: str | None = None
+
+
+class _Deployment(BaseModel):
+    sha: str
+    ref: str
+    environment: str
+    creator: _Login | None = None
+
+
+class _Repository(BaseModel):
+    name: str
+    full_name: str
+
+
+class DeploymentStatus(BaseModel):
+    """The parts of GitHub's `deployment_status` event a deploy is made of."""
+
+    deployment_status: _Status
+    deployment: _Deployment
+    repository: _Repository
+
+
+def _refused(status: int, reason: str) -> JSONResponse:
+    return JSONResponse({"ok": False, "reason": reason}, status_code=status)
+
+
+def _unreadable(error: ValidationError) -> JSONResponse:
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "the body"
+    return _refused(400, f"{where}: {first['msg']}")
+
+
+def hook_routes(
+    db: Database,
+    catalog: Catalog,
+    now: Callable[[], datetime],
+    deploy_token: str | None,
+    github_secret: str | None,
+) -> list[Route]:
+    """The hooks whose secret is configured (the others answer 404: nobody set them up)."""
+
+    def write(deploy: dict) -> bool:
+        with db.transaction() as session:
+            return deploys.record(session, {**deploy, "received_at": now()})
+
+    async def stored(deploy: dict) -> JSONResponse:
+        new = await run_in_threadpool(write, deploy)
+        known = not catalog.services() or deploy["service"] in catalog.services()
+        answer = {"ok": True, "recorded": new, "known_service": known}
+        return JSONResponse(answer, status_code=201 if new else 200)
+
+    async def deploy_hook(request: Request) -> Response:
+        given = request.headers.get("authorization", "").removeprefix("Bearer ").encode()
+        if not hmac.compare_digest(given, deploy_token.encode()):
+            return _refused(401, "missing or wrong bearer token")
+        try:
+            report = DeployReport.model_validate_json(await request.body())
+        except ValidationError as error:
+            return _unreadable(error)
+        deploy = {
+            "service": report.service,
+            "version": report.version,
+            "deployed_by": report.who,
+            "deployed_at": report.when,
+            "link": str(report.link) if report.link else None,
+            "source": "hook",
+        }
+        return await stored(deploy)
+
+    async def github_hook(request: Request) -> Response:
+        body = await request.body()
+        expected = "sha256=" + hmac.new(github_secret.encode(), body, hashlib.sha256).hexdigest()
+        given = request.headers.get("x-hub-signature-256", "")
+        if not hmac.compare_digest(given.encode(), expected.encode()):
+            return _refused(401, "missing or wrong X-Hub-Signature-256")
+        event = request.headers.get("x-github-event", "")
+        if event == "ping":
+            return JSONResponse({"ok": True})
+        if event != "deployment_status":
+            return JSONResponse({"ok": True, "ignored": event or "no event"}, status_code=202)
+        try:
+            status = DeploymentStatus.model_validate_json(body)
+        except ValidationError as error:
+            return _unreadable(error)
+        if status.deployment_status.state != "success":
+            return JSONResponse({"ok": True, "ignored": status.deployment_status.state}, 202)
+        return await stored(_github_deploy(status, catalog))
+
+    routes = []
+    if deploy_token:
+        routes.append(Route("/hooks/deploys", deploy_hook, methods=["POST"]))
+    if github_secret:
+        routes.append(Route("/hooks/github", github_hook, methods=["POST"]))
+    return routes
+
+
+def _github_deploy(status: DeploymentStatus, catalog: Catalog) -> dict:
+    """The deploy a successful deployment is: the catalog service whose
+    `github.com/project-slug` is the repository, else the repository's name."""
+    repository = status.repository
+    service = next(
+        (s.name for s in catalog.services().values() if s.github_slug == repository.full_name),
+        repository.name,
+    )
+    done, deployment = status.deployment_status, status.deployment
+    who = done.creator or deployment.creator
+    return {
+        "service": service[:63],
+        "version": deployment.ref if deployment.ref != deployment.sha else deployment.sha[:12],
+        "deployed_by": who.login if who else None,
+        "deployed_at": done.created_at,
+        "link": done.target_url or done.environment_url or done.log_url,
+        "source": "github",
+    }
