@@ -77,7 +77,7 @@ def test_the_form_offers_the_catalog_and_refuses_what_left_it(
     answer = sandbox.driver.submit_view(alice, view_id, fields)
     assert "payments is no longer in the catalog" in answer.body["errors"]["services"]
 
-    view_id = open_declare_modal(sandbox)
+    # the form stays open on its errors: picked again, it declares
     answer = sandbox.driver.submit_view(
         alice, view_id, {**fields, "services": {"value": ["billing"]}}
     )
@@ -85,3 +85,23 @@ def test_the_form_offers_the_catalog_and_refuses_what_left_it(
     settle(sandbox)
     assert services_of(db, 1) == ["billing"]
     assert " is open in " in str(sandbox.views[view_id]["view"])
+
+
+def test_a_private_incident_calls_and_invites_nobody_for_its_services(
+    sandbox, general, warroom, db, announce_channel
+):
+    view_id = open_declare_modal(sandbox)
+    fields = {
+        "title": {"value": "Card numbers in logs"},
+        "severity": {"value": "sev1"},
+        "services": {"value": ["payments"]},
+        "private": {"value": ["private"]},
+    }
+    sandbox.driver.submit_view(sandbox.user_id("alice"), view_id, fields)
+    settle(sandbox)
+    with db.transaction() as session:
+        incident = incidents.get(session, 1)
+    assert incident.services == ["payments"]
+    assert sandbox.user_id("bob") not in sandbox.channel(incident.channel_id).members
+    texts = [m["text"] for m in sandbox.messages(incident.channel_id)]
+    assert not [text for text in texts if "subteam" in text]

@@ -99,11 +99,13 @@ def _furnishing(services: Services, incident: Incident, delivery: Delivery):
         ("set the topic", guarded(slack.set_topic, channel_id, blocks.topic(incident))),
         ("set up the headline", in_order(delivery, headline)),
     ]
-    owners = {user for service in affected for user in service.owner_users} - {incident.declared_by}
+    # A private incident's declarer chooses who is let in: nobody is invited or called.
+    called = [] if incident.is_private else affected
+    owners = {user for service in called for user in service.owner_users} - {incident.declared_by}
     if owners:
         invite = guarded(slack.invite, channel_id, sorted(owners))
         steps.append(("invite the services' owners", invite))
-    if any(service.owner_groups for service in affected):
+    if any(service.owner_groups for service in called):
         call = blocks.notice(blocks.owners_called(affected))
         steps.append(posting(slack, delivery, "call the owning teams", channel_id, *call))
     if affected:
