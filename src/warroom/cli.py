@@ -21,6 +21,7 @@ from warroom.slack.app import socket_mode
 from warroom.slack.doctor import run_doctor, verify_bot_token
 from warroom.store import incidents, timeline
 from warroom.store.db import ANSWER_WITHIN, Database, migrate
+from warroom.web.server import KEEP_ALIVE_SECONDS
 
 
 def utc_now() -> datetime:
@@ -156,7 +157,9 @@ def serve_bot(settings: Settings, host: str, port: int) -> None:
         socket_mode(bot.app, settings).connect()  # Slack's side; HTTP still serves the rest
     # /healthz, /metrics and the hooks in either mode, and Slack's endpoint in HTTP mode.
     # log_config=None: uvicorn keeps warroom's one-line, redacted log format.
-    uvicorn.run(bot.web_app(), host=host, port=port, log_config=None)
+    uvicorn.run(
+        bot.web_app(), host=host, port=port, log_config=None, timeout_keep_alive=KEEP_ALIVE_SECONDS
+    )
 
 
 if __name__ == "__main__":

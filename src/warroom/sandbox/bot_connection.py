@@ -24,6 +24,7 @@ class BotAnswer:
     status: int | None
     body: Any = None
     error: str | None = None  # "http_timeout" or "connection_failed" when there is no status
+    detail: str = ""  # what the transport said, for whoever reads a failed assertion
 
     @property
     def ok(self) -> bool:
@@ -122,10 +123,10 @@ class BotConnection:
             response = self._http.post(
                 self._next_url(), content=body, headers=headers, timeout=self.ack_timeout
             )
-        except httpx.TimeoutException:
-            return BotAnswer(None, error="http_timeout")
-        except httpx.TransportError:
-            return BotAnswer(None, error="connection_failed")
+        except httpx.TimeoutException as failure:
+            return BotAnswer(None, error="http_timeout", detail=repr(failure))
+        except httpx.TransportError as failure:
+            return BotAnswer(None, error="connection_failed", detail=repr(failure))
         return BotAnswer(response.status_code, _parse(response))
 
     def close(self) -> None:

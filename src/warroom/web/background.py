@@ -5,6 +5,8 @@ import time
 
 import uvicorn
 
+from .server import KEEP_ALIVE_SECONDS
+
 
 class BackgroundServer:
     """An ASGI app served by uvicorn on a thread, for the demo and for embedding.
@@ -13,7 +15,14 @@ class BackgroundServer:
     """
 
     def __init__(self, app, host: str = "127.0.0.1", port: int = 0):
-        config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
+        config = uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            lifespan="off",
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
 

@@ -27,6 +27,11 @@ log = logging.getLogger(__name__)
 # 40 threads (anyio's default) /incident help under load had a p99 twice that with 8.
 DISPATCH_THREADS = 8
 
+# How long an idle connection stays open. Longer than clients and load balancers keep theirs
+# (httpx 5 s, AWS ALB 60 s), so it is always they who close it: when the server closes first,
+# a request sent at that instant meets a reset connection (uvicorn's default is 5 s).
+KEEP_ALIVE_SECONDS = 75
+
 
 def create_web_app(
     bolt: App,
