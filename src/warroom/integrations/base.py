@@ -87,6 +87,8 @@ class Delivery:
     def steps(self, steps: Sequence[Step]) -> None:
         """Independent steps at the same time. Each is tried even when another fails; the
         first Retry is raised once all have finished (the longest wait asked for wins)."""
+        if not steps:
+            return
         if len(steps) == 1:
             self.step(*steps[0])
             return
@@ -99,6 +101,19 @@ class Delivery:
         if retries:
             waits = [retry.after for retry in retries if retry.after is not None]
             raise Retry("; ".join(retry.reason for retry in retries), max(waits, default=None))
+
+
+def in_order(delivery: Delivery, steps: Sequence[Step]) -> Callable[[], None]:
+    """Steps that depend on each other, as one: each waits for the one before, and none
+    runs after one was refused."""
+
+    def run() -> None:
+        for what, call in steps:
+            delivery.step(what, call)
+            if what in delivery.refused:
+                return
+
+    return run
 
 
 class Integration(ABC):

@@ -9,11 +9,11 @@ and a setup that a stop interrupted is finished once warroom is back.
 
 from warroom.domain.events import IncidentDeclared
 from warroom.domain.incident import channel_name
-from warroom.integrations.base import Delivery, Retry
+from warroom.integrations.base import Delivery, Retry, in_order
 from warroom.slack import blocks
 from warroom.slack.replies import reply
 from warroom.slack.services import Services
-from warroom.slack.steps import guarded, in_order, posting
+from warroom.slack.steps import guarded, posting
 from warroom.store import deploys, incidents
 from warroom.store.models import Incident
 

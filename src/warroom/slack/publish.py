@@ -6,11 +6,12 @@ from sqlalchemy import select
 from warroom.domain.events import EntryRecorded, MessageAttached
 from warroom.domain.incident import Role, Severity
 from warroom.domain.timeline import EntryKind
-from warroom.integrations.base import Delivery, Refused, Step
+from warroom.integrations.base import Delivery, Refused, Step, in_order
 from warroom.slack import blocks
+from warroom.slack.pages import page_news
 from warroom.slack.provision import channel_name_for
 from warroom.slack.services import Services
-from warroom.slack.steps import guarded, in_order, posting
+from warroom.slack.steps import guarded, posting
 from warroom.store import incidents, timeline
 from warroom.store.models import Incident, TimelineEntry
 
@@ -61,6 +62,8 @@ def _telling(services, incident: Incident, entry: TimelineEntry, delivery) -> li
     if entry.kind == EntryKind.STATUS_UPDATE:
         update = blocks.status_update(incident, entry, _cadence(services, incident))
         return [posting(slack, delivery, "post the update", channel_id, *update)]
+    if entry.kind == EntryKind.PAGED:
+        return [("post the page", _posting_page_news(services, incident, entry, delivery))]
     holder = entry.details["user_id"] if entry.kind == EntryKind.ROLE else None
     notice = blocks.notice(blocks.change_notice(entry))
     steps = [posting(slack, delivery, "post the change in the channel", channel_id, *notice)]
@@ -72,6 +75,16 @@ def _telling(services, incident: Incident, entry: TimelineEntry, delivery) -> li
             ("brief the new role holder", guarded(slack.tell, channel_id, holder, briefing))
         )
     return steps
+
+
+def _posting_page_news(services, incident: Incident, entry: TimelineEntry, delivery):
+    """The news of a page looks its on-call people up in Slack when it is posted."""
+
+    def post() -> str:
+        news = guarded(page_news, services.slack, incident, entry)()
+        return posting(services.slack, delivery, "post the page", incident.channel_id, *news)[1]()
+
+    return post
 
 
 def _cadence(services, incident: Incident):

@@ -1,7 +1,7 @@
 """Slack calls as the steps of a delivery: Slack's failures sorted into those worth
 retrying and refusals, and posts that a retry finds instead of making twice."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from http.client import HTTPException
 from typing import Any
 
@@ -61,16 +61,3 @@ def posting(
         return slack.post(channel, text, blocks, key=key, thread_ts=thread_ts)
 
     return what, guarded(post)
-
-
-def in_order(delivery: Delivery, steps: Sequence[Step]) -> Callable[[], None]:
-    """Steps that depend on each other, as one: each waits for the one before, and none
-    runs after one was refused."""
-
-    def run() -> None:
-        for what, call in steps:
-            delivery.step(what, call)
-            if what in delivery.refused:
-                return
-
-    return run
