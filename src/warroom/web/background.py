@@ -11,10 +11,19 @@ from .server import KEEP_ALIVE_SECONDS
 class BackgroundServer:
     """An ASGI app served by uvicorn on a thread, for the demo and for embedding.
 
-    Port 0 picks a free port; `url` says which one was chosen.
+    Port 0 picks a free port; `url` says which one was chosen. With a certificate and key
+    (PEM files) it serves HTTPS, as the PagerDuty emulator does.
     """
 
-    def __init__(self, app, host: str = "127.0.0.1", port: int = 0):
+    def __init__(
+        self,
+        app,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        ssl_certfile: str | None = None,
+        ssl_keyfile: str | None = None,
+    ):
         config = uvicorn.Config(
             app,
             host=host,
@@ -22,7 +31,10 @@ class BackgroundServer:
             log_level="warning",
             lifespan="off",
             timeout_keep_alive=KEEP_ALIVE_SECONDS,
+            ssl_certfile=ssl_certfile,
+            ssl_keyfile=ssl_keyfile,
         )
+        self._scheme = "https" if ssl_certfile else "http"
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
 
@@ -38,7 +50,7 @@ class BackgroundServer:
     @property
     def url(self) -> str:
         host, port = self._server.servers[0].sockets[0].getsockname()[:2]
-        return f"http://{host}:{port}"
+        return f"{self._scheme}://{host}:{port}"
 
     def stop(self) -> None:
         self._server.should_exit = True

@@ -1,0 +1,458 @@
+"""PagerDuty as warroom's tests and benchmarks need it: the Events API v2 (`POST /v2/enqueue`)
+and the REST reads warroom makes (`GET /oncalls`, `/services/{id}`, `/users/{id}`) over real
+HTTPS, signed by a throwaway test CA (trustme), so the official `pagerduty` client talks to it
+as to PagerDuty; the signed v3 webhooks PagerDuty sends as incidents trigger, are acknowledged
+and resolve; faults (429, 5xx, Retry-After) on demand, and latency on every call.
+
+Its rules are written here from PagerDuty's published descriptions, none of their text copied:
+PagerDuty/api-schema `reference/events-v2/openapiv3.json` (createV2Event; Payload, Links,
+Images; Success, Error) and `reference/REST/openapiv3.json` (listOnCalls, getService, getUser;
+Oncall, Pagination, Reference, Service, User; header_Accept, offset_*, *_oncalls; the error
+object of components/responses); where those are silent, PagerDuty/developer-docs:
+`docs/events-API-v2/02-Trigger-Events.md` (32-character routing key, dedup_key <= 255, summary
+<= 1024; follow-ups for an unknown or resolved alert, or via another routing key, are dropped;
+a trigger after a resolve opens a new alert), `docs/events-API-v2/05-Rate-Limits.md`,
+`docs/REST-API/14-Errors.md` (codes), `docs/REST-API/04-Rate-Limits.md` (the 429 body), and
+`docs/webhooks/01-Overview.md`, `04-Signatures.md`, `02-Behavior.md` (payload, signature,
+X-Webhook-Id, order, retries). What none of them says is chosen here, and marked where.
+"""
+
+import asyncio
+import copy
+import dataclasses
+import hashlib
+import hmac
+import json
+import queue
+import secrets
+import shutil
+import tempfile
+import threading
+import time
+import uuid
+from collections import deque
+from datetime import UTC, datetime, timedelta
+from http import HTTPStatus
+from pathlib import Path
+
+import httpx
+import trustme
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from warroom.web.background import BackgroundServer
+
+ACCEPT = "application/vnd.pagerduty+json;version=2"  # header_Accept: required on every call
+HTML = "https://emulated.pagerduty.com"  # where html_url points: a web app nobody serves
+ACTIONS = ("trigger", "acknowledge", "resolve")
+SEVERITIES = ("critical", "error", "warning", "info")
+SHIFT = timedelta(days=7)  # chosen: each service's schedule is one week-long shift from now
+WEBHOOK_TRIES, WEBHOOK_BACKOFF = 5, 0.05  # PagerDuty: 5 tries over ~20 minutes; here, < 1 s
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _stamp(moment: datetime, timespec: str = "seconds") -> str:
+    return moment.isoformat(timespec=timespec).replace("+00:00", "Z")
+
+
+def _instant(text) -> datetime | None:
+    """An ISO 8601 date-time (UTC if it names no offset); None if `text` is none."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _invalid(errors: list[str]) -> JSONResponse:
+    body = {"status": "invalid event", "message": "Event object is invalid", "errors": errors}
+    return JSONResponse(body, 400)
+
+
+def _rest_error(status: int, message: str, code: int, errors=(), headers=None) -> JSONResponse:
+    error = {"message": message, "code": code} | ({"errors": list(errors)} if errors else {})
+    return JSONResponse({"error": error}, status, headers=headers)
+
+
+def event_errors(event: dict) -> list[str]:
+    """What is wrong with an Events API v2 body, each naming its field; [] if nothing."""
+    key, action, dedup = event.get("routing_key"), event.get("event_action"), event.get("dedup_key")
+    errors = [] if isinstance(key, str) else ["'routing_key' is required and must be a string"]
+    if isinstance(key, str) and len(key) != 32:
+        errors.append("Length of 'routing_key' is incorrect (should be 32 characters)")
+    if isinstance(key, str) and not (key.isascii() and key.isalnum()):
+        errors.append("'routing_key' cannot contain non-alphanumeric characters.")
+    if action not in ACTIONS:
+        errors.append("'event_action' must be one of: trigger, acknowledge, resolve")
+    if dedup in (None, "") and action in ("acknowledge", "resolve"):
+        errors.append(f"'dedup_key' is required for {action} events")
+    elif dedup not in (None, "") and (not isinstance(dedup, str) or len(dedup) > 255):
+        errors.append("'dedup_key' must be a string of at most 255 characters")
+    if action == "trigger":
+        errors += _payload_errors(event.get("payload"))
+    for field, needed in (("links", "href"), ("images", "src")):
+        items = event.get(field, [])
+        if not isinstance(items, list):
+            errors.append(f"'{field}' must be an array")
+            continue
+        bad = [
+            i for i, o in enumerate(items) if not isinstance(o, dict) or not _text(o.get(needed))
+        ]
+        errors += [f"'{field}[{i}].{needed}' is required and must be a string" for i in bad]
+    return errors
+
+
+def _payload_errors(payload) -> list[str]:
+    if not isinstance(payload, dict):
+        return ["'payload' is required for trigger events and must be an object"]
+    errors = [
+        f"'payload.{name}' is required and must be a non-empty string"
+        for name in ("summary", "source")
+        if not _text(payload.get(name))
+    ]
+    if _text(payload.get("summary")) and len(payload["summary"]) > 1024:
+        errors.append("'payload.summary' must be at most 1024 characters")
+    if payload.get("severity") not in SEVERITIES:
+        errors.append("'payload.severity' must be one of: critical, error, warning, info")
+    if "timestamp" in payload and not _instant(payload["timestamp"]):
+        errors.append("'payload.timestamp' must be an ISO 8601 date-time")
+    for name in ("component", "group", "class"):
+        if name in payload and not isinstance(payload[name], str):
+            errors.append(f"'payload.{name}' must be a string")
+    if not isinstance(payload.get("custom_details", {}), dict):
+        errors.append("'payload.custom_details' must be an object")
+    return errors
+
+
+def _text(value) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+@dataclasses.dataclass
+class _Service:
+    id: str
+    name: str
+    routing_key: str
+    users: list[str]  # on call at level 1 of its escalation policy, through its schedule
+    added: datetime
+
+
+@dataclasses.dataclass
+class _Alert:
+    shown: dict  # what `alert()` answers; its "events" counts the Events API events applied
+    dedup_key: str
+    service: _Service
+    number: int
+    created_at: datetime
+
+    status = property(lambda self: self.shown["status"])
+
+
+class PagerDutyEmulator:
+    def __init__(
+        self, *, webhook_url: str | None = None, webhook_secret: str | None = None, latency=0.0
+    ):
+        # Public: a test may point the webhooks elsewhere once its receiver has a URL.
+        self.webhook_url, self.webhook_secret = webhook_url, webhook_secret
+        self._latency = latency
+        self.api_key = secrets.token_urlsafe(15)
+        self._lock = threading.Lock()
+        self._services: dict[str, _Service] = {}
+        self._users: dict[str, tuple[str, str]] = {}
+        self._alerts: dict[str, _Alert] = {}  # by dedup key: the latest alert under each
+        self._numbers = 0  # incident numbers given
+        self._failures: deque[tuple[int, int | None]] = deque()
+        self._failing_for_good: tuple[int, int | None] | None = None
+        self._outbox: queue.Queue = queue.Queue()
+        self.events: list[dict] = []
+        self.calls: list[tuple[str, str, int]] = []
+        self.webhook_attempts: list[tuple[str, int]] = []  # status 0: no answer at all
+        endpoints = [("/v2/enqueue", self._enqueue, "POST"), ("/oncalls", self._oncalls, "GET")]
+        endpoints += [("/services/{id}", self._service, "GET"), ("/users/{id}", self._user, "GET")]
+        routes = [Route(path, self._endpoint(f), methods=[m]) for path, f, m in endpoints]
+        self._app = Starlette(routes=routes)
+
+    def __enter__(self) -> "PagerDutyEmulator":
+        self._dir = Path(tempfile.mkdtemp(prefix="pagerduty-emulator-"))
+        ca = trustme.CA()
+        cert = ca.issue_cert("127.0.0.1", "localhost")
+        ca.cert_pem.write_to_path(self.ca_file)
+        certfile, keyfile = str(self._dir / "server.pem"), str(self._dir / "server.key")
+        for pem in cert.cert_chain_pems:
+            pem.write_to_path(certfile, append=True)
+        cert.private_key_pem.write_to_path(keyfile)
+        server = BackgroundServer(self._app, ssl_certfile=certfile, ssl_keyfile=keyfile)
+        self._server = server.start()
+        self._worker = threading.Thread(target=self._deliver, daemon=True)
+        self._worker.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._server.stop()
+        self._outbox.put(None)  # after the webhooks already queued
+        self._worker.join(timeout=10)
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+    @property
+    def events_url(self) -> str:
+        return self._server.url
+
+    @property
+    def rest_url(self) -> str:
+        return self._server.url
+
+    @property
+    def ca_file(self) -> str:
+        return str(self._dir / "ca.pem")
+
+    def add_service(
+        self, service_id: str, name: str, routing_key: str, on_call: list[tuple[str, str, str]]
+    ) -> None:
+        """A service, its Events API v2 integration key, and the (user_id, name, email) of the
+        users on call at level 1 of its escalation policy EP<id>, through schedule SC<id>."""
+        if len(routing_key) != 32 or not (routing_key.isascii() and routing_key.isalnum()):
+            raise ValueError("an integration key is 32 letters and digits")
+        with self._lock:
+            self._users.update({user_id: (n, e) for user_id, n, e in on_call})
+            users, added = [user[0] for user in on_call], _now().replace(microsecond=0)
+            self._services[service_id] = _Service(service_id, name, routing_key, users, added)
+
+    def alert(self, dedup_key: str) -> dict | None:
+        with self._lock:
+            alert = self._alerts.get(dedup_key)
+            return copy.deepcopy(alert.shown) if alert else None
+
+    def acknowledge(self, dedup_key: str, user_id: str) -> None:
+        """As if `user_id` pressed Acknowledge in PagerDuty's app."""
+        with self._lock:
+            alert, agent = self._alerts[dedup_key], self._user_ref(user_id)
+            if alert.status == "resolved":
+                raise ValueError(f"{dedup_key} is resolved")
+            self._move(alert, "acknowledged", agent)
+
+    def resolve(self, dedup_key: str, user_id: str) -> None:
+        """As if `user_id` pressed Resolve in PagerDuty's app; resolved again changes nothing."""
+        with self._lock:
+            self._move(self._alerts[dedup_key], "resolved", self._user_ref(user_id))
+
+    def fail(self, status: int, times: int | None = None, retry_after: int | None = None) -> None:
+        """Answer `status` to the next `times` API calls (None: until `recover`)."""
+        with self._lock:
+            if times is None:
+                self._failing_for_good = (status, retry_after)
+            else:
+                self._failures.extend([(status, retry_after)] * times)
+
+    def recover(self) -> None:
+        with self._lock:
+            self._failures.clear()
+            self._failing_for_good = None
+
+    def _endpoint(self, handler):
+        rest = handler != self._enqueue
+
+        async def endpoint(request: Request) -> Response:
+            if self._latency:
+                await asyncio.sleep(self._latency)
+            response = self._fault(rest) or (self._refusal(request) if rest else None)
+            response = response or await handler(request)
+            # Chosen: one connection per call. uvicorn's TLS shutdown waits for idle keep-alive
+            # clients to answer close_notify, which pooled clients never do, so stop() stalls.
+            response.headers["Connection"] = "close"
+            with self._lock:
+                self.calls.append((request.method, request.url.path, response.status_code))
+            return response
+
+        return endpoint
+
+    def _fault(self, rest: bool) -> Response | None:
+        with self._lock:
+            failure = self._failures.popleft() if self._failures else self._failing_for_good
+        if failure is None:
+            return None
+        status, retry_after = failure
+        headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
+        if rest and status == 429:
+            headers |= {"ratelimit-limit": "960", "ratelimit-remaining": "0"}
+            headers["ratelimit-reset"] = str(retry_after or 60)
+            return _rest_error(429, "Rate Limit Exceeded", 2020, headers=headers)
+        if rest:  # 5xx, or whatever else was asked for: code 2000, "an internal error"
+            return _rest_error(status, HTTPStatus(status).phrase, 2000, headers=headers)
+        body = {"status": HTTPStatus(status).phrase, "message": "The event was not processed."}
+        if status == 429:  # the spec gives no body: its words, in the shape of its Error
+            body = {"status": "Request Limit Exceeded", "message": "Too many API calls at a time."}
+        return JSONResponse(body, status, headers=headers)
+
+    def _refusal(self, request: Request) -> Response | None:
+        """401 without this API key; 400 without the Accept header the spec requires. (It marks
+        Content-Type required too, but a GET has no body and the client sends none.)"""
+        if request.headers.get("authorization") != f"Token token={self.api_key}":
+            return _rest_error(401, "Authentication failed", 2006)
+        if request.headers.get("accept", "").replace(" ", "") != ACCEPT:
+            return _rest_error(400, "Invalid Input Provided", 2001, [f"Accept must be {ACCEPT}"])
+        return None
+
+    async def _enqueue(self, request: Request) -> Response:
+        try:
+            event = json.loads(await request.body())
+        except ValueError:
+            event = None
+        if not isinstance(event, dict):  # the spec's own example of an unreadable event
+            body = {"status": "Unrecognized object", "errors": ["JSON parse error"]}
+            return JSONResponse(body | {"message": "Event object format is unrecognized"}, 400)
+        if errors := event_errors(event):
+            return _invalid(errors)
+        with self._lock:
+            services = [s for s in self._services.values() if s.routing_key == event["routing_key"]]
+            if not services:
+                return _invalid(["Invalid routing key"])  # as PagerDuty answers; not in the spec
+            dedup_key = self._apply(event, services[0])
+            self.events.append(event)
+        body = {"status": "success", "message": "Event processed", "dedup_key": dedup_key}
+        return JSONResponse(body, 202)
+
+    def _apply(self, event: dict, service: _Service) -> str:  # holding the lock
+        action, dedup_key = event["event_action"], event.get("dedup_key") or uuid.uuid4().hex
+        alert = self._alerts.get(dedup_key)
+        if action == "trigger" and (alert is None or alert.status == "resolved"):
+            payload, self._numbers = event["payload"], self._numbers + 1
+            shown = {"status": "triggered", "routing_key": service.routing_key}
+            shown |= {name: payload[name] for name in ("summary", "severity", "source")}
+            shown |= {"custom_details": payload.get("custom_details", {}), "events": 1}
+            shown["links"] = event.get("links", [])
+            alert = _Alert(shown, dedup_key, service, self._numbers, _now())
+            self._alerts[dedup_key] = alert
+            self._notify("incident.triggered", alert, self._service_ref(service))
+        elif alert and alert.service is service and alert.status != "resolved":
+            alert.shown["events"] += 1
+            if action != "trigger":  # acknowledge -> acknowledged, resolve -> resolved
+                self._move(alert, action + "d", self._service_ref(service))
+        return dedup_key  # anything else is dropped, with the same 202
+
+    def _move(self, alert: _Alert, status: str, agent: dict) -> None:  # holding the lock
+        if alert.status not in (status, "resolved"):
+            alert.shown["status"] = status
+            self._notify(f"incident.{status}", alert, agent)
+
+    def _notify(self, event_type: str, alert: _Alert, agent: dict) -> None:  # holding the lock
+        if self.webhook_url is None:
+            return
+        event = {"id": str(uuid.uuid4()), "event_type": event_type, "resource_type": "incident"}
+        event |= {"occurred_at": _stamp(_now(), "milliseconds"), "agent": agent, "client": None}
+        event["data"] = self._incident(alert)
+        self._outbox.put((event_type, json.dumps({"event": event}).encode()))
+
+    def _deliver(self) -> None:
+        """Send the queued webhooks one at a time, in the order they happened, retrying a 429,
+        a 5xx or no answer, as PagerDuty does, with a backoff shrunk to test time."""
+        with httpx.Client(timeout=5.0) as client:
+            while (item := self._outbox.get()) is not None:
+                event_type, body = item
+                headers = {"Content-Type": "application/json", "X-Webhook-Id": str(uuid.uuid4())}
+                if self.webhook_secret is not None:
+                    digest = hmac.new(self.webhook_secret.encode(), body, hashlib.sha256)
+                    headers["X-PagerDuty-Signature"] = f"v1={digest.hexdigest()}"
+                for attempt in range(WEBHOOK_TRIES):
+                    try:
+                        status = client.post(self.webhook_url, content=body, headers=headers)
+                        status = status.status_code
+                    except httpx.HTTPError:
+                        status = 0
+                    with self._lock:
+                        self.webhook_attempts.append((event_type, status))
+                    if 0 < status < 500 and status != 429 or attempt + 1 == WEBHOOK_TRIES:
+                        break
+                    time.sleep(WEBHOOK_BACKOFF * 2**attempt)
+
+    def _ref(self, kind: str, collection: str, id_: str, summary: str) -> dict:
+        links = {
+            "self": f"{self.rest_url}/{collection}/{id_}",
+            "html_url": f"{HTML}/{collection}/{id_}",
+        }
+        return {"id": id_, "type": f"{kind}_reference", "summary": summary} | links
+
+    def _user_ref(self, user_id: str) -> dict:
+        return self._ref("user", "users", user_id, self._users[user_id][0])
+
+    def _service_ref(self, service: _Service) -> dict:
+        return self._ref("service", "services", service.id, service.name)
+
+    def _policy_ref(self, service: _Service) -> dict:
+        name = f"{service.name} escalation policy"
+        return self._ref("escalation_policy", "escalation_policies", f"EP{service.id}", name)
+
+    def _incident(self, alert: _Alert) -> dict:
+        incident = self._ref(
+            "incident", "incidents", f"PI{alert.number:05d}", alert.shown["summary"]
+        )
+        on_call = [] if alert.status == "resolved" else alert.service.users
+        incident |= {"type": "incident", "number": alert.number, "status": alert.status}
+        incident |= {"incident_key": alert.dedup_key, "created_at": _stamp(alert.created_at)}
+        incident |= {"title": alert.shown["summary"], "service": self._service_ref(alert.service)}
+        incident["assignees"] = [self._user_ref(user_id) for user_id in on_call]
+        incident["escalation_policy"] = self._policy_ref(alert.service)
+        incident |= {"teams": [], "priority": None, "urgency": "high", "resolve_reason": None}
+        return incident
+
+    async def _oncalls(self, request: Request) -> Response:
+        params = request.query_params
+        limit, offset = params.get("limit", "25"), params.get("offset", "0")
+        if not (limit.isdigit() and offset.isdigit() and int(limit) > 0):
+            return _rest_error(400, "Invalid Input Provided", 2001, ["limit, offset: integers"])
+        if params.get("earliest", "true") not in ("true", "false"):
+            return _rest_error(400, "Invalid Input Provided", 2001, ["earliest: true or false"])
+        now, (limit, offset) = _now(), (int(limit), int(offset))
+        since, until = (_instant(params.get(name, now.isoformat())) for name in ("since", "until"))
+        if since is None or until is None:
+            return _rest_error(400, "Invalid time values in 'since' and/or 'until'", 2004)
+        if until < since or until - since > timedelta(days=93):
+            return _rest_error(400, "Invalid Query Date Range", 2005)
+        wanted = [set(params.getlist(f"{n}_ids[]")) for n in ("escalation_policy", "schedule")]
+        users = set(params.getlist("user_ids[]"))
+        with self._lock:  # one on-call per policy, level and user, so `earliest` changes nothing
+            rows = [
+                self._oncall(service, user_id)
+                for service in self._services.values()
+                if not wanted[0] or f"EP{service.id}" in wanted[0]
+                if not wanted[1] or f"SC{service.id}" in wanted[1]
+                if service.added <= until and service.added + SHIFT > since
+                for user_id in service.users
+                if not users or user_id in users
+            ]
+        page, total = rows[offset : offset + limit], len(rows)
+        body = {"oncalls": page, "limit": limit, "offset": offset}
+        body["more"] = offset + len(page) < total
+        body["total"] = total if params.get("total") == "true" else None  # offset_total
+        return JSONResponse(body)
+
+    def _oncall(self, service: _Service, user_id: str) -> dict:
+        schedule = f"{service.name} on-call"
+        oncall = {"escalation_policy": self._policy_ref(service), "escalation_level": 1}
+        oncall["schedule"] = self._ref("schedule", "schedules", f"SC{service.id}", schedule)
+        oncall |= {"user": self._user_ref(user_id), "start": _stamp(service.added)}
+        oncall["end"] = _stamp(service.added + SHIFT)
+        return oncall
+
+    async def _service(self, request: Request) -> Response:
+        with self._lock:
+            if (service := self._services.get(request.path_params["id"])) is None:
+                return _rest_error(404, "Not Found", 2100)
+            body = self._service_ref(service) | {"type": "service", "name": service.name}
+            body |= {"status": "active", "created_at": _stamp(service.added), "teams": []}
+            body["escalation_policy"] = self._policy_ref(service)
+            body["alert_creation"] = "create_alerts_and_incidents"
+        return JSONResponse({"service": body})
+
+    async def _user(self, request: Request) -> Response:
+        with self._lock:
+            if (user_id := request.path_params["id"]) not in self._users:
+                return _rest_error(404, "Not Found", 2100)
+            name, email = self._users[user_id]
+            body = self._user_ref(user_id) | {"type": "user", "name": name, "email": email}
+            body |= {"time_zone": "UTC", "role": "user", "teams": [], "contact_methods": []}
+        return JSONResponse({"user": body})
