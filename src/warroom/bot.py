@@ -15,6 +15,8 @@ from warroom.app.delivery import Deliverer
 from warroom.app.outbox import Outbox
 from warroom.app.scheduler import Scheduler
 from warroom.config import Settings
+from warroom.integrations.pagerduty import PagerDutyIntegration
+from warroom.integrations.tls import trusting
 from warroom.integrations.webhook import WebhookIntegration
 from warroom.metrics import Metrics
 from warroom.slack.app import build_app, build_services, catch_up_in_background
@@ -23,6 +25,7 @@ from warroom.slack.services import Services
 from warroom.store import incidents, outbox
 from warroom.store.db import Database
 from warroom.web.hooks import hook_routes
+from warroom.web.pagerduty_hook import pagerduty_route
 from warroom.web.server import create_web_app
 
 
@@ -52,6 +55,8 @@ class Bot:
             settings.secret("warroom_deploy_token"),
             settings.secret("warroom_github_webhook_secret"),
         )
+        if pagerduty_secret := settings.secret("warroom_pagerduty_webhook_secret"):
+            hooks.append(pagerduty_route(services.core, pagerduty_secret))
         return create_web_app(
             self.app,
             services.db,
@@ -86,6 +91,7 @@ def start_bot(settings: Settings, db: Database, now: Callable[[], datetime]) -> 
     core = Core(db=db, now=now, policy=settings.nag_policy(), outbox=events)
     services = build_services(settings, core, metrics)
     events.connect(SlackIntegration(services))
+    events.connect(_pagerduty(settings, core, services))
     if settings.warroom_webhook_url:
         secret = settings.warroom_webhook_secret.get_secret_value()
         events.connect(WebhookIntegration(core, settings.warroom_webhook_url, secret))
@@ -95,6 +101,20 @@ def start_bot(settings: Settings, db: Database, now: Callable[[], datetime]) -> 
     catch_up_in_background(services, stopping)
     scheduler = Scheduler(core, settings.warroom_tick_seconds, metrics)
     return Bot(app, services, scheduler, deliverer, stopping)
+
+
+def _pagerduty(settings: Settings, core: Core, services: Services) -> PagerDutyIntegration:
+    """Always connected: it pages only for services the catalog gives a key, and the
+    catalog may gain one while warroom runs."""
+    return PagerDutyIntegration(
+        core,
+        services.catalog,
+        events_url=settings.warroom_pagerduty_events_url,
+        api_url=settings.warroom_pagerduty_api_url,
+        api_key=settings.secret("warroom_pagerduty_api_key"),
+        page_on_declare=settings.warroom_page_on_declare,
+        tls=trusting(settings.warroom_ca_bundle),
+    )
 
 
 def _read(db: Database, query):

@@ -13,7 +13,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from warroom.catalog import CatalogError, parse
 from warroom.domain.durations import parse_duration
@@ -29,7 +29,15 @@ def _duration_or_off(value):
     return value
 
 
+def _comma_list(value):
+    if isinstance(value, str):
+        return [word.strip().lower() for word in value.split(",") if word.strip()]
+    return value
+
+
 Duration = Annotated[timedelta, BeforeValidator(_duration_or_off)]
+# "sev1,sev2" in the environment (NoDecode: not JSON, as lists otherwise are).
+Severities = Annotated[tuple[Severity, ...], NoDecode, BeforeValidator(_comma_list)]
 OptionalDuration = Annotated[timedelta | None, BeforeValidator(_duration_or_off)]
 
 
@@ -145,6 +153,35 @@ class Settings(BaseSettings):
         description="Secret of the GitHub webhook sending `deployment_status` events to "
         "`POST /hooks/github` (off when empty).",
     )
+    warroom_pagerduty_events_url: str = Field(
+        "https://events.pagerduty.com",
+        description="PagerDuty's Events API v2, where pages are triggered and resolved "
+        "(the EU service region: `https://events.eu.pagerduty.com`).",
+    )
+    warroom_pagerduty_api_url: str = Field(
+        "https://api.pagerduty.com",
+        description="PagerDuty's REST API, asked who is on call (EU: `https://api.eu.pagerduty.com`).",
+    )
+    warroom_pagerduty_api_key: SecretStr | None = Field(
+        None,
+        description="A read-only PagerDuty REST API key, to say who is on call when a service "
+        "is paged (off when empty: pages still go out).",
+    )
+    warroom_pagerduty_webhook_secret: SecretStr | None = Field(
+        None,
+        description="Secret of the PagerDuty v3 webhook subscription sending incident events "
+        "to `POST /hooks/pagerduty` (off when empty).",
+    )
+    warroom_page_on_declare: Severities = Field(
+        (Severity.SEV1, Severity.SEV2),
+        description="Severities whose declare pages the on-call of every affected service "
+        "that has a `pagerduty.com/integration-key` (comma separated; empty: none).",
+    )
+    warroom_ca_bundle: Path | None = Field(
+        None,
+        description="A PEM file of extra certificate authorities to trust for outgoing HTTPS "
+        "(a TLS-inspecting proxy's), besides the system's.",
+    )
     warroom_webhook_url: str | None = Field(
         None,
         description="Where to POST every change to an incident, as JSON signed the "
@@ -162,6 +199,21 @@ class Settings(BaseSettings):
         if not re.match(r"^https?://", value):
             raise ValueError("must start with http:// or https://")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("warroom_pagerduty_events_url", "warroom_pagerduty_api_url")
+    @classmethod
+    def _is_https(cls, value: str) -> str:
+        """PagerDuty's client talks HTTPS only; it would refuse anything else later."""
+        if not re.match(r"^https://[^/\s]+", value):
+            raise ValueError("must be an https:// address")
+        return value.rstrip("/")
+
+    @field_validator("warroom_ca_bundle")
+    @classmethod
+    def _is_a_file(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"{value} is not a file")
+        return value
 
     @field_validator("warroom_announce_channel")
     @classmethod
@@ -252,6 +304,8 @@ class Settings(BaseSettings):
             self.warroom_webhook_secret,
             self.warroom_deploy_token,
             self.warroom_github_webhook_secret,
+            self.warroom_pagerduty_api_key,
+            self.warroom_pagerduty_webhook_secret,
         )
         return [token.get_secret_value() for token in tokens if token is not None]
 
@@ -284,6 +338,8 @@ def _shown_default(value) -> str:
         return ""
     if isinstance(value, timedelta):
         return _duration_text(value)
+    if isinstance(value, tuple):
+        return f"`{','.join(value)}`"
     return f"`{value}`"
 
 

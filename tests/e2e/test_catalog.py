@@ -20,7 +20,10 @@ def catalog_file(tmp_path, sandbox):
 
 @pytest.fixture
 def settings(settings, catalog_file):
-    return settings.model_copy(update={"warroom_catalog": catalog_file})
+    # Paging has tests of its own, against the PagerDuty emulator.
+    return settings.model_copy(
+        update={"warroom_catalog": catalog_file, "warroom_page_on_declare": ()}
+    )
 
 
 def services_of(db, incident_id: int) -> list[str]:

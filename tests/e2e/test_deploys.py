@@ -28,6 +28,7 @@ def settings(settings, tmp_path):
     return settings.model_copy(
         update={
             "warroom_catalog": catalog,
+            "warroom_page_on_declare": (),  # paging is tested against its emulator
             "warroom_deploy_token": secret(TOKEN),
             "warroom_github_webhook_secret": secret(GITHUB_SECRET),
         }

@@ -6,14 +6,30 @@ plays an incident through everything warroom does in Slack and checks that every
 asked for was needed by something.
 """
 
+import pytest
+
 from tests.conftest import settle
 from tests.e2e.incident_fixtures import declare_and_settle, declare_private_and_settle, run
+from tests.e2e.paging_fixtures import emulator, paged
 from warroom.slack.manifest import bot_scopes
+
+
+@pytest.fixture
+def pagerduty():
+    with emulator() as pagerduty:
+        yield pagerduty
+
+
+@pytest.fixture
+def settings(settings, tmp_path, sandbox, pagerduty):
+    """Paging too: the on-call it names are looked up in Slack by email."""
+    return paged(settings, tmp_path, sandbox, pagerduty)
 
 
 def test_every_scope_the_manifest_asks_for_is_used(sandbox, general, warroom, bot, db, clock):
     alice, bob = sandbox.user_id("alice"), sandbox.user_id("bob")
-    public = declare_and_settle(sandbox, db, "sev2 Checkout failing")  # joins #incidents
+    # Joins #incidents, and pages payments' on-call.
+    public = declare_and_settle(sandbox, db, "sev2 payments: Checkout failing")
     secret = declare_private_and_settle(sandbox, db, "Leaked credentials")
     for incident in (public, secret):
         ts = sandbox.driver.post_message(alice, incident.channel_id, "looking at it")

@@ -144,7 +144,7 @@ def post_update(
     core: Core, incident_id: int, status: Status | None, text: str, *, by: str
 ) -> events.StatusUpdated:
     with core.change(incident_id) as change:
-        incident = _open(change, "post an update")
+        incident = still_open(change, "post an update")
         incident.status = status or incident.status
         incident.last_update_at = change.at
         entry = record(
@@ -198,7 +198,7 @@ def rename(core: Core, incident_id: int, title: str, *, by: str) -> events.Incid
 
 def mark_mitigated(core: Core, incident_id: int, note: str, *, by: str) -> events.IncidentMitigated:
     with core.change(incident_id) as change:
-        incident = _open(change, "mark it mitigated")
+        incident = still_open(change, "mark it mitigated")
         if incident.mitigated_at is not None:
             raise IncidentError(
                 f"{incident.reference} was already marked mitigated at "
@@ -215,7 +215,7 @@ def resolve(core: Core, incident_id: int, summary: str, *, by: str) -> events.In
     """Users are no longer affected; the impact stopped by now at the latest. The
     postmortem is drafted from the record."""
     with core.change(incident_id) as change:
-        incident = _open(change, "resolve it")
+        incident = still_open(change, "resolve it")
         incident.status, incident.resolved_at = Status.RESOLVED, change.at
         incident.mitigated_at = incident.mitigated_at or change.at
         duration = (change.at - incident.declared_at).total_seconds()
@@ -294,7 +294,7 @@ def record(change: Change, kind: EntryKind, by: str, text: str, **options):
     return entry
 
 
-def _open(change: Change, action: str) -> Incident:
+def still_open(change: Change, action: str) -> Incident:
     if not change.incident.is_open:
         raise IncidentError(
             f"{change.incident.reference} is resolved; `/incident reopen` it first to {action}."

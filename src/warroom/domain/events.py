@@ -89,6 +89,31 @@ class MilestoneSet(EntryRecorded):
     at: datetime | None
 
 
+class PageRequested(EntryRecorded):
+    """Someone asked for the on-call of these services to be paged."""
+
+    what: ClassVar[str] = "the page"
+    type: Literal["page_requested"] = "page_requested"
+    services: list[str]
+
+
+class Paged(EntryRecorded):
+    """The paging service took a page: someone's phone is ringing."""
+
+    what: ClassVar[str] = "the news of the page"
+    type: Literal["paged"] = "paged"
+    service: str
+
+
+class PageChanged(EntryRecorded):
+    """Someone acknowledged or resolved a page in the paging service."""
+
+    what: ClassVar[str] = "the page's acknowledgement"
+    type: Literal["page_changed"] = "page_changed"
+    service: str
+    status: str  # "acknowledged" or "resolved"
+
+
 class NoteAdded(EntryRecorded):
     what: ClassVar[str] = "the note"
     type: Literal["note_added"] = "note_added"
@@ -174,6 +199,9 @@ AnyEvent = Annotated[
     | IncidentResolved
     | IncidentReopened
     | MilestoneSet
+    | PageRequested
+    | Paged
+    | PageChanged
     | NoteAdded
     | MessageAttached
     | ActionItemAdded

@@ -24,6 +24,9 @@ class EntryKind(StrEnum):
     RESOLVED = "resolved"
     REOPENED = "reopened"
     MILESTONE = "milestone"
+    PAGE_REQUESTED = "page_requested"
+    PAGED = "paged"
+    PAGE_CHANGED = "page_changed"
     NOTE = "note"
     ATTACHED = "attached"
     MESSAGE = "message"
@@ -91,6 +94,22 @@ def _milestone(entry, by, details, person, quote) -> str:
     return f"{by} set {milestone} to {shown(details['at'])}{was}."
 
 
+def _page_requested(entry, by, details, person, quote) -> str:
+    message = f": {quote(entry.text)}" if entry.text else "."
+    return f"{by} paged the on-call of {', '.join(details['services'])}{message}"
+
+
+def _paged(entry, by, details, person, quote) -> str:
+    on_call = ", ".join(quote(someone["name"]) for someone in details.get("on_call", []))
+    who = f" On call: {on_call}." if on_call else ""
+    return f"PagerDuty is paging the on-call of {details['service']}.{who}"
+
+
+def _page_changed(entry, by, details, person, quote) -> str:
+    who = quote(details["by"]) if details.get("by") else "Someone"
+    return f"{who} {details['status']} the page for {details['service']} in PagerDuty."
+
+
 def _attached(entry, by, details, person, quote) -> str:
     link = f" {details['permalink']}" if details.get("permalink") else ""
     who = person(details.get("attached_by"))
@@ -112,6 +131,9 @@ _SENTENCES = {
     EntryKind.RESOLVED: _resolved,
     EntryKind.MILESTONE: _milestone,
     EntryKind.ATTACHED: _attached,
+    EntryKind.PAGE_REQUESTED: _page_requested,
+    EntryKind.PAGED: _paged,
+    EntryKind.PAGE_CHANGED: _page_changed,
     EntryKind.FILE: _file,
     EntryKind.DECLARED: lambda e, by, d, p, q: f"{by} declared the incident: {q(e.text)}",
     EntryKind.RENAMED: lambda e, by, d, p, q: f"{by} renamed the incident to {q(d['to'])}.",

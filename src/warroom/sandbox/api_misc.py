@@ -27,6 +27,10 @@ def users_info(ctx: ApiContext, args: Args) -> dict:
     return {"ok": True, "user": ctx.ws.user(args.str("user")).to_api()}
 
 
+def users_lookup_by_email(ctx: ApiContext, args: Args) -> dict:
+    return {"ok": True, "user": ctx.ws.user_by_email(args.str("email")).to_api()}
+
+
 def _message_item(ctx: ApiContext, args: Args):
     """The channel and message that pins.* and reactions.* address with channel+timestamp."""
     channel = ctx.visible_channel(args.str("channel"))
@@ -104,6 +108,7 @@ def connections_open(ctx: ApiContext, args: Args) -> dict:
 METHODS = {
     "auth.test": auth_test,
     "users.info": users_info,
+    "users.lookupByEmail": users_lookup_by_email,
     "pins.add": pins_add,
     "pins.remove": pins_remove,
     "pins.list": pins_list,

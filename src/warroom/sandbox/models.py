@@ -12,6 +12,10 @@ class User:
     is_admin: bool = False
     is_bot: bool = False
 
+    @property
+    def email(self) -> str:
+        return f"{self.name}@example.com"
+
     def to_api(self) -> dict:
         return {
             "id": self.id,
@@ -25,7 +29,7 @@ class User:
             "profile": {
                 "real_name": self.real_name,
                 "display_name": self.name,
-                "email": f"{self.name}@example.com",
+                "email": self.email,
             },
         }
 

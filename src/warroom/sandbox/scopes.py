@@ -36,6 +36,7 @@ METHOD_SCOPES: dict[str, str | None] = {
     "reactions.remove": "reactions:write",
     "bookmarks.add": "bookmarks:write",
     "users.info": "users:read",
+    "users.lookupByEmail": "users:read.email",
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
     "views.open": None,

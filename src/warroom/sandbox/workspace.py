@@ -113,6 +113,13 @@ class Workspace:
                 raise SlackError("user_not_found")
             return self.users[user_id]
 
+    def user_by_email(self, email: str | None) -> User:
+        with self.lock:
+            for user in self.users.values():
+                if email and user.email == email.lower() and not user.is_bot:
+                    return user
+        raise SlackError("users_not_found")
+
     def user_id(self, name: str) -> str:
         with self.lock:
             for user in self.users.values():

@@ -10,6 +10,7 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    ConfirmObject,
     ContextBlock,
     DividerBlock,
     HeaderBlock,
@@ -36,6 +37,7 @@ SECTION_MAX = 3000
 TOPIC_MAX = 250
 CLAIM_ACTION = "claim_role_"  # + role: the "I'll take it" buttons
 ASSIGN_ACTION = "assign_role_"  # + role: the user pickers
+ESCALATE_ACTION = "escalate"  # the headline's button that pages the services' on-call
 STATUS_ICONS = {
     Status.INVESTIGATING: ":mag:",
     Status.IDENTIFIED: ":bulb:",
@@ -162,8 +164,31 @@ def headline(incident: Incident, services: Sequence[Service] = ()) -> tuple[str,
                 ],
             )
         )
+    pageable = [service.title for service in services if service.pagerduty_key]
+    if pageable and incident.is_open:
+        blocks.append(_escalate_button(pageable))
     text = f"{incident.reference} {severity.label}: {escape(clip(incident.title, 500))}"
     return text, blocks
+
+
+def _escalate_button(pageable: list[str]) -> ActionsBlock:
+    who = escape(", ".join(pageable))
+    return ActionsBlock(
+        block_id="escalate",
+        elements=[
+            ButtonElement(
+                text="Page on-call",
+                action_id=ESCALATE_ACTION,
+                style="danger",
+                confirm=ConfirmObject(
+                    title="Page the on-call?",
+                    text=clip(f"PagerDuty will page the on-call of {who}.", 300),
+                    confirm="Page",
+                    deny="Not now",
+                ),
+            )
+        ],
+    )
 
 
 def _role_slot(incident: Incident, role: Role) -> SectionBlock:
@@ -252,6 +277,9 @@ CHANGE_ICONS = {
     EntryKind.NOTE: ":pushpin: ",
     EntryKind.ATTACHED: ":paperclip: ",
     EntryKind.MILESTONE: ":stopwatch: ",
+    EntryKind.PAGE_REQUESTED: ":rotating_light: ",
+    EntryKind.PAGED: ":pager: ",
+    EntryKind.PAGE_CHANGED: ":pager: ",
 }
 
 

@@ -1,7 +1,7 @@
 """`/incident ...` text -> a typed command, or a CommandError that says what to type instead."""
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date, datetime
 from typing import ClassVar
 
@@ -84,6 +84,10 @@ class SetMilestone(Command):
 
 class AddNote(Command):
     text: str
+
+
+class Page(Command):
+    text: str  # the services to page (the catalog tells which words are) and the message
 
 
 class ShowTimeline(Command):
@@ -283,6 +287,33 @@ def _note(rest: str, _caller: str) -> AddNote:
     return AddNote(text=text)
 
 
+def _page(rest: str, _caller: str) -> Page:
+    if USER_MENTION.match(rest.strip()):
+        raise CommandError(
+            "PagerDuty pages a service's on-call, not a person: page the service they are "
+            "on call for, or bring them in with `/incident role lead @them`.",
+            example="/incident page payments Checkout is down, please join",
+        )
+    return Page(text=_words(rest))
+
+
+_PAGED_SERVICES = re.compile(
+    r"^(?P<names>[\w.-]+(?:\s*,\s*[\w.-]+)*):?(?:\s+|$)(?P<rest>.*)$", re.S
+)
+
+
+def paged_services(text: str, known: Collection[str]) -> tuple[list[str], str]:
+    """The services a page names first (`payments, search please join`) and its message.
+    Only a known first name makes a list of services: `page help needed` is a message."""
+    found = _PAGED_SERVICES.match(text)
+    if not found:
+        return [], text
+    names = [name.strip() for name in found["names"].split(",")]
+    if names[0] not in known:
+        return [], text
+    return names, found["rest"].strip()
+
+
 def _timeline(rest: str, _caller: str) -> ShowTimeline:
     words = rest.lower().split()
     everything = "all" in words
@@ -416,6 +447,11 @@ SUBCOMMANDS: dict[str, tuple[Callable[..., Command], str, str]] = {
         "List this incident's action items, or yours everywhere.",
     ),
     "note": (_note, "/incident note <text>", "Add a key event to the timeline."),
+    "page": (
+        _page,
+        "/incident page [service[, service]] [message]",
+        "Page the on-call through PagerDuty (no service: all the incident's services).",
+    ),
     "timeline": (
         _timeline,
         "/incident timeline [all] [page N]",

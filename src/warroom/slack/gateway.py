@@ -86,6 +86,15 @@ class SlackGateway:
                 return f"@{user_id}"
         return f"@{self._names[user_id]}"
 
+    def user_by_email(self, email: str) -> str | None:
+        """The Slack user with this email address (None: nobody in the workspace)."""
+        try:
+            return self.client.users_lookupByEmail(email=email)["user"]["id"]
+        except SlackApiError as error:
+            if error.response.get("error") == "users_not_found":
+                return None
+            raise
+
     def is_own(self, message: dict) -> bool:
         user_id, bot_id = self.identity
         return message.get("user") == user_id or message.get("bot_id") == bot_id

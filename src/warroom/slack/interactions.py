@@ -7,7 +7,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from sqlalchemy.exc import SQLAlchemyError
 
 from warroom.app import incidents as running
-from warroom.app import milestones, nags, postmortems
+from warroom.app import milestones, nags, paging, postmortems
 from warroom.app.postmortem_draft import gather
 from warroom.domain.incident import IncidentError, Role, Status
 from warroom.domain.milestones import Milestone
@@ -16,6 +16,7 @@ from warroom.slack.capture import slack_time
 from warroom.slack.follow_up import just_ack, teller
 from warroom.slack.forms import input_value
 from warroom.slack.nags import POST_UPDATE_BUTTON, SNOOZE_BUTTON
+from warroom.slack.pages import OFFER_IC_ACTION
 from warroom.slack.services import Services
 from warroom.slack.visibility import visible_to
 from warroom.store import incidents, timeline
@@ -30,6 +31,8 @@ def register(app: App, services: Services) -> None:
     app.action(re.compile(f"^{blocks.ASSIGN_ACTION}"))(
         ack=handlers.assign_role, lazy=[handlers.tell]
     )
+    app.action(re.compile(f"^{OFFER_IC_ACTION}"))(ack=handlers.accept_ic, lazy=[handlers.tell])
+    app.action(blocks.ESCALATE_ACTION)(ack=handlers.escalate, lazy=[handlers.tell])
     app.action(forms.DECLARE_BUTTON)(ack=just_ack, lazy=[handlers.open_declare_form])
     app.event("app_home_opened")(handlers.home_opened)
     app.shortcut("add_to_timeline")(ack=just_ack, lazy=[handlers.open_attach_form])
@@ -118,12 +121,41 @@ class Interactions:
         role = Role(action["action_id"].removeprefix(blocks.ASSIGN_ACTION))
         self._assign(body, role, action.get("selected_user"), context, only_if_free=False)
 
-    def _assign(self, body, role: Role, user_id, context, *, only_if_free: bool) -> None:
+    def accept_ic(self, ack: Ack, body: dict, action: dict, context: BoltContext) -> None:
+        """A "Make them IC" button on the news of a page."""
+        ack()
+        self._assign(body, Role.IC, action["value"], context, only_if_free=True)
+
+    def escalate(self, ack: Ack, body: dict, context: BoltContext) -> None:
+        """The headline's "Page on-call": every affected service that can be paged."""
+        ack()
+        incident = self._incident_of(body, context)
+        if incident is None:
+            return
+        try:
+            paging.request_page(
+                self.services.core,
+                self.services.catalog,
+                incident.id,
+                [],
+                "Escalated from the incident channel",
+                by=body["user"]["id"],
+            )
+        except IncidentError as error:
+            context["tell"] = blocks.incident_error(error)
+
+    def _incident_of(self, body: dict, context: BoltContext):
+        """The incident whose channel the clicked message is in (None: told why)."""
         channel_id = (body.get("channel") or {}).get("id")
         with self.services.db.transaction() as session:
             incident = incidents.find_by_channel(session, channel_id) if channel_id else None
         if incident is None:
             context["tell"] = "This message is not an incident's headline."
+        return incident
+
+    def _assign(self, body, role: Role, user_id, context, *, only_if_free: bool) -> None:
+        incident = self._incident_of(body, context)
+        if incident is None:
             return
         try:
             running.assign_role(

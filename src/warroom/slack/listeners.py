@@ -10,12 +10,13 @@ acknowledgement, on a thread of their own.
 """
 
 import logging
+from collections.abc import Callable
 
 from slack_bolt import Ack, App, Respond
 from sqlalchemy.exc import SQLAlchemyError
 
 from warroom.app import incidents as running
-from warroom.app import milestones, postmortems
+from warroom.app import milestones, paging, postmortems
 from warroom.domain.incident import IncidentError, Severity
 from warroom.slack import blocks, capture, commands, forms, interactions
 from warroom.slack.action_items import ActionItems
@@ -30,6 +31,7 @@ from warroom.slack.commands import (
     ListActions,
     ListIncidents,
     Mitigated,
+    Page,
     PostUpdate,
     Rename,
     Reopen,
@@ -144,11 +146,16 @@ class IncidentCommand:
             self._timeline(parsed, incident, ack)
         elif isinstance(parsed, WritePostmortem):
             return self._postmortem(parsed, incident, command, ack)
+        elif isinstance(parsed, Page):
+            self._record(lambda: self._page(parsed, incident, caller), incident, ack)
         elif isinstance(parsed, Sync):
             answer(ack, f"Fetching the messages of {incident.reference} I may have missed ...")
             return lambda tell: sync(self.services, incident.id, tell)
         else:
-            self._change(parsed, incident, caller, ack)
+            change = CHANGES[type(parsed)]
+            self._record(
+                lambda: change(self.services.core, incident.id, parsed, caller), incident, ack
+            )
         return None
 
     def _declare(self, parsed: Declare, command: dict, ack: Ack) -> FollowUp:
@@ -199,13 +206,20 @@ class IncidentCommand:
             ),
         )
 
-    def _change(self, parsed, incident: Incident, caller: str, ack: Ack) -> None:
+    def _record(self, change: Callable[[], object], incident: Incident, ack: Ack) -> None:
         try:
-            CHANGES[type(parsed)](self.services.core, incident.id, parsed, caller)
+            change()
         except IncidentError as error:
             answer(ack, blocks.incident_error(error))
             return
         answer(ack, f"Recorded on {incident.reference}'s timeline.")
+
+    def _page(self, parsed: Page, incident: Incident, caller: str):
+        catalog = self.services.catalog
+        names, message = commands.paged_services(parsed.text, catalog.services())
+        return paging.request_page(
+            self.services.core, catalog, incident.id, names, message, by=caller
+        )
 
     def _status(self, incident: Incident) -> str:
         return blocks.status_summary(incident, self.services.now(), incident.last_update_at)

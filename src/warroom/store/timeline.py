@@ -163,3 +163,13 @@ def entries(session: Session, incident_id: int, *, highlighted_only: bool = Fals
     if highlighted_only:
         query = query.where(TimelineEntry.highlighted)
     return session.connection().execute(query).all()
+
+
+def details_of(session: Session, incident_id: int, kind: str) -> list[dict]:
+    """The details of the incident's entries of one kind, oldest first."""
+    query = (
+        select(TimelineEntry.details)
+        .where(TimelineEntry.incident_id == incident_id, TimelineEntry.kind == kind)
+        .order_by(TimelineEntry.occurred_at, TimelineEntry.id)
+    )
+    return list(session.scalars(query))

@@ -20,6 +20,7 @@ from starlette.routing import Route
 from warroom.catalog import Catalog
 from warroom.store import deploys
 from warroom.store.db import Database
+from warroom.web.answers import refused, unreadable
 
 
 class DeployReport(BaseModel):
@@ -65,16 +66,6 @@ class DeploymentStatus(BaseModel):
     repository: _Repository
 
 
-def _refused(status: int, reason: str) -> JSONResponse:
-    return JSONResponse({"ok": False, "reason": reason}, status_code=status)
-
-
-def _unreadable(error: ValidationError) -> JSONResponse:
-    first = error.errors()[0]
-    where = ".".join(str(part) for part in first["loc"]) or "the body"
-    return _refused(400, f"{where}: {first['msg']}")
-
-
 def hook_routes(
     db: Database,
     catalog: Catalog,
@@ -97,11 +88,11 @@ def hook_routes(
     async def deploy_hook(request: Request) -> Response:
         given = request.headers.get("authorization", "").removeprefix("Bearer ").encode()
         if not hmac.compare_digest(given, deploy_token.encode()):
-            return _refused(401, "missing or wrong bearer token")
+            return refused(401, "missing or wrong bearer token")
         try:
             report = DeployReport.model_validate_json(await request.body())
         except ValidationError as error:
-            return _unreadable(error)
+            return unreadable(error)
         deploy = {
             "service": report.service,
             "version": report.version,
@@ -117,7 +108,7 @@ def hook_routes(
         expected = "sha256=" + hmac.new(github_secret.encode(), body, hashlib.sha256).hexdigest()
         given = request.headers.get("x-hub-signature-256", "")
         if not hmac.compare_digest(given.encode(), expected.encode()):
-            return _refused(401, "missing or wrong X-Hub-Signature-256")
+            return refused(401, "missing or wrong X-Hub-Signature-256")
         event = request.headers.get("x-github-event", "")
         if event == "ping":
             return JSONResponse({"ok": True})
@@ -126,7 +117,7 @@ def hook_routes(
         try:
             status = DeploymentStatus.model_validate_json(body)
         except ValidationError as error:
-            return _unreadable(error)
+            return unreadable(error)
         if status.deployment_status.state != "success":
             return JSONResponse({"ok": True, "ignored": status.deployment_status.state}, 202)
         return await stored(_github_deploy(status, catalog))

@@ -1,0 +1,38 @@
+"""A warroom whose catalog's payments service is paged through the PagerDuty emulator, for
+the tests that page: each module's `pagerduty` fixture enters `emulator()`, and its
+`settings` fixture returns `paged(settings, ...)`."""
+
+from contextlib import contextmanager
+
+from tests.unit.test_catalog import PAYMENTS
+from warroom.emulators.pagerduty import PagerDutyEmulator
+
+ROUTING_KEY = "0123456789abcdef0123456789abcdef"  # PAYMENTS' pagerduty.com/integration-key
+WEBHOOK_SECRET = "pagerduty-webhook-secret"
+PAGE = "warroom-1-payments"
+
+
+@contextmanager
+def emulator():
+    with PagerDutyEmulator(webhook_secret=WEBHOOK_SECRET) as pagerduty:
+        pagerduty.add_service(
+            "PABC123", "Payments API", ROUTING_KEY, [("PBOB", "Bob Builder", "bob@example.com")]
+        )
+        yield pagerduty
+
+
+def paged(settings, tmp_path, sandbox, pagerduty):
+    """The settings with the catalog (its owner priya) and PagerDuty's addresses and keys."""
+    catalog = tmp_path / "catalog-info.yaml"
+    catalog.write_text(PAYMENTS.replace("U0PRIYA", sandbox.user_id("priya")))
+    secret = type(settings.slack_signing_secret)
+    return settings.model_copy(
+        update={
+            "warroom_catalog": catalog,
+            "warroom_pagerduty_events_url": pagerduty.events_url,
+            "warroom_pagerduty_api_url": pagerduty.rest_url,
+            "warroom_pagerduty_api_key": secret(pagerduty.api_key),
+            "warroom_pagerduty_webhook_secret": secret(WEBHOOK_SECRET),
+            "warroom_ca_bundle": pagerduty.ca_file,
+        }
+    )

@@ -1,0 +1,175 @@
+"""Paging through PagerDuty, against its emulator over real TLS: a SEV1 declare pages the
+service's on-call, who is offered the IC role and whose acknowledgement (a signed v3
+webhook) reaches the channel; `/incident page` and the Escalate button page on demand;
+resolving resolves the page; PagerDuty down or refusing is retried or explained."""
+
+import hashlib
+import hmac
+import json
+
+import httpx
+import pytest
+
+from tests.conftest import eventually, settle
+from tests.e2e.incident_fixtures import (
+    declare_and_settle,
+    declare_private_and_settle,
+    headline,
+    run,
+)
+from tests.e2e.paging_fixtures import PAGE, WEBHOOK_SECRET, emulator, paged
+from warroom.store import incidents
+
+
+@pytest.fixture
+def pagerduty():
+    with emulator() as pagerduty:
+        yield pagerduty
+
+
+@pytest.fixture
+def settings(settings, tmp_path, sandbox, pagerduty):
+    return paged(settings, tmp_path, sandbox, pagerduty)
+
+
+@pytest.fixture
+def hooked(pagerduty, warroom):
+    """PagerDuty's webhook subscription pointed at this warroom."""
+    pagerduty.webhook_url = f"{warroom.url}/hooks/pagerduty"
+    return pagerduty
+
+
+def channel_texts(sandbox, declared) -> list[str]:
+    return [m["text"] for m in sandbox.messages(declared.channel_id)]
+
+
+def test_a_sev1_pages_the_on_call_who_takes_ic_and_acknowledges_then_resolve_resolves(
+    sandbox, general, warroom, hooked, db, announce_channel
+):
+    declared = declare_and_settle(sandbox, db, "sev1 payments: Checkout failing")
+    alert = hooked.alert(PAGE)
+    assert alert["status"] == "triggered" and alert["severity"] == "critical"
+    assert alert["summary"] == "INC-1 SEV1 payments: Checkout failing"
+    [news] = [m for m in sandbox.messages(declared.channel_id) if ":pager:" in m["text"]]
+    assert "PagerDuty is paging the on-call of payments. On call: Bob Builder." in news["text"]
+    bob = sandbox.user_id("bob")
+    [button] = [e for b in news["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert (button["text"]["text"], button["value"]) == ("Make Bob Builder IC", bob)
+    sandbox.driver.block_action(
+        bob, button["action_id"], bob, channel_id=declared.channel_id, message_ts=news["ts"]
+    )
+    settle(sandbox)
+    with db.transaction() as session:
+        assert incidents.get(session, declared.id).holder("ic") == bob
+
+    hooked.acknowledge(PAGE, "PBOB")
+    said = "Bob Builder acknowledged the page for payments in PagerDuty."
+    eventually(lambda: any(said in text for text in channel_texts(sandbox, declared)))
+    settle(sandbox)
+    with db.transaction() as session:
+        assert incidents.get(session, declared.id).acknowledged_at is not None
+    assert "Acknowledged" in str(headline(sandbox, declared)["blocks"])
+
+    run(sandbox, declared, "resolve Rolled back")
+    assert hooked.alert(PAGE)["status"] == "resolved"
+
+
+def test_page_on_demand_names_a_service_or_says_what_to_type(
+    sandbox, general, warroom, pagerduty, db, announce_channel
+):
+    declared = declare_and_settle(sandbox, db, "sev3 payments: Refunds slow")
+    assert pagerduty.alert(PAGE) is None  # SEV3 pages nobody by itself
+    answer = run(sandbox, declared, "page payments Refunds stuck, please join")
+    assert answer == "Recorded on INC-1's timeline."
+    alert = pagerduty.alert(PAGE)
+    assert alert["severity"] == "warning"
+    assert alert["custom_details"]["message"] == "Refunds stuck, please join"
+    assert any(
+        "paged the on-call of payments: Refunds stuck" in t
+        for t in channel_texts(sandbox, declared)
+    )
+
+    assert "not a person" in run(sandbox, declared, f"page <@{sandbox.user_id('bob')}> hi")
+    assert "No service called search" in run(sandbox, declared, "page payments, search hi")
+    other = declare_and_settle(sandbox, db, "sev3 Search slow")
+    assert "say which: `/incident page payments" in run(sandbox, other, "page please")
+    assert len(pagerduty.events) == 1
+
+
+def test_the_escalate_button_pages_every_service_of_the_incident(
+    sandbox, general, warroom, pagerduty, db, announce_channel
+):
+    declared = declare_and_settle(sandbox, db, "sev4 payments: Typo on receipts")
+    top = headline(sandbox, declared)
+    assert "Page on-call" in str(top["blocks"])
+    sandbox.driver.block_action(
+        sandbox.user_id("sam"), "escalate", channel_id=declared.channel_id, message_ts=top["ts"]
+    )
+    settle(sandbox)
+    assert pagerduty.alert(PAGE)["severity"] == "info"
+    assert f"<@{sandbox.user_id('sam')}> paged the on-call of payments" in "\n".join(
+        channel_texts(sandbox, declared)
+    )
+
+
+def test_a_private_incident_pages_without_its_title(
+    sandbox, general, warroom, pagerduty, db, announce_channel
+):
+    declared = declare_private_and_settle(sandbox, db, "Acquisition leak", "Board only")
+    run(sandbox, declared, "page payments")
+    [event] = pagerduty.events
+    assert "Acquisition" not in json.dumps(event) and "Board" not in json.dumps(event)
+    assert event["payload"]["summary"].startswith(f"INC-{declared.id} SEV1 payments: a private")
+
+
+def test_pagerduty_down_is_retried_and_a_refusal_is_explained(
+    sandbox, general, warroom, pagerduty, bot, clock, db, announce_channel
+):
+    pagerduty.fail(503)
+    declared = declare_and_settle(sandbox, db, "sev2 payments: Checkout failing")
+    assert pagerduty.alert(PAGE) is None
+    pagerduty.recover()
+    clock.advance(minutes=1)
+    bot.deliverer.deliver_due()
+    settle(sandbox)
+    assert pagerduty.alert(PAGE)["status"] == "triggered"
+
+    pagerduty.fail(400)
+    run(sandbox, declared, "page payments again")
+    clock.advance(minutes=1)
+    settle(sandbox)
+    assert any("PagerDuty" in t and "HTTP 400" in t for t in channel_texts(sandbox, declared))
+
+
+def webhook(warroom, body: dict, secret=WEBHOOK_SECRET) -> httpx.Response:
+    raw = json.dumps(body).encode()
+    signature = "v1=" + hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
+    headers = {"x-pagerduty-signature": f"v1=stale, {signature}"}
+    return httpx.post(f"{warroom.url}/hooks/pagerduty", content=raw, headers=headers)
+
+
+def acknowledged(key: str) -> dict:
+    return {
+        "event": {
+            "id": "01DEN4HPBQAAAG05V5QQYBRZMF",
+            "event_type": "incident.acknowledged",
+            "resource_type": "incident",
+            "occurred_at": "2026-03-11T14:20:00Z",
+            "agent": {"id": "PBOB", "type": "user_reference", "summary": "Bob Builder"},
+            "data": {"id": "Q1", "type": "incident", "incident_key": key},
+        }
+    }
+
+
+def test_the_webhook_refuses_forgeries_and_records_a_redelivery_once(
+    sandbox, general, warroom, pagerduty, db, announce_channel
+):
+    declared = declare_and_settle(sandbox, db, "sev1 payments: Checkout failing")
+    assert webhook(warroom, acknowledged(PAGE), secret="guess").status_code == 401
+    assert webhook(warroom, {"event": {"id": "x"}}).status_code == 400
+    assert webhook(warroom, acknowledged("someone-elses-incident")).status_code == 202
+    assert webhook(warroom, acknowledged(PAGE)).status_code == 200
+    assert webhook(warroom, acknowledged(PAGE)).status_code == 202  # the redelivery
+    settle(sandbox)
+    acks = [t for t in channel_texts(sandbox, declared) if "acknowledged the page" in t]
+    assert len(acks) == 1

@@ -1,0 +1,49 @@
+"""The pure rules of paging: which words of `/incident page` are services, which dedup keys
+are warroom's pages, and which PagerDuty webhook signatures are genuine."""
+
+import hashlib
+import hmac
+
+import pytest
+
+from warroom.app.paging import dedup_key, page_of
+from warroom.slack.commands import paged_services
+from warroom.web.pagerduty_hook import signed
+
+KNOWN = {"payments", "search", "web-api"}
+
+
+@pytest.mark.parametrize(
+    ("text", "services", "message"),
+    [
+        ("payments please join", ["payments"], "please join"),
+        (
+            "payments, search: checkout and search down",
+            ["payments", "search"],
+            "checkout and search down",
+        ),
+        ("web-api", ["web-api"], ""),
+        ("please join now", [], "please join now"),  # no known first word: all a message
+        ("payments, nosuch hi", ["payments", "nosuch"], "hi"),  # the use case refuses nosuch
+        ("", [], ""),
+    ],
+)
+def test_the_first_known_names_are_the_services_and_the_rest_the_message(text, services, message):
+    assert paged_services(text, KNOWN) == (services, message)
+
+
+def test_a_dedup_key_names_its_incident_and_service_and_others_are_not_ours():
+    assert page_of(dedup_key(12, "web-api")) == (12, "web-api")
+    for foreign in (None, "", "warroom-x-payments", "a1b2c3", "warroom-12-"):
+        assert page_of(foreign) is None
+
+
+def test_a_signature_counts_when_any_of_the_rotated_ones_is_the_bodys():
+    body = b'{"event": {}}'
+    good = "v1=" + hmac.new(b"secret", body, hashlib.sha256).hexdigest()
+    assert signed("secret", body, good)
+    assert signed("secret", body, f"v1=0000, {good}")
+    assert not signed("secret", body, "v1=0000")
+    assert not signed("other", body, good)
+    assert not signed("secret", body + b" ", good)
+    assert not signed("secret", body, "")
