@@ -13,7 +13,6 @@ from warroom.slack.commands import (
     ChangeSeverity,
     CommandError,
     Declare,
-    FormErrors,
     Help,
     ListIncidents,
     Mitigated,
@@ -21,6 +20,7 @@ from warroom.slack.commands import (
     Rename,
     Resolve,
 )
+from warroom.slack.form_values import FormErrors, declare_form
 
 NOW = datetime(2026, 11, 24, 16, 30, tzinfo=UTC)  # a Tuesday
 TODAY = NOW.date()
@@ -60,11 +60,11 @@ def test_slack_markup_becomes_what_the_user_saw():
 
 def test_form_errors_are_per_field():
     with pytest.raises(FormErrors) as caught:
-        commands.declare_form(
+        declare_form(
             title="  ", severity=None, description=None, private=False, started="soon", now=NOW
         )
     assert set(caught.value.errors) == {"title", "severity", "started"}
-    form = commands.declare_form(
+    form = declare_form(
         title=" DB  down ", severity="sev2", description="", private=True, started="15:40", now=NOW
     )
     assert (form.title, form.severity, form.is_private) == ("DB down", Severity.SEV2, True)

@@ -52,7 +52,7 @@ def escape(text: str) -> str:
 
 
 def link(url: str, label: str) -> str:
-    """A mrkdwn link to a web address (see `commands.web_address`) under a fixed label."""
+    """A mrkdwn link to a web address (see `form_values.web_address`) under a fixed label."""
     return f"<{escape(url).replace('|', '%7C')}|{label}>"
 
 

@@ -5,7 +5,7 @@ from collections.abc import Callable, Collection
 from datetime import date, datetime
 from typing import ClassVar
 
-from pydantic import BaseModel, HttpUrl, TypeAdapter, ValidationError
+from pydantic import BaseModel
 
 from warroom.domain.action_items import ActionKind, Priority
 from warroom.domain.durations import parse_due_date, parse_moment
@@ -20,14 +20,6 @@ class CommandError(ValueError):
     def __init__(self, problem: str, example: str | None = None, show_help: bool = False):
         self.problem, self.example, self.show_help = problem, example, show_help
         super().__init__(problem)
-
-
-class FormErrors(ValueError):
-    """Problems with a submitted form, keyed by the field they belong to."""
-
-    def __init__(self, errors: dict[str, str]):
-        self.errors = errors
-        super().__init__("; ".join(errors.values()))
 
 
 class Command(BaseModel):
@@ -130,15 +122,6 @@ class Help(Command):
     needs_incident_channel: ClassVar[bool] = False
 
 
-class DeclareForm(BaseModel):
-    title: str
-    severity: Severity
-    description: str = ""
-    is_private: bool = False
-    impact_started_at: datetime | None = None
-    services: list[str] = []
-
-
 ROLE_WORDS = {
     "ic": Role.IC,
     "commander": Role.IC,
@@ -161,7 +144,7 @@ def _first_word(rest: str) -> tuple[str, str]:
     return first.lower(), tail.strip()
 
 
-def _severity(word: str) -> Severity | None:
+def severity_named(word: str) -> Severity | None:
     word = word.lower().replace("-", "")
     return Severity(word) if word in Severity._value2member_map_ else None
 
@@ -173,7 +156,7 @@ MOMENT_EXAMPLES = "14:54, 2:54pm, yesterday 23:50, 2026-12-01 14:54 or 20m ago (
 
 def _declare(rest: str, _caller: str, now: datetime) -> Declare:
     first, tail = _first_word(rest)
-    severity = _severity(first)
+    severity = severity_named(first)
     title = _words(tail if severity else rest)
     started = None
     if (found := _STARTED.match(title)) and (started := parse_moment(found["when"], now)):
@@ -253,7 +236,7 @@ def _update(rest: str, _caller: str) -> PostUpdate:
 
 def _change_severity(rest: str, _caller: str) -> ChangeSeverity:
     first, tail = _first_word(rest)
-    severity = _severity(first)
+    severity = severity_named(first)
     if severity is None:
         raise CommandError(
             "Name the new severity: sev1, sev2, sev3 or sev4, then optionally why.",
@@ -486,53 +469,3 @@ def parse(text: str, caller: str, now: datetime) -> Command:
         raise CommandError(f"`{plain_text(name)[:40]}` is not a warroom command.", show_help=True)
     parser = SUBCOMMANDS[name][0]
     return parser(rest, caller, now) if name in TIMED else parser(rest, caller)
-
-
-_WEB_ADDRESS = TypeAdapter(HttpUrl)
-
-
-def web_address(text: str) -> str:
-    """A link someone typed, as one normalised http(s) address (what cannot appear in one,
-    such as `<` or a space, percent-encoded); ValueError when it is no web address."""
-    try:
-        return str(_WEB_ADDRESS.validate_python(text.strip()))
-    except ValidationError:
-        raise ValueError(
-            "That is not a web address: paste the ticket's link, such as "
-            "https://jira.example.com/browse/OPS-12."
-        ) from None
-
-
-def declare_form(
-    title: str | None,
-    severity: str | None,
-    description: str | None,
-    private: bool,
-    started: str | None,
-    now: datetime,
-    services: list[str] | None = None,
-) -> DeclareForm:
-    """Validate the declare modal's fields, all at once so the user fixes them in one go;
-    `started` (when the impact began) is read against `now`."""
-    errors = {}
-    title = " ".join((title or "").split())
-    if not title:
-        errors["title"] = "Give the incident a title: what is broken, as users see it."
-    chosen = _severity(severity or "")
-    if chosen is None:
-        errors["severity"] = "Pick a severity; the rubric under each one helps you choose."
-    impact_started_at = None
-    if (started or "").strip():
-        impact_started_at = parse_moment(started, now)
-        if impact_started_at is None:
-            errors["started"] = f"Not a time I understand: try {MOMENT_EXAMPLES}."
-    if errors:
-        raise FormErrors(errors)
-    return DeclareForm(
-        title=title,
-        severity=chosen,
-        description=(description or "").strip(),
-        is_private=private,
-        impact_started_at=impact_started_at,
-        services=services or [],
-    )

@@ -11,7 +11,7 @@ from warroom.app import milestones, nags, paging, postmortems
 from warroom.app.postmortem_draft import gather
 from warroom.domain.incident import IncidentError, Role, Status
 from warroom.domain.milestones import Milestone
-from warroom.slack import blocks, commands, forms, postmortem_views
+from warroom.slack import blocks, form_values, forms, postmortem_views
 from warroom.slack.capture import slack_time
 from warroom.slack.follow_up import just_ack, teller
 from warroom.slack.forms import input_value
@@ -66,7 +66,7 @@ class Interactions:
     def declare_form_submitted(self, ack: Ack, body: dict, view: dict) -> None:
         values = view["state"]["values"]
         try:
-            form = commands.declare_form(
+            form = form_values.declare_form(
                 title=input_value(values, "title").get("value"),
                 severity=(input_value(values, "severity").get("selected_option") or {}).get(
                     "value"
@@ -80,7 +80,7 @@ class Interactions:
                     for option in input_value(values, "services").get("selected_options") or []
                 ],
             )
-        except commands.FormErrors as error:
+        except form_values.FormErrors as error:
             ack(response_action="errors", errors=error.errors)
             return
         _, unknown = self.services.catalog.find(form.services)
