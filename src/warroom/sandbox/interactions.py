@@ -76,8 +76,21 @@ def element_value(element_type: str, element: dict | None, value) -> dict:
     return {"type": element_type, field: shaped}
 
 
+def _initial(element: dict, element_type: str):
+    """What an input holds untouched, as Slack submits it: its initial value or choices."""
+    field = _VALUE_FIELDS.get(element_type, "value")
+    if field == "selected_option":
+        return (element.get("initial_option") or {}).get("value")
+    if field == "selected_options":
+        return [option["value"] for option in element.get("initial_options") or []]
+    if field == "selected_users":
+        return element.get("initial_users")
+    return element.get("initial_value")
+
+
 def state_values(view: dict, values: dict[str, dict]) -> dict:
-    """`state.values` for a submitted view; `values` is {block_id: {action_id: value}}."""
+    """`state.values` for a submitted view; `values` is {block_id: {action_id: value}}, and
+    what it leaves out keeps its initial value."""
     state: dict[str, dict] = {}
     known = set()
     for block_id, element in elements(view.get("blocks", [])):
@@ -86,7 +99,8 @@ def state_values(view: dict, values: dict[str, dict]) -> dict:
             continue
         action_id = element.get("action_id", "")
         known.add((block_id, action_id))
-        value = values.get(block_id, {}).get(action_id)
+        given = values.get(block_id, {})
+        value = given[action_id] if action_id in given else _initial(element, element_type)
         state.setdefault(block_id, {})[action_id] = element_value(element_type, element, value)
     unknown = [(b, a) for b, actions in values.items() for a in actions if (b, a) not in known]
     if unknown:
