@@ -24,6 +24,7 @@ from warroom.slack.integration import SlackIntegration
 from warroom.slack.services import Services
 from warroom.store import incidents, outbox
 from warroom.store.db import Database
+from warroom.web.alert_hooks import alert_routes
 from warroom.web.hooks import hook_routes
 from warroom.web.pagerduty_hook import pagerduty_route
 from warroom.web.server import create_web_app
@@ -57,6 +58,14 @@ class Bot:
         )
         if pagerduty_secret := settings.secret("warroom_pagerduty_webhook_secret"):
             hooks.append(pagerduty_route(services.core, pagerduty_secret))
+        if alerts_token := settings.secret("warroom_alerts_token"):
+            hooks += alert_routes(
+                services.core,
+                alerts_token,
+                settings.alert_policy(),
+                services=lambda: services.catalog.services().keys(),
+                declarer=lambda: services.slack.identity[0],
+            )
         return create_web_app(
             self.app,
             services.db,

@@ -16,6 +16,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from warroom.catalog import CatalogError, parse
+from warroom.domain.alerts import AlertPolicy, AutoDeclare
 from warroom.domain.durations import parse_duration
 from warroom.domain.incident import DEFAULT_UPDATE_CADENCE, Severity
 from warroom.domain.nags import NagPolicy
@@ -35,9 +36,17 @@ def _comma_list(value):
     return value
 
 
+def _rules(value):
+    if isinstance(value, str):
+        return [AutoDeclare.parse(rule) for rule in value.split(",") if rule.strip()]
+    return value
+
+
 Duration = Annotated[timedelta, BeforeValidator(_duration_or_off)]
 # "sev1,sev2" in the environment (NoDecode: not JSON, as lists otherwise are).
 Severities = Annotated[tuple[Severity, ...], NoDecode, BeforeValidator(_comma_list)]
+# "severity=critical:sev1,team=db:sev2" (see `AutoDeclare`).
+AutoDeclareRules = Annotated[tuple[AutoDeclare, ...], NoDecode, BeforeValidator(_rules)]
 OptionalDuration = Annotated[timedelta | None, BeforeValidator(_duration_or_off)]
 
 
@@ -153,6 +162,26 @@ class Settings(BaseSettings):
         description="Secret of the GitHub webhook sending `deployment_status` events to "
         "`POST /hooks/github` (off when empty).",
     )
+    warroom_alerts_token: SecretStr | None = Field(
+        None,
+        description="Bearer token of the alert hooks: `POST /hooks/alertmanager`, "
+        "`/hooks/grafana` and `/hooks/alerts` (off when empty).",
+    )
+    warroom_alerts_channel: str | None = Field(
+        None,
+        description="Channel ID (`C...`) where firing alerts are posted with a button to "
+        "declare an incident (none when empty: only the auto-declare rules act on alerts).",
+    )
+    warroom_auto_declare: AutoDeclareRules = Field(
+        (),
+        description="Alerts that declare an incident at once: `label=value:severity` rules, "
+        "comma separated, such as `severity=critical:sev1` (empty: a person declares).",
+    )
+    warroom_alert_group_window: Duration = Field(
+        timedelta(hours=1),
+        description="How long a resolved alert group still takes in repeats of its alerts "
+        "before alerts under its key begin a new prompt.",
+    )
     warroom_pagerduty_events_url: str = Field(
         "https://events.pagerduty.com",
         description="PagerDuty's Events API v2, where pages are triggered and resolved "
@@ -215,7 +244,7 @@ class Settings(BaseSettings):
             raise ValueError(f"{value} is not a file")
         return value
 
-    @field_validator("warroom_announce_channel")
+    @field_validator("warroom_announce_channel", "warroom_alerts_channel")
     @classmethod
     def _is_channel_id(cls, value: str | None) -> str | None:
         if value and not _CHANNEL_ID.match(value):
@@ -295,6 +324,13 @@ class Settings(BaseSettings):
             for severity in Severity
         }
 
+    def alert_policy(self) -> AlertPolicy:
+        return AlertPolicy(
+            rules=self.warroom_auto_declare,
+            window=self.warroom_alert_group_window,
+            default_severity=self.warroom_default_severity,
+        )
+
     def secrets(self) -> list[str]:
         """Values that must never reach a log line."""
         tokens = (
@@ -306,6 +342,7 @@ class Settings(BaseSettings):
             self.warroom_github_webhook_secret,
             self.warroom_pagerduty_api_key,
             self.warroom_pagerduty_webhook_secret,
+            self.warroom_alerts_token,
         )
         return [token.get_secret_value() for token in tokens if token is not None]
 

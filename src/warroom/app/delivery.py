@@ -1,5 +1,5 @@
 """The deliverer: takes events out of the outbox and hands them to their integrations, in
-order per incident and destination, with retries.
+order per stream (an incident's, an alert group's) and destination, with retries.
 
 A delivery that fails in a way worth retrying is tried again later, backing off (or waiting
 as long as the destination asked), and only what it had not done yet is done again. While
@@ -7,7 +7,8 @@ it waits, the incident's later events for that destination wait behind it. After
 `WARN_AFTER` the incident's channel is told in words that something is held up, and told
 again when it gets through; after `GIVE_UP_AFTER`, or when the destination refuses for good,
 it is given up on, said so, and the events behind it go on. A delivery whose holder died
-(the process was killed) is taken over once its lease runs out.
+(the process was killed) is taken over once its lease runs out. Events of no incident (an
+alert group's prompt) have no channel to be told in: their delays and failures are logged.
 """
 
 import logging
@@ -180,15 +181,16 @@ class Deliverer:
             return
         wait = max(backoff(claimed.attempt), timedelta(seconds=after or 0))
         log.warning(
-            "delivering %s of INC-%s to %s failed (%s); trying again in %s",
+            "delivering %s of %s to %s failed (%s); trying again in %s",
             claimed.event.what,
-            claimed.incident_id,
+            claimed.stream,
             claimed.destination,
             error,
             wait,
         )
         warn = (
-            claimed.warning_id is None
+            claimed.incident_id is not None
+            and claimed.warning_id is None
             and now - claimed.created_at >= WARN_AFTER
             and not isinstance(claimed.event, events.DELIVERY_EVENTS)
         )
@@ -215,9 +217,9 @@ class Deliverer:
     def _give_up(self, claimed: Claimed, error: str) -> None:
         now = self.core.now()
         log.warning(
-            "gave up delivering %s of INC-%s to %s: %s",
+            "gave up delivering %s of %s to %s: %s",
             claimed.event.what,
-            claimed.incident_id,
+            claimed.stream,
             claimed.destination,
             error,
         )
@@ -231,8 +233,8 @@ class Deliverer:
 
     @staticmethod
     def _failure(claimed: Claimed, error: str) -> Sequence[events.Event]:
-        if isinstance(claimed.event, events.DELIVERY_EVENTS):
-            return []  # a warning about a warning would never end
+        if claimed.incident_id is None or isinstance(claimed.event, events.DELIVERY_EVENTS):
+            return []  # no channel to warn in; a warning about a warning would never end
         return [
             events.DeliveryFailed(
                 incident_id=claimed.incident_id,

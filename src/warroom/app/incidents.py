@@ -17,8 +17,15 @@ from warroom.store import incidents, timeline
 from warroom.store.models import AffectedService, Incident, RoleAssignment
 
 
-def declare(
-    core: Core,
+def declare(core: Core, **declared) -> events.IncidentDeclared:
+    """Record a newly declared incident (what `opened` takes) and the first entries of its
+    timeline."""
+    with core.change() as change:
+        return opened(change, **declared)
+
+
+def opened(
+    change: Change,
     *,
     title: str,
     severity: Severity,
@@ -28,53 +35,54 @@ def declare(
     impact_started_at: datetime | None = None,
     services: Sequence[str] = (),
     reply_to: dict[str, str] | None = None,
+    rule: str | None = None,
 ) -> events.IncidentDeclared:
-    """Record a newly declared incident and the first entries of its timeline; the impact
-    may have started well before (`impact_started_at`); `services` are catalog names."""
-    with core.change() as change:
-        try:
-            check({Milestone.IMPACT_STARTED: impact_started_at}, change.at)
-        except MilestoneError as error:
-            raise IncidentError(str(error)) from None
-        incident = Incident(
-            title=title,
-            description=description,
-            severity=severity,
-            status=Status.INVESTIGATING,
-            is_private=is_private,
-            declared_by=by,
-            declared_at=change.at,
-            impact_started_at=impact_started_at,
-            affected=[
-                AffectedService(service=name, position=position)
-                for position, name in enumerate(dict.fromkeys(services))
-            ],
-        )
-        change.session.add(incident)
-        change.session.flush()  # the id is the human number the declarer is told right away
-        change.incident = incident
-        record(
-            change,
-            EntryKind.DECLARED,
-            by,
-            title,
-            highlighted=True,
-            details={
-                name: value
-                for name, value in (("description", description), ("services", incident.services))
-                if value
-            },
-        )
-        record(
-            change,
-            EntryKind.SEVERITY,
-            by,
-            f"Severity set to {severity.label}",
-            details={"to": severity.value},
-        )
-        return change.emit(
-            events.IncidentDeclared(incident_id=incident.id, by=by, reply_to=reply_to or {})
-        )
+    """An incident declared as part of `change`; the impact may have started well before
+    (`impact_started_at`); `services` are catalog names; `rule` is the alert rule that
+    declared it, if no person did."""
+    try:
+        check({Milestone.IMPACT_STARTED: impact_started_at}, change.at)
+    except MilestoneError as error:
+        raise IncidentError(str(error)) from None
+    incident = Incident(
+        title=title,
+        description=description,
+        severity=severity,
+        status=Status.INVESTIGATING,
+        is_private=is_private,
+        declared_by=by,
+        declared_at=change.at,
+        impact_started_at=impact_started_at,
+        affected=[
+            AffectedService(service=name, position=position)
+            for position, name in enumerate(dict.fromkeys(services))
+        ],
+    )
+    change.session.add(incident)
+    change.session.flush()  # the id is the human number the declarer is told right away
+    change.incident = incident
+    record(
+        change,
+        EntryKind.DECLARED,
+        by,
+        title,
+        highlighted=True,
+        details={
+            name: value
+            for name, value in (("description", description), ("services", incident.services))
+            if value
+        },
+    )
+    record(
+        change,
+        EntryKind.SEVERITY,
+        by,
+        f"Severity set to {severity.label}",
+        details={"to": severity.value},
+    )
+    return change.emit(
+        events.IncidentDeclared(incident_id=incident.id, by=by, reply_to=reply_to or {}, rule=rule)
+    )
 
 
 def assign_role(

@@ -24,6 +24,12 @@ class Event(BaseModel):
 
     incident_id: int
 
+    @property
+    def stream(self) -> str:
+        """What the event keeps its order within: a destination gets the events of one
+        stream one at a time, in the order they were made."""
+        return f"incident-{self.incident_id}"
+
 
 class IncidentDeclared(Event):
     what: ClassVar[str] = "the setup of the incident's channel"
@@ -32,6 +38,8 @@ class IncidentDeclared(Event):
     # How the front end the declare came from answers its author, in its own terms (for
     # Slack: a response_url, or the form's view id). The core never reads it.
     reply_to: dict[str, str] = {}
+    # The alert rule that declared it ("severity=critical:sev1"); None: a person did.
+    rule: str | None = None
 
 
 class EntryRecorded(Event):
@@ -126,6 +134,27 @@ class MessageAttached(EntryRecorded):
     source_ts: str
 
 
+class AlertNoted(EntryRecorded):
+    """An alert of the incident's fired or resolved."""
+
+    what: ClassVar[str] = "the alert's news"
+    type: Literal["alert_noted"] = "alert_noted"
+
+
+class AlertGroupChanged(Event):
+    """Alerts came in or went away, or their group became (part of) an incident. Before it
+    does, the group is not an incident's: it is a stream of its own."""
+
+    what: ClassVar[str] = "the alert's prompt"
+    type: Literal["alert_group_changed"] = "alert_group_changed"
+    incident_id: int | None = None
+    group_id: int
+
+    @property
+    def stream(self) -> str:
+        return f"alert-group-{self.group_id}"
+
+
 class ActionItemAdded(Event):
     what: ClassVar[str] = "the new action item"
     type: Literal["action_item_added"] = "action_item_added"
@@ -204,6 +233,8 @@ AnyEvent = Annotated[
     | PageChanged
     | NoteAdded
     | MessageAttached
+    | AlertNoted
+    | AlertGroupChanged
     | ActionItemAdded
     | ActionItemChanged
     | PostmortemChanged

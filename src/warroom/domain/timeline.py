@@ -27,6 +27,7 @@ class EntryKind(StrEnum):
     PAGE_REQUESTED = "page_requested"
     PAGED = "paged"
     PAGE_CHANGED = "page_changed"
+    ALERT = "alert"  # an alert of the incident's fired or resolved
     NOTE = "note"
     ATTACHED = "attached"
     MESSAGE = "message"
@@ -110,6 +111,11 @@ def _page_changed(entry, by, details, person, quote) -> str:
     return f"{who} {details['status']} the page for {details['service']} in PagerDuty."
 
 
+def _alert(entry, by, details, person, quote) -> str:
+    link = f" {details['link']}" if details.get("link") else ""
+    return f"Alert {details['status']}: {quote(entry.text)}{link}"
+
+
 def _attached(entry, by, details, person, quote) -> str:
     link = f" {details['permalink']}" if details.get("permalink") else ""
     who = person(details.get("attached_by"))
@@ -134,6 +140,7 @@ _SENTENCES = {
     EntryKind.PAGE_REQUESTED: _page_requested,
     EntryKind.PAGED: _paged,
     EntryKind.PAGE_CHANGED: _page_changed,
+    EntryKind.ALERT: _alert,
     EntryKind.FILE: _file,
     EntryKind.DECLARED: lambda e, by, d, p, q: f"{by} declared the incident: {q(e.text)}",
     EntryKind.RENAMED: lambda e, by, d, p, q: f"{by} renamed the incident to {q(d['to'])}.",

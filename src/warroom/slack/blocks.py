@@ -280,6 +280,7 @@ CHANGE_ICONS = {
     EntryKind.PAGE_REQUESTED: ":rotating_light: ",
     EntryKind.PAGED: ":pager: ",
     EntryKind.PAGE_CHANGED: ":pager: ",
+    EntryKind.ALERT: ":bell: ",
 }
 
 

@@ -1,6 +1,8 @@
 """Modals and the App Home tab."""
 
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -26,13 +28,14 @@ DECLARE_CALLBACK = "declare_incident"
 DECLARE_BUTTON = "open_declare_form"
 ATTACH_CALLBACK = "attach_message"
 UPDATE_CALLBACK = "status_update"
+TITLE_MAX = 150
 METADATA_TEXT_MAX = 2000  # private_metadata holds 3,000 characters in all
 
 
 OPTIONS_MAX = 100  # Slack's limit for a static select
 
 
-def _service_picker(services: list[Service]) -> list[InputBlock]:
+def _service_picker(services: list[Service], chosen: Sequence[str] = ()) -> list[InputBlock]:
     """Which of the catalog's services are hit (the first hundred, by name)."""
     if not services:
         return []
@@ -40,26 +43,47 @@ def _service_picker(services: list[Service]) -> list[InputBlock]:
         Option(value=service.name, text=clip(service.title, 75))
         for service in sorted(services, key=lambda service: service.name)[:OPTIONS_MAX]
     ]
+    initial = [option for option in options if option.value in chosen]
     return [
         InputBlock(
             block_id="services",
             label="Services affected",
             hint="Their runbooks and dashboards go on the headline; their owners are invited.",
             optional=True,
-            element=StaticMultiSelectElement(action_id="value", options=options),
+            element=StaticMultiSelectElement(
+                action_id="value", options=options, initial_options=initial or None
+            ),
         )
     ]
 
 
-def declare_modal(default_severity: Severity, services: list[Service] | None = None) -> View:
+@dataclass(frozen=True)
+class Prefilled:
+    """What the declare form starts with, and what it carries to its submission."""
+
+    title: str = ""
+    severity: Severity | None = None
+    services: Sequence[str] = ()
+    metadata: dict = field(default_factory=dict)  # e.g. {"alert_group": 12}
+
+
+def declare_modal(
+    default_severity: Severity,
+    services: list[Service] | None = None,
+    prefilled: Prefilled | None = None,
+) -> View:
+    """The declare form; `prefilled` from what is known already (an alert's prompt)."""
+    prefilled = prefilled or Prefilled()
     options = [
         Option(value=sev.value, text=sev.label, description=clip(sev.rubric, 75))
         for sev in Severity
     ]
-    initial = next(o for o in options if o.value == default_severity.value)
+    chosen = prefilled.severity or default_severity
+    initial = next(o for o in options if o.value == chosen.value)
     return View(
         type="modal",
         callback_id=DECLARE_CALLBACK,
+        private_metadata=json.dumps(prefilled.metadata) if prefilled.metadata else None,
         title=PlainTextObject(text="Declare an incident"),
         submit=PlainTextObject(text="Declare"),
         close=PlainTextObject(text="Cancel"),
@@ -68,7 +92,11 @@ def declare_modal(default_severity: Severity, services: list[Service] | None = N
                 block_id="title",
                 label="Title",
                 hint="What is broken, as users see it: e.g. Checkout is failing",
-                element=PlainTextInputElement(action_id="value", max_length=150),
+                element=PlainTextInputElement(
+                    action_id="value",
+                    max_length=TITLE_MAX,
+                    initial_value=clip(prefilled.title, TITLE_MAX) or None,
+                ),
             ),
             InputBlock(
                 block_id="severity",
@@ -77,7 +105,7 @@ def declare_modal(default_severity: Severity, services: list[Service] | None = N
                     action_id="value", options=options, initial_option=initial
                 ),
             ),
-            *_service_picker(services or []),
+            *_service_picker(services or [], prefilled.services),
             InputBlock(
                 block_id="started",
                 label="When did the impact start? (UTC)",

@@ -8,7 +8,7 @@ what they warn about.
 
 from warroom.domain import events
 from warroom.integrations.base import Delivery, Integration
-from warroom.slack import notices, postmortems, provision, publish
+from warroom.slack import alert_prompts, notices, postmortems, provision, publish
 from warroom.slack.action_items import announce_item
 from warroom.slack.nags import send_nag
 from warroom.slack.services import Services
@@ -28,6 +28,8 @@ class SlackIntegration(Integration):
             return [NOTICES]
         if isinstance(event, events.ActionItemChanged):
             return []  # the person who changed it was answered; the lists show it
+        if isinstance(event, events.AlertGroupChanged):
+            return [self.name] if self.services.settings.warroom_alerts_channel else []
         return [self.name]
 
     def deliver(self, event: events.Event, delivery: Delivery) -> None:
@@ -37,6 +39,8 @@ class SlackIntegration(Integration):
                 provision.set_up(services, event, delivery)
             case events.EntryRecorded():
                 publish.publish(services, event, delivery)
+            case events.AlertGroupChanged():
+                alert_prompts.show(services, event, delivery)
             case events.ActionItemAdded():
                 announce_item(services, event, delivery)
             case events.PostmortemChanged():

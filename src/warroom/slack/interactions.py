@@ -1,17 +1,20 @@
 """Buttons, pickers, forms and the App Home tab."""
 
+import functools
 import json
 import re
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from sqlalchemy.exc import SQLAlchemyError
 
+from warroom.app import alerts, milestones, nags, paging, postmortems
 from warroom.app import incidents as running
-from warroom.app import milestones, nags, paging, postmortems
+from warroom.app.alerts import AlreadyDeclared
 from warroom.app.postmortem_draft import gather
-from warroom.domain.incident import IncidentError, Role, Status
+from warroom.domain.incident import IncidentError, Role, Severity, Status
 from warroom.domain.milestones import Milestone
 from warroom.slack import blocks, form_values, forms, postmortem_views
+from warroom.slack.alert_prompts import DECLARE_FROM_ALERT
 from warroom.slack.capture import slack_time
 from warroom.slack.follow_up import just_ack, teller
 from warroom.slack.forms import input_value
@@ -19,7 +22,7 @@ from warroom.slack.nags import POST_UPDATE_BUTTON, SNOOZE_BUTTON
 from warroom.slack.pages import OFFER_IC_ACTION
 from warroom.slack.services import Services
 from warroom.slack.visibility import visible_to
-from warroom.store import incidents, timeline
+from warroom.store import alert_groups, incidents, timeline
 
 MARK_IMPACT_STARTED = "mark_impact_started"  # the message shortcut
 
@@ -34,6 +37,7 @@ def register(app: App, services: Services) -> None:
     app.action(re.compile(f"^{OFFER_IC_ACTION}"))(ack=handlers.accept_ic, lazy=[handlers.tell])
     app.action(blocks.ESCALATE_ACTION)(ack=handlers.escalate, lazy=[handlers.tell])
     app.action(forms.DECLARE_BUTTON)(ack=just_ack, lazy=[handlers.open_declare_form])
+    app.action(DECLARE_FROM_ALERT)(ack=just_ack, lazy=[handlers.open_declare_form])
     app.event("app_home_opened")(handlers.home_opened)
     app.shortcut("add_to_timeline")(ack=just_ack, lazy=[handlers.open_attach_form])
     app.view(forms.ATTACH_CALLBACK)(handlers.attach_form_submitted)
@@ -59,9 +63,25 @@ class Interactions:
     # the declare form
 
     def open_declare_form(self, body: dict) -> None:
-        known = list(self.services.catalog.services().values())
-        modal = forms.declare_modal(self.services.settings.warroom_default_severity, known)
+        """From App Home, or from an alert's prompt (filled in from its alerts)."""
+        known = self.services.catalog.services()
+        prefilled = None
+        action = next(iter(body.get("actions") or []), {})
+        if action.get("action_id") == DECLARE_FROM_ALERT:
+            prefilled = self._from_alerts(int(action["value"]), known)
+        default = self.services.settings.warroom_default_severity
+        modal = forms.declare_modal(default, list(known.values()), prefilled)
         self.services.slack.open_view(body["trigger_id"], modal)
+
+    def _from_alerts(self, group_id: int, known) -> forms.Prefilled:
+        with self.services.db.transaction() as session:
+            group = alert_groups.get(session, group_id)
+        return forms.Prefilled(
+            title=group.title,
+            severity=Severity(group.severity),
+            services=[group.service] if group.service in known else [],
+            metadata={"alert_group": group.id},
+        )
 
     def declare_form_submitted(self, ack: Ack, body: dict, view: dict) -> None:
         values = view["state"]["values"]
@@ -88,9 +108,14 @@ class Interactions:
             gone = f"{', '.join(unknown)} is no longer in the catalog: pick again."
             ack(response_action="errors", errors={"services": gone})
             return
+        metadata = json.loads(view.get("private_metadata") or "{}")
+        group_id = metadata.get("alert_group")
         try:
             # The form stays open on a notice, which the setup's report replaces.
-            declared = running.declare(
+            declare = running.declare
+            if group_id is not None:
+                declare = functools.partial(alerts.declare_from, group_id=group_id)
+            declared = declare(
                 self.services.core,
                 title=form.title,
                 severity=form.severity,
@@ -101,6 +126,9 @@ class Interactions:
                 services=form.services,
                 reply_to={"view_id": view["id"]},
             )
+        except AlreadyDeclared as already:
+            ack(response_action="errors", errors={"title": str(already)})
+            return
         except IncidentError as error:
             ack(response_action="errors", errors={"started": str(error)})
             return

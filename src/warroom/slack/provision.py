@@ -28,7 +28,7 @@ def set_up(services: Services, declared: IncidentDeclared, delivery: Delivery) -
     retrying = None
     if incident.channel_id is not None:
         try:
-            delivery.steps(_furnishing(services, incident, delivery))
+            delivery.steps(_furnishing(services, incident, delivery, declared.rule))
         except Retry as retry:
             retrying = retry
     if delivery.refusals:
@@ -36,7 +36,7 @@ def set_up(services: Services, declared: IncidentDeclared, delivery: Delivery) -
             incidents.record_setup_failure(
                 session, incident.id, "; ".join(delivery.refusals), services.now()
             )
-    if incident.channel_id is not None or retrying is None:
+    if not declared.rule and (incident.channel_id is not None or retrying is None):
         # The declarer hears as soon as there is a channel to go to, or nothing will be.
         report = _report(incident, delivery.refusals, retrying)
         delivery.step("tell the declarer", guarded(reply, services, declared, report))
@@ -68,9 +68,10 @@ def _create_channel(services: Services, incident: Incident, delivery: Delivery) 
         incident.channel_id, incident.channel_name = created
 
 
-def _furnishing(services: Services, incident: Incident, delivery: Delivery):
+def _furnishing(services: Services, incident: Incident, delivery: Delivery, rule: str | None):
     """Invite, topic, headline and announcement at once; the headline is pinned once posted.
-    Each message is linked to the incident the moment Slack confirms it."""
+    Each message is linked to the incident the moment Slack confirms it. An incident an
+    alert `rule` declared has no declarer to invite (warroom is in already)."""
     slack, channel_id = services.slack, incident.channel_id
     announce_to = services.settings.warroom_announce_channel
 
@@ -95,10 +96,11 @@ def _furnishing(services: Services, incident: Incident, delivery: Delivery):
         ("pin the headline", guarded(lambda: slack.pin(channel_id, incident.headline_ts))),
     ]
     steps = [
-        ("invite you", guarded(slack.invite, channel_id, [incident.declared_by])),
         ("set the topic", guarded(slack.set_topic, channel_id, blocks.topic(incident))),
         ("set up the headline", in_order(delivery, headline)),
     ]
+    if not rule:
+        steps.insert(0, ("invite you", guarded(slack.invite, channel_id, [incident.declared_by])))
     # A private incident's declarer chooses who is let in: nobody is invited or called.
     called = [] if incident.is_private else affected
     owners = {user for service in called for user in service.owner_users} - {incident.declared_by}

@@ -16,7 +16,7 @@ from warroom.store import incidents, timeline
 from warroom.store.models import Incident, TimelineEntry
 
 # Entries that add to the record without changing the incident's state.
-RECORD_ONLY_KINDS = {EntryKind.NOTE, EntryKind.ATTACHED}
+RECORD_ONLY_KINDS = {EntryKind.NOTE, EntryKind.ATTACHED, EntryKind.ALERT}
 # Changes stakeholders follow in the announcement's thread.
 ANNOUNCED_KINDS = {
     EntryKind.STATUS_UPDATE,

@@ -267,16 +267,16 @@ PENDING = text("state = 'pending'")
 
 class OutboxDelivery(Base):
     """One domain event on its way to one destination, written in the transaction of the
-    change it tells of. A destination gets an incident's events one at a time, in the order
-    of their ids; the deliverer claims each (a lease), and retries it until it is delivered
-    or given up on."""
+    change it tells of. A destination gets a stream's events (an incident's, an alert
+    group's) one at a time, in the order of their ids; the deliverer claims each (a lease),
+    and retries it until it is delivered or given up on."""
 
     __tablename__ = "outbox"
     __table_args__ = (
         Index("ix_outbox_due", "due_at", sqlite_where=PENDING, postgresql_where=PENDING),
         Index(
             "ix_outbox_stream",
-            "incident_id",
+            "stream",
             "destination",
             "id",
             sqlite_where=PENDING,
@@ -285,7 +285,9 @@ class OutboxDelivery(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
+    # What the event's order is kept within: "incident-12", "alert-group-3".
+    stream: Mapped[str] = mapped_column(String(40))
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
     destination: Mapped[str] = mapped_column(String(64))  # "slack", "slack.notices", "webhook"
     event: Mapped[dict] = mapped_column(JSON)
     state: Mapped[str] = mapped_column(String(16), default="pending")  # delivered, failed
@@ -320,3 +322,33 @@ class Deploy(Base):
     link: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(16))  # "hook" or "github"
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AlertGroup(Base):
+    """Alerts that a monitoring system sent as one group (its group key), and what became of
+    them: a prompt in the alerts channel, an incident. While `open_key` is set, the group
+    takes in what is sent under its key; the unique key makes that one group at a time."""
+
+    __tablename__ = "alert_groups"
+    __table_args__ = (Index("ix_alert_groups_incident_id", "incident_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(16))  # "alertmanager", "grafana", "generic"
+    group_key: Mapped[str] = mapped_column(Text)
+    open_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    severity: Mapped[Severity] = mapped_column(String(8))  # as its labels suggest
+    service: Mapped[str | None] = mapped_column(String(63))
+    labels: Mapped[dict] = mapped_column(JSON)  # those all its alerts share
+    link: Mapped[str | None] = mapped_column(Text)
+    # Each alert by fingerprint: {"status", "starts_at", "ends_at", "summary", "link"}.
+    alerts: Mapped[dict] = mapped_column(JSON)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+    prompt_channel: Mapped[str | None] = mapped_column(String(32))
+    prompt_ts: Mapped[str | None] = mapped_column(String(32))
+
+    @property
+    def firing(self) -> list[dict]:
+        return [alert for alert in self.alerts.values() if alert["status"] == "firing"]

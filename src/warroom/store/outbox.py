@@ -1,15 +1,16 @@
 """The outbox table: domain events written with their change, claimed and settled by the
 deliverer.
 
-A destination gets an incident's events in the order of their ids. Only the oldest pending
-delivery of each (incident, destination) can be claimed, so a later one waits while an
+A destination gets the events of a stream (an incident's, or an alert group's before it is
+an incident) in the order of their ids. Only the oldest pending delivery of each (stream,
+destination) can be claimed, so a later one waits while an
 earlier one is leased, failing or being retried. On PostgreSQL the claim skips rows other
 replicas hold (`FOR UPDATE SKIP LOCKED`) and a lease keeps a claimed row from everyone else
 until it is settled or its holder is presumed dead; SQLite has one writer.
 
-Ids follow commit order per incident because every change locks its incident's row before
-writing (see `warroom.app.core`): a later change cannot take a smaller id than one that
-committed before it.
+Ids follow commit order per stream because every change locks its incident's (or its alert
+group's) row before writing (see `warroom.app.core`): a later change cannot take a smaller id
+than one that committed before it.
 """
 
 from collections.abc import Sequence
@@ -35,7 +36,8 @@ class Claimed:
     """A delivery claimed by this caller until `leased_until`."""
 
     id: int
-    incident_id: int
+    stream: str
+    incident_id: int | None  # None: the event is no incident's (yet)
     destination: str
     event: Event
     attempt: int  # 1 for the first; each claim counts
@@ -65,6 +67,7 @@ def add_one(session: Session, destination: str, event: Event, now: datetime) -> 
 
 def _row(destination: str, event: Event, now: datetime) -> dict:
     return {
+        "stream": event.stream,
         "incident_id": event.incident_id,
         "destination": destination,
         "event": event.model_dump(mode="json"),
@@ -78,10 +81,10 @@ def _row(destination: str, event: Event, now: datetime) -> dict:
 
 
 def _heads():
-    """Pending deliveries with none pending before them for their incident and destination."""
+    """Pending deliveries with none pending before them for their stream and destination."""
     earlier = aliased(OutboxDelivery)
     behind_another = exists().where(
-        earlier.incident_id == OutboxDelivery.incident_id,
+        earlier.stream == OutboxDelivery.stream,
         earlier.destination == OutboxDelivery.destination,
         earlier.id < OutboxDelivery.id,
         earlier.state == DeliveryState.PENDING,
@@ -90,7 +93,7 @@ def _heads():
 
 
 def claim(session: Session, now: datetime, lease: timedelta, limit: int) -> list[Claimed]:
-    """The deliveries due now that head their (incident, destination), leased to the caller."""
+    """The deliveries due now that head their (stream, destination), leased to the caller."""
     query = (
         select(OutboxDelivery)
         .where(_heads(), OutboxDelivery.due_at <= now)
@@ -107,6 +110,7 @@ def claim(session: Session, now: datetime, lease: timedelta, limit: int) -> list
     return [
         Claimed(
             id=row.id,
+            stream=row.stream,
             incident_id=row.incident_id,
             destination=row.destination,
             event=EVENT.validate_python(row.event),
@@ -198,7 +202,7 @@ def pending_counts(session: Session) -> dict[str, int]:
 
 def next_due(session: Session) -> datetime | None:
     """When the next delivery falls due: the earliest due time of those that head their
-    incident and destination (one being delivered right now counts as due)."""
+    stream and destination (one being delivered right now counts as due)."""
     return session.scalar(select(func.min(OutboxDelivery.due_at)).where(_heads()))
 
 
