@@ -61,6 +61,14 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _measure(stack: ExitStack, declares: int, latency: float) -> list[dict[str, float]]:
+    sandbox, slack, pagerduty, db, _ = paged_bot(stack, latency)
+    return [_declare_once(sandbox, slack, pagerduty, db, n) for n in range(1, declares + 1)]
+
+
+def paged_bot(stack: ExitStack, latency: float, more_settings=lambda sandbox: {}):
+    """A warroom serving HTTP against the sandbox and the PagerDuty emulator, each call to
+    them taking `latency`, its catalog's payments service paged; `more_settings(sandbox)`
+    adds to its settings. (sandbox, its Slack side, the emulator, the database, the server)"""
     sandbox = stack.enter_context(Sandbox.for_app(manifest()))
     slack = SlackSide.of(sandbox)
     pagerduty = stack.enter_context(PagerDutyEmulator(latency=latency))
@@ -70,7 +78,7 @@ def _measure(stack: ExitStack, declares: int, latency: float) -> list[dict[str, 
     url = stack.enter_context(fresh_database("sqlite"))
     db = Database(url, answer_within=ANSWER_WITHIN)
     stack.callback(db.dispose)
-    settings = load_settings(
+    configured = load_settings(
         _env_file=None,
         slack_bot_token=sandbox.bot_token,
         slack_signing_secret=sandbox.signing_secret,
@@ -82,13 +90,14 @@ def _measure(stack: ExitStack, declares: int, latency: float) -> list[dict[str, 
         warroom_pagerduty_api_url=pagerduty.rest_url,
         warroom_pagerduty_api_key=pagerduty.api_key,
         warroom_ca_bundle=pagerduty.ca_file,
+        **more_settings(sandbox),
     )
-    bot = stack.enter_context(start_bot(settings, db, lambda: datetime.now(UTC)))
+    bot = stack.enter_context(start_bot(configured, db, lambda: datetime.now(UTC)))
     server = BackgroundServer(bot.web_app()).start()
     stack.callback(server.stop)
     sandbox.connect_http(f"{server.url}/slack/events")
     sandbox.latency = latency
-    return [_declare_once(sandbox, slack, pagerduty, db, n) for n in range(1, declares + 1)]
+    return sandbox, slack, pagerduty, db, server
 
 
 def _declare_once(sandbox, slack: SlackSide, pagerduty, db, number: int) -> dict[str, float]:
