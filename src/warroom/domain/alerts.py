@@ -27,7 +27,6 @@ class Alert:
     starts_at: datetime
     summary: str
     link: str | None = None
-    ends_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -146,7 +145,6 @@ def _stored(alert: Alert) -> dict:
     return {
         "status": alert.status.value,
         "starts_at": alert.starts_at.isoformat(),
-        "ends_at": alert.ends_at.isoformat() if alert.ends_at else None,
         "summary": alert.summary,
         "link": alert.link,
     }

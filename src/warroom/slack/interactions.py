@@ -37,7 +37,7 @@ def register(app: App, services: Services) -> None:
     app.action(re.compile(f"^{OFFER_IC_ACTION}"))(ack=handlers.accept_ic, lazy=[handlers.tell])
     app.action(blocks.ESCALATE_ACTION)(ack=handlers.escalate, lazy=[handlers.tell])
     app.action(forms.DECLARE_BUTTON)(ack=just_ack, lazy=[handlers.open_declare_form])
-    app.action(DECLARE_FROM_ALERT)(ack=just_ack, lazy=[handlers.open_declare_form])
+    app.action(DECLARE_FROM_ALERT)(ack=just_ack, lazy=[handlers.open_declare_form_for_alerts])
     app.event("app_home_opened")(handlers.home_opened)
     app.shortcut("add_to_timeline")(ack=just_ack, lazy=[handlers.open_attach_form])
     app.view(forms.ATTACH_CALLBACK)(handlers.attach_form_submitted)
@@ -63,25 +63,25 @@ class Interactions:
     # the declare form
 
     def open_declare_form(self, body: dict) -> None:
-        """From App Home, or from an alert's prompt (filled in from its alerts)."""
-        known = self.services.catalog.services()
-        prefilled = None
-        action = next(iter(body.get("actions") or []), {})
-        if action.get("action_id") == DECLARE_FROM_ALERT:
-            prefilled = self._from_alerts(int(action["value"]), known)
-        default = self.services.settings.warroom_default_severity
-        modal = forms.declare_modal(default, list(known.values()), prefilled)
-        self.services.slack.open_view(body["trigger_id"], modal)
+        self._open_declare_form(body["trigger_id"])
 
-    def _from_alerts(self, group_id: int, known) -> forms.Prefilled:
+    def open_declare_form_for_alerts(self, body: dict, action: dict) -> None:
+        """The alert prompt's button: the form filled in from the group's alerts."""
         with self.services.db.transaction() as session:
-            group = alert_groups.get(session, group_id)
-        return forms.Prefilled(
+            group = alert_groups.get(session, int(action["value"]))
+        prefilled = forms.Prefilled(
             title=group.title,
             severity=Severity(group.severity),
-            services=[group.service] if group.service in known else [],
+            services=[group.service] if group.service in self.services.catalog.services() else [],
             metadata={"alert_group": group.id},
         )
+        self._open_declare_form(body["trigger_id"], prefilled)
+
+    def _open_declare_form(self, trigger_id: str, prefilled: forms.Prefilled | None = None):
+        known = list(self.services.catalog.services().values())
+        default = self.services.settings.warroom_default_severity
+        modal = forms.declare_modal(default, known, prefilled)
+        self.services.slack.open_view(trigger_id, modal)
 
     def declare_form_submitted(self, ack: Ack, body: dict, view: dict) -> None:
         values = view["state"]["values"]

@@ -1,4 +1,4 @@
-"""Alert groups: found by their sender's key while they take in alerts, and by incident."""
+"""Alert groups: found by their sender's key while they take in alerts, or by id."""
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,8 +16,3 @@ def taking_in(session: Session, open_key: str) -> AlertGroup | None:
 def get(session: Session, group_id: int, lock: bool = False) -> AlertGroup:
     query = select(AlertGroup).where(AlertGroup.id == group_id)
     return session.scalars(query.with_for_update() if lock else query).one()
-
-
-def of_incident(session: Session, incident_id: int) -> list[AlertGroup]:
-    query = select(AlertGroup).where(AlertGroup.incident_id == incident_id)
-    return list(session.scalars(query.order_by(AlertGroup.id)))

@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from warroom.domain.action_items import ActionKind, ActionStatus
+from warroom.domain.alerts import AlertStatus
 from warroom.domain.incident import Role, Severity, Status, incident_reference
 from warroom.domain.milestones import Milestone
 from warroom.domain.postmortem import PostmortemStatus
@@ -341,7 +342,7 @@ class AlertGroup(Base):
     service: Mapped[str | None] = mapped_column(String(63))
     labels: Mapped[dict] = mapped_column(JSON)  # those all its alerts share
     link: Mapped[str | None] = mapped_column(Text)
-    # Each alert by fingerprint: {"status", "starts_at", "ends_at", "summary", "link"}.
+    # Each alert by fingerprint: {"status", "starts_at", "summary", "link"}.
     alerts: Mapped[dict] = mapped_column(JSON)
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -351,4 +352,4 @@ class AlertGroup(Base):
 
     @property
     def firing(self) -> list[dict]:
-        return [alert for alert in self.alerts.values() if alert["status"] == "firing"]
+        return [a for a in self.alerts.values() if a["status"] == AlertStatus.FIRING]

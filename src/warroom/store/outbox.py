@@ -3,10 +3,10 @@ deliverer.
 
 A destination gets the events of a stream (an incident's, or an alert group's before it is
 an incident) in the order of their ids. Only the oldest pending delivery of each (stream,
-destination) can be claimed, so a later one waits while an
-earlier one is leased, failing or being retried. On PostgreSQL the claim skips rows other
-replicas hold (`FOR UPDATE SKIP LOCKED`) and a lease keeps a claimed row from everyone else
-until it is settled or its holder is presumed dead; SQLite has one writer.
+destination) can be claimed, so a later one waits while an earlier one is leased, failing
+or being retried. On PostgreSQL the claim skips rows other replicas hold (`FOR UPDATE SKIP
+LOCKED`) and a lease keeps a claimed row from everyone else until it is settled or its
+holder is presumed dead; SQLite has one writer.
 
 Ids follow commit order per stream because every change locks its incident's (or its alert
 group's) row before writing (see `warroom.app.core`): a later change cannot take a smaller id

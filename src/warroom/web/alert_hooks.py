@@ -34,7 +34,6 @@ class _NotifiedAlert(BaseModel):
     labels: dict[str, str]
     annotations: dict[str, str] = {}
     startsAt: AwareDatetime
-    endsAt: AwareDatetime | None = None
     generatorURL: str = ""
     fingerprint: str = ""
     # Grafana's, besides Alertmanager's
@@ -75,10 +74,10 @@ _URL = TypeAdapter(HttpUrl)
 
 def _web_address(*candidates: str) -> str | None:
     """The first of the links that is a web address, normalised (nothing mrkdwn could
-    read as markup survives in it)."""
-    for candidate in candidates:
+    read as markup survives in it); senders leave the ones they lack empty."""
+    for candidate in filter(None, candidates):
         try:
-            return str(_URL.validate_python(candidate)) if candidate else None
+            return str(_URL.validate_python(candidate))
         except ValidationError:
             continue
     return None
@@ -106,21 +105,12 @@ def notified(source: str, body: Notification) -> AlertBatch:
                 fingerprint=alert.fingerprint or _fingerprint(alert.labels),
                 status=alert.status,
                 starts_at=alert.startsAt.astimezone(UTC),
-                ends_at=_ended(alert),
                 summary=summary(alert),
                 link=_web_address(alert.panelURL, alert.dashboardURL, alert.generatorURL),
             )
             for alert in body.alerts
         ),
     )
-
-
-def _ended(alert: _NotifiedAlert) -> datetime | None:
-    """Alertmanager sends a firing alert's end as year 1, or as when it will be presumed
-    resolved: only a resolved alert's end is one."""
-    if alert.status is AlertStatus.RESOLVED and alert.endsAt is not None:
-        return alert.endsAt.astimezone(UTC)
-    return None
 
 
 def generic(body: GenericAlert, now: datetime) -> AlertBatch:
