@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from slack_bolt import App
 from starlette.applications import Starlette
 
 from warroom.app.core import Core
@@ -19,7 +18,7 @@ from warroom.integrations.pagerduty import PagerDutyIntegration
 from warroom.integrations.tls import trusting
 from warroom.integrations.webhook import WebhookIntegration
 from warroom.metrics import Metrics
-from warroom.slack.app import build_app, build_services, catch_up_in_background
+from warroom.slack.app import SlackApp, build_app, build_services, catch_up_in_background
 from warroom.slack.integration import SlackIntegration
 from warroom.slack.services import Services
 from warroom.store import incidents, outbox
@@ -32,7 +31,7 @@ from warroom.web.server import create_web_app
 
 @dataclass(frozen=True)
 class Bot:
-    app: App
+    app: SlackApp
     services: Services
     scheduler: Scheduler
     deliverer: Deliverer

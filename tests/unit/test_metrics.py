@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from warroom.metrics import Metrics
+from warroom.slack.instrumentation import call_counter, instrument
 
 RATE_LIMITED = (429, {"Retry-After": "0"}, {"ok": False, "error": "ratelimited"})
 
@@ -145,7 +146,7 @@ BOT = ok(user_id="UBOT", bot_id="BBOT", team_id="T1", team="warroom", url="https
 @pytest.mark.parametrize("fake_slack", [{"auth.test": [BOT]}], indirect=True)
 def test_the_app_times_each_request_it_dispatches_until_it_is_acknowledged(fake_slack):
     metrics = Metrics(lambda: {}, lambda: {})
-    metrics.instrument_app(app := bolt_app(fake_slack, []))
+    instrument(app := bolt_app(fake_slack, []), metrics)
 
     @app.command("/incident")
     def slow_command(ack):
@@ -167,7 +168,7 @@ def test_the_app_times_each_request_it_dispatches_until_it_is_acknowledged(fake_
 @pytest.mark.parametrize("fake_slack", [{"auth.test": [BOT]}], indirect=True)
 def test_calls_made_through_bolts_per_request_clients_are_counted(fake_slack):
     metrics = Metrics(lambda: {}, lambda: {})
-    app = bolt_app(fake_slack, [metrics.retry_handler()])
+    app = bolt_app(fake_slack, [call_counter(metrics)])
     app.command("/incident")(lambda ack: ack())
 
     app.dispatch(command_request())
@@ -193,7 +194,7 @@ def test_web_api_calls_are_counted_by_method_and_outcome_with_their_retries(fake
     client = WebClient(
         token="xoxb-test",
         base_url=fake_slack.api_url,
-        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=1), metrics.retry_handler()],
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=1), call_counter(metrics)],
     )
 
     client.chat_postMessage(channel="C1", text="hello")

@@ -12,7 +12,7 @@ from warroom.app.core import Core
 from warroom.catalog import Catalog
 from warroom.config import Settings
 from warroom.metrics import Metrics
-from warroom.slack import errors, listeners
+from warroom.slack import errors, instrumentation, listeners
 from warroom.slack.backfill import backfill_open_incidents
 from warroom.slack.gateway import SlackGateway, make_client
 from warroom.slack.services import Services
@@ -24,7 +24,7 @@ def build_services(settings: Settings, core: Core, metrics: Metrics) -> Services
     client = make_client(
         settings.slack_bot_token.get_secret_value(),
         settings.slack_api_url,
-        call_counter=metrics.retry_handler(),
+        call_counter=instrumentation.call_counter(metrics),
     )
     return Services(
         settings=settings,
@@ -35,7 +35,11 @@ def build_services(settings: Settings, core: Core, metrics: Metrics) -> Services
     )
 
 
-def build_app(services: Services) -> App:
+# What warroom's Slack side is, to the modules that assemble it.
+SlackApp = App
+
+
+def build_app(services: Services) -> SlackApp:
     app = App(
         client=services.slack.client,
         signing_secret=services.settings.slack_signing_secret.get_secret_value(),
@@ -47,7 +51,7 @@ def build_app(services: Services) -> App:
     )
 
     app.error(lambda error, body: errors.on_error(error, body))
-    services.metrics.instrument_app(app)
+    instrumentation.instrument(app, services.metrics)
     listeners.register(app, services)
     return app
 
