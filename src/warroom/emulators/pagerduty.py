@@ -15,6 +15,7 @@ a trigger after a resolve opens a new alert), `docs/events-API-v2/05-Rate-Limits
 `docs/REST-API/14-Errors.md` (codes), `docs/REST-API/04-Rate-Limits.md` (the 429 body), and
 `docs/webhooks/01-Overview.md`, `04-Signatures.md`, `02-Behavior.md` (payload, signature,
 X-Webhook-Id, order, retries). What none of them says is chosen here, and marked where.
+What an event's body must hold is checked in `pagerduty_events.py`.
 """
 
 import asyncio
@@ -42,12 +43,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from warroom.emulators.pagerduty_events import event_errors, instant
 from warroom.web.background import BackgroundServer
 
 ACCEPT = "application/vnd.pagerduty+json;version=2"  # header_Accept: required on every call
 HTML = "https://emulated.pagerduty.com"  # where html_url points: a web app nobody serves
-ACTIONS = ("trigger", "acknowledge", "resolve")
-SEVERITIES = ("critical", "error", "warning", "info")
 SHIFT = timedelta(days=7)  # chosen: each service's schedule is one week-long shift from now
 WEBHOOK_TRIES, WEBHOOK_BACKOFF = 5, 0.05  # PagerDuty: 5 tries over ~20 minutes; here, < 1 s
 
@@ -60,15 +60,6 @@ def _stamp(moment: datetime, timespec: str = "seconds") -> str:
     return moment.isoformat(timespec=timespec).replace("+00:00", "Z")
 
 
-def _instant(text) -> datetime | None:
-    """An ISO 8601 date-time (UTC if it names no offset); None if `text` is none."""
-    try:
-        moment = datetime.fromisoformat(text)
-    except (TypeError, ValueError):
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _invalid(errors: list[str]) -> JSONResponse:
     body = {"status": "invalid event", "message": "Event object is invalid", "errors": errors}
     return JSONResponse(body, 400)
@@ -77,60 +68,6 @@ def _invalid(errors: list[str]) -> JSONResponse:
 def _rest_error(status: int, message: str, code: int, errors=(), headers=None) -> JSONResponse:
     error = {"message": message, "code": code} | ({"errors": list(errors)} if errors else {})
     return JSONResponse({"error": error}, status, headers=headers)
-
-
-def event_errors(event: dict) -> list[str]:
-    """What is wrong with an Events API v2 body, each naming its field; [] if nothing."""
-    key, action, dedup = event.get("routing_key"), event.get("event_action"), event.get("dedup_key")
-    errors = [] if isinstance(key, str) else ["'routing_key' is required and must be a string"]
-    if isinstance(key, str) and len(key) != 32:
-        errors.append("Length of 'routing_key' is incorrect (should be 32 characters)")
-    if isinstance(key, str) and not (key.isascii() and key.isalnum()):
-        errors.append("'routing_key' cannot contain non-alphanumeric characters.")
-    if action not in ACTIONS:
-        errors.append("'event_action' must be one of: trigger, acknowledge, resolve")
-    if dedup in (None, "") and action in ("acknowledge", "resolve"):
-        errors.append(f"'dedup_key' is required for {action} events")
-    elif dedup not in (None, "") and (not isinstance(dedup, str) or len(dedup) > 255):
-        errors.append("'dedup_key' must be a string of at most 255 characters")
-    if action == "trigger":
-        errors += _payload_errors(event.get("payload"))
-    for field, needed in (("links", "href"), ("images", "src")):
-        items = event.get(field, [])
-        if not isinstance(items, list):
-            errors.append(f"'{field}' must be an array")
-            continue
-        bad = [
-            i for i, o in enumerate(items) if not isinstance(o, dict) or not _text(o.get(needed))
-        ]
-        errors += [f"'{field}[{i}].{needed}' is required and must be a string" for i in bad]
-    return errors
-
-
-def _payload_errors(payload) -> list[str]:
-    if not isinstance(payload, dict):
-        return ["'payload' is required for trigger events and must be an object"]
-    errors = [
-        f"'payload.{name}' is required and must be a non-empty string"
-        for name in ("summary", "source")
-        if not _text(payload.get(name))
-    ]
-    if _text(payload.get("summary")) and len(payload["summary"]) > 1024:
-        errors.append("'payload.summary' must be at most 1024 characters")
-    if payload.get("severity") not in SEVERITIES:
-        errors.append("'payload.severity' must be one of: critical, error, warning, info")
-    if "timestamp" in payload and not _instant(payload["timestamp"]):
-        errors.append("'payload.timestamp' must be an ISO 8601 date-time")
-    for name in ("component", "group", "class"):
-        if name in payload and not isinstance(payload[name], str):
-            errors.append(f"'payload.{name}' must be a string")
-    if not isinstance(payload.get("custom_details", {}), dict):
-        errors.append("'payload.custom_details' must be an object")
-    return errors
-
-
-def _text(value) -> bool:
-    return isinstance(value, str) and bool(value.strip())
 
 
 @dataclasses.dataclass
@@ -407,7 +344,7 @@ class PagerDutyEmulator:
         if params.get("earliest", "true") not in ("true", "false"):
             return _rest_error(400, "Invalid Input Provided", 2001, ["earliest: true or false"])
         now, (limit, offset) = _now(), (int(limit), int(offset))
-        since, until = (_instant(params.get(name, now.isoformat())) for name in ("since", "until"))
+        since, until = (instant(params.get(name, now.isoformat())) for name in ("since", "until"))
         if since is None or until is None:
             return _rest_error(400, "Invalid time values in 'since' and/or 'until'", 2004)
         if until < since or until - since > timedelta(days=93):
