@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from warroom.slack.commands import SUBCOMMANDS, Command, CommandError, parse
+from warroom.slack.command_types import Command, CommandError
+from warroom.slack.commands import SUBCOMMANDS, parse
 
 NOW = datetime(2026, 3, 11, 14, 18, tzinfo=UTC)
 WORDS = [

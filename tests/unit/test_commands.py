@@ -7,7 +7,7 @@ from warroom.domain.action_items import Priority
 from warroom.domain.incident import Role, Severity, Status
 from warroom.domain.markup import plain_text
 from warroom.slack import commands
-from warroom.slack.commands import (
+from warroom.slack.command_types import (
     AddAction,
     AssignRole,
     ChangeSeverity,

@@ -12,7 +12,7 @@ from warroom.domain.events import ActionItemAdded
 from warroom.domain.incident import IncidentError
 from warroom.integrations.base import Delivery
 from warroom.slack import action_views, blocks
-from warroom.slack.commands import AddAction, ListActions
+from warroom.slack.command_types import AddAction, ListActions
 from warroom.slack.follow_up import FollowUp, just_ack, teller
 from warroom.slack.form_values import web_address
 from warroom.slack.forms import input_value

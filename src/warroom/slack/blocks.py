@@ -24,7 +24,8 @@ from warroom.domain.durations import format_duration
 from warroom.domain.incident import IncidentError, Role, RoleAlreadyHeld, Severity, Status
 from warroom.domain.milestones import figures
 from warroom.domain.timeline import Entry, EntryKind, describe
-from warroom.slack.commands import SUBCOMMANDS, CommandError
+from warroom.slack.command_types import CommandError
+from warroom.slack.commands import SUBCOMMANDS
 from warroom.store.models import Deploy, Incident, TimelineEntry
 
 UNAVAILABLE = (

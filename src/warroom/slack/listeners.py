@@ -20,7 +20,7 @@ from warroom.app import milestones, paging, postmortems
 from warroom.domain.incident import IncidentError, Severity
 from warroom.slack import blocks, capture, commands, forms, interactions
 from warroom.slack.action_items import ActionItems
-from warroom.slack.commands import (
+from warroom.slack.command_types import (
     AddAction,
     AddNote,
     AssignRole,
