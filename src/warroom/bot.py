@@ -120,6 +120,7 @@ def _pagerduty(settings: Settings, core: Core, services: Services) -> PagerDutyI
         events_url=settings.warroom_pagerduty_events_url,
         api_url=settings.warroom_pagerduty_api_url,
         api_key=settings.secret("warroom_pagerduty_api_key"),
+        from_email=settings.warroom_pagerduty_from,
         page_on_declare=settings.warroom_page_on_declare,
         tls=trusting(settings.warroom_ca_bundle),
     )

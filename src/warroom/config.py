@@ -193,8 +193,14 @@ class Settings(BaseSettings):
     )
     warroom_pagerduty_api_key: SecretStr | None = Field(
         None,
-        description="A read-only PagerDuty REST API key, to say who is on call when a service "
-        "is paged (off when empty: pages still go out).",
+        description="A PagerDuty REST API key, to say who is on call when a service is paged "
+        "(off when empty: pages still go out). Read-only is enough, unless people are paged "
+        "by name: that needs a full-access key and `WARROOM_PAGERDUTY_FROM`.",
+    )
+    warroom_pagerduty_from: str | None = Field(
+        None,
+        description="Email address of the PagerDuty user that `/incident page @person` opens "
+        "pages as (the REST API's `From`; off when empty: only services are paged).",
     )
     warroom_pagerduty_webhook_secret: SecretStr | None = Field(
         None,

@@ -10,6 +10,7 @@ from warroom.emulators.pagerduty import PagerDutyEmulator
 ROUTING_KEY = "0123456789abcdef0123456789abcdef"  # PAYMENTS' pagerduty.com/integration-key
 WEBHOOK_SECRET = "pagerduty-webhook-secret"
 PAGE = "warroom-1-payments"
+SENDER = "warroom@example.com"  # the PagerDuty user warroom pages people as
 
 
 @contextmanager
@@ -18,6 +19,8 @@ def emulator():
         pagerduty.add_service(
             "PABC123", "Payments API", ROUTING_KEY, [("PBOB", "Bob Builder", "bob@example.com")]
         )
+        pagerduty.add_user("PWARROOM", "warroom", SENDER)
+        pagerduty.add_user("PALICE", "Alice Example", "alice@example.com")
         yield pagerduty
 
 
@@ -32,6 +35,7 @@ def paged(settings, tmp_path, sandbox, pagerduty):
             "warroom_pagerduty_events_url": pagerduty.events_url,
             "warroom_pagerduty_api_url": pagerduty.rest_url,
             "warroom_pagerduty_api_key": secret(pagerduty.api_key),
+            "warroom_pagerduty_from": SENDER,
             "warroom_pagerduty_webhook_secret": secret(WEBHOOK_SECRET),
             "warroom_ca_bundle": pagerduty.ca_file,
         }

@@ -211,6 +211,77 @@ def test_rest_refusals_unknown_ids_bad_queries_and_wrong_keys(emu):
     assert emu.calls[-1] == ("GET", "/users/PALICE1", 401)
 
 
+def new_incident(**changes) -> dict:
+    incident = {
+        "type": "incident",
+        "title": "Ledger stuck",
+        "service": {"id": "PSVC001", "type": "service_reference"},
+        "incident_key": "k1",
+        "urgency": "low",
+        "assignments": [{"assignee": {"id": "PBOB002", "type": "user_reference"}}],
+        "body": {"type": "incident_body", "details": "Please join"},
+    }
+    return {"incident": incident | changes}
+
+
+def test_an_incident_opened_by_name_is_found_by_key_and_resolved_as_its_from_user(emu):
+    client = rest_client(emu)
+    client.headers["From"] = "alice@example.com"
+    opened = client.rpost("/incidents", json=new_incident())
+    assert opened["status"] == "triggered" and opened["urgency"] == "low"
+    assert [a["assignee"]["id"] for a in opened["assignments"]] == ["PBOB002"]
+    assert emu.alert("k1")["details"] == "Please join"
+    again = client.post("/incidents", json=new_incident())
+    assert again.status_code == 400 and "already exists" in str(again.json()["error"]["errors"])
+
+    listed = client.list_all(
+        "/incidents", params={"incident_key": "k1", "statuses[]": ["triggered"]}
+    )
+    assert [i["id"] for i in listed] == [opened["id"]]
+    assert client.list_all("/incidents", params={"incident_key": "k2"}) == []
+    resolved = {"type": "incident_reference", "status": "resolved"}
+    assert (
+        client.rput(f"/incidents/{opened['id']}", json={"incident": resolved})["status"]
+        == "resolved"
+    )
+    assert client.list_all("/incidents", params={"statuses[]": ["triggered", "acknowledged"]}) == []
+    assert client.rpost("/incidents", json=new_incident())["id"] != opened["id"]  # key free again
+
+
+@pytest.mark.parametrize(
+    ("changes", "named"),
+    [
+        ({"type": "incident_reference"}, "'incident.type'"),
+        ({"title": " "}, "'incident.title'"),
+        ({"service": {"id": "PNOPE00", "type": "service_reference"}}, "'incident.service.id'"),
+        ({"urgency": "urgent"}, "'incident.urgency'"),
+        ({"assignments": [{"assignee": {"id": "PBOB002"}}]}, "'incident.assignments[0].assignee'"),
+        ({"escalation_policy": {"id": "EPPSVC001", "type": "escalation_policy_reference"}}, "both"),
+        ({"body": {"details": "no type"}}, "'incident.body.type'"),
+    ],
+)
+def test_an_invalid_new_incident_is_refused_naming_the_field(emu, changes, named):
+    client = rest_client(emu)
+    client.headers["From"] = "alice@example.com"
+    response = client.post("/incidents", json=new_incident(**changes))
+    assert response.status_code == 400 and response.json()["error"]["code"] == 2001
+    assert named in str(response.json()["error"]["errors"])
+    assert emu.alert("k1") is None
+
+
+def test_changes_need_a_from_user_of_the_account_and_users_are_found_by_email(emu):
+    client = rest_client(emu)
+    for sender in (None, "mallory@example.com"):
+        client.headers.pop("From", None)
+        if sender:
+            client.headers["From"] = sender
+        response = client.post("/incidents", json=new_incident())
+        assert response.json()["error"]["errors"] == ["Requester User Not Found"]
+    assert client.find("users", "BOB@example.com", attribute="email")["id"] == "PBOB002"
+    assert client.find("users", "carol@example.com", attribute="email") is None
+    assert client.put("/incidents/PI99999", json={"incident": {}}).status_code == 400
+
+
 def test_rest_429_carries_the_rate_limit_body(emu):
     client = rest_client(emu)
     client.retry, client.sleep_timer = {429: 1}, 0.001

@@ -89,11 +89,59 @@ def test_page_on_demand_names_a_service_or_says_what_to_type(
         for t in channel_texts(sandbox, declared)
     )
 
-    assert "not a person" in run(sandbox, declared, f"page <@{sandbox.user_id('bob')}> hi")
     assert "No service called search" in run(sandbox, declared, "page payments, search hi")
     other = declare_and_settle(sandbox, db, "sev3 Search slow")
     assert "say which: `/incident page payments" in run(sandbox, other, "page please")
     assert len(pagerduty.events) == 1
+
+
+def test_paging_someone_by_name_rings_them_in_the_service_and_resolve_resolves_it(
+    sandbox, general, warroom, hooked, db, announce_channel
+):
+    declared = declare_and_settle(sandbox, db, "sev3 payments: Refunds slow")
+    alice = sandbox.user_id("alice")
+    answer = run(sandbox, declared, f"page <@{alice}> Need you on the ledger")
+    assert answer == "Recorded on INC-1's timeline."
+    key = f"warroom-1-payments-@{alice}"
+    page = hooked.alert(key)
+    assert page["status"] == "triggered" and page["assignees"] == ["PALICE"]
+    assert page["summary"] == "INC-1 SEV3 payments: Refunds slow"
+    assert page["urgency"] == "low"  # a SEV3: a push, not a phone call
+    assert page["details"].startswith("Need you on the ledger\nJoin in Slack: https://")
+    texts = "\n".join(channel_texts(sandbox, declared))
+    assert f"paged <@{alice}>: Need you on the ledger" in texts
+    [news] = [m for m in sandbox.messages(declared.channel_id) if "is paging" in m["text"]]
+    assert f"PagerDuty is paging <@{alice}> (payments)." in news["text"]
+    assert "Make Alice Example IC" in str(news["blocks"])
+
+    run(sandbox, declared, f"page <@{alice}> still need you")  # rings the same page
+    settle(sandbox)
+    opened = [call for call in hooked.calls if call[:2] == ("POST", "/incidents")]
+    assert opened == [("POST", "/incidents", 201)]
+
+    hooked.acknowledge(key, "PALICE")
+    said = f"Alice Example acknowledged the page for <@{alice}> in PagerDuty."
+    eventually(lambda: any(said in text for text in channel_texts(sandbox, declared)))
+    run(sandbox, declared, "resolve Index rebuilt")
+    eventually(lambda: hooked.alert(key)["status"] == "resolved")
+
+
+def test_paging_by_name_says_what_stops_it(
+    sandbox, general, warroom, pagerduty, db, announce_channel
+):
+    declared = declare_and_settle(sandbox, db, "sev3 payments: Refunds slow")
+    bot = sandbox.bot_user_id
+    assert "Slack shows no email address for" in run(sandbox, declared, f"page <@{bot}>")
+    raj = sandbox.user_id("raj")  # in Slack, but not in PagerDuty
+    run(sandbox, declared, f"page <@{raj}> please")
+    settle(sandbox)
+    said = "PagerDuty has no user with the email address raj@example.com"
+    assert any(said in text for text in channel_texts(sandbox, declared))
+
+    other = declare_and_settle(sandbox, db, "sev3 Search slow")
+    refused = run(sandbox, other, f"page <@{raj}>")
+    assert "PagerDuty pages a person within a service" in refused
+    assert not [call for call in pagerduty.calls if call[:2] == ("POST", "/incidents")]
 
 
 def test_the_escalate_button_pages_every_service_of_the_incident(

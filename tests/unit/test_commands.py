@@ -16,6 +16,7 @@ from warroom.slack.command_types import (
     Help,
     ListIncidents,
     Mitigated,
+    Page,
     PostUpdate,
     Rename,
     Resolve,
@@ -97,6 +98,12 @@ def test_malformed_arguments_get_a_specific_error_and_an_example(text, problem):
         commands.parse(text, "U1", NOW)
     assert problem in caught.value.problem
     assert caught.value.example.startswith("/incident ")
+
+
+def test_page_names_people_first_or_leaves_the_words_to_the_catalog():
+    page = commands.parse("page <@U1|alice>, <@U2> <@U1> Need you on the ledger", "U9", NOW)
+    assert page == Page(text="Need you on the ledger", people=["U1", "U2"])
+    assert commands.parse("page payments help <@U1>", "U9", NOW) == Page(text="payments help @U1")
 
 
 def test_update_status_is_optional():

@@ -32,10 +32,13 @@ def test_the_first_known_names_are_the_services_and_the_rest_the_message(text, s
     assert paged_services(text, KNOWN) == (services, message)
 
 
-def test_a_dedup_key_names_its_incident_and_service_and_others_are_not_ours():
-    assert page_of(dedup_key(12, "web-api")) == (12, "web-api")
-    for foreign in (None, "", "warroom-x-payments", "a1b2c3", "warroom-12-"):
-        assert page_of(foreign) is None
+def test_a_dedup_key_names_its_incident_service_and_person_and_others_are_not_ours():
+    assert page_of(dedup_key(12, "web-api")) == (12, "web-api", None)
+    assert page_of(dedup_key(12, "web-api", "U0ALICE")) == (12, "web-api", "U0ALICE")
+    assert dedup_key(12, "web-api", "U0ALICE") == "warroom-12-web-api-@U0ALICE"
+    foreign = (None, "", "warroom-x-payments", "a1b2c3", "warroom-12-", "warroom-1-a-@bob")
+    for key in foreign:
+        assert page_of(key) is None
 
 
 def test_a_signature_counts_when_any_of_the_rotated_ones_is_the_bodys():

@@ -1,14 +1,16 @@
 """Paging: asking for the on-call of an incident's services, recording that the paging
 service took each page and who it rang, and what responders did with the page there.
 
-A page is known by its dedup key, one per incident and service, so asking twice rings the
-same page again instead of opening another, and the paging service's news of a page says
-which incident it belongs to.
+A page is known by its dedup key, one per incident and service (and person, for a page to
+someone by name, which the paging service opens in one of the incident's services), so
+asking twice rings the same page again instead of opening another, and the paging
+service's news of a page says which incident it belongs to.
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 from warroom.app.core import Core
 from warroom.app.incidents import emitted, record, still_open
@@ -20,38 +22,82 @@ from warroom.domain.timeline import EntryKind
 from warroom.store import timeline
 from warroom.store.models import Incident
 
-_DEDUP_KEY = re.compile(r"^warroom-(?P<incident>\d+)-(?P<service>[A-Za-z0-9._-]+)$")
+_DEDUP_KEY = re.compile(
+    r"^warroom-(?P<incident>\d+)-(?P<service>[A-Za-z0-9._-]+?)(?:-@(?P<person>[UW][A-Z0-9]+))?$"
+)
 PAGE_EXAMPLE = "/incident page payments Checkout is down, please join"
 
 
-def dedup_key(incident_id: int, service: str) -> str:
-    return f"warroom-{incident_id}-{service}"
+class Page(NamedTuple):
+    incident_id: int
+    service: str
+    person: str | None  # the Slack user paged by name; None: the service's on-call
+
+    @property
+    def details(self) -> dict:
+        """How timeline entries about the page name it."""
+        return {"service": self.service} | ({"person": self.person} if self.person else {})
 
 
-def page_of(key: str | None) -> tuple[int, str] | None:
-    """The incident and service a dedup key is the page of (None: not one of warroom's)."""
+def dedup_key(incident_id: int, service: str, person: str | None = None) -> str:
+    return f"warroom-{incident_id}-{service}" + (f"-@{person}" if person else "")
+
+
+def page_of(key: str | None) -> Page | None:
+    """The page a dedup key is of (None: not one of warroom's)."""
     found = _DEDUP_KEY.match(key or "")
-    return (int(found["incident"]), found["service"]) if found else None
+    return Page(int(found["incident"]), found["service"], found["person"]) if found else None
 
 
 def request_page(
-    core: Core, catalog: Catalog, incident_id: int, names: Sequence[str], message: str, *, by: str
+    core: Core,
+    catalog: Catalog,
+    incident_id: int,
+    names: Sequence[str],
+    message: str,
+    *,
+    by: str,
+    people: Mapping[str, str] = {},
 ) -> events.PageRequested:
-    """Page the on-call of `names`, or of every affected service that can be paged."""
+    """Page the on-call of `names`, or of every affected service that can be paged; or,
+    given `people` (Slack user id -> email address), those people, through the first
+    affected service PagerDuty knows by id."""
     pageable = [service.name for service in catalog.services().values() if service.pagerduty_key]
     with core.change(incident_id) as change:
         incident = still_open(change, "page anyone")
-        chosen = list(dict.fromkeys(names)) or [s for s in incident.services if s in pageable]
-        _refuse_unpageable(incident.reference, chosen, pageable, catalog)
+        details: dict = {"services": [], "people": []}
+        if people:
+            details["through"] = _paged_through(incident, catalog)
+            details["people"] = [{"user": user, "email": email} for user, email in people.items()]
+        else:
+            chosen = list(dict.fromkeys(names)) or [s for s in incident.services if s in pageable]
+            _refuse_unpageable(incident.reference, chosen, pageable, catalog)
+            details["services"] = chosen
         entry = record(
-            change,
-            EntryKind.PAGE_REQUESTED,
-            by,
-            message,
-            highlighted=True,
-            details={"services": chosen},
+            change, EntryKind.PAGE_REQUESTED, by, message, highlighted=True, details=details
         )
-        return emitted(change, events.PageRequested, entry, by, services=chosen)
+        return emitted(
+            change,
+            events.PageRequested,
+            entry,
+            by,
+            services=details["services"],
+            people=list(people),
+        )
+
+
+def _paged_through(incident: Incident, catalog: Catalog) -> str:
+    """The affected service a page to a person is opened in: PagerDuty pages people only
+    within a service."""
+    known = catalog.services()
+    for name in incident.services:
+        if name in known and known[name].pagerduty_service:
+            return name
+    raise IncidentError(
+        f"PagerDuty pages a person within a service, and none of {incident.reference}'s "
+        f"services has a `pagerduty.com/service-id` in the catalog. Page a service's on-call "
+        f"instead: `{PAGE_EXAMPLE}`."
+    )
 
 
 def _refuse_unpageable(reference: str, chosen, pageable, catalog: Catalog) -> None:
@@ -76,29 +122,30 @@ def _refuse_unpageable(reference: str, chosen, pageable, catalog: Catalog) -> No
         )
 
 
-def paged(core: Core, incident_id: int, service: str, on_call: list[dict]) -> events.Paged:
-    """The paging service took the page of `service`; `on_call` is who it rings
-    (`name` and `email` each), when warroom could ask."""
-    with core.change(incident_id) as change:
+def paged(
+    core: Core, page: Page, on_call: list[dict], pagerduty_incident: str | None = None
+) -> events.Paged:
+    """The paging service took `page`; `on_call` is who it rings (`name` and `email` each),
+    when warroom could ask; `pagerduty_incident` is the id of a page opened by name."""
+    with core.change(page.incident_id) as change:
+        what = f"@{page.person}" if page.person else f"the on-call of {page.service}"
         entry = record(
             change,
             EntryKind.PAGED,
             None,
-            f"Paged the on-call of {service}",
-            details={
-                "service": service,
-                "dedup_key": dedup_key(incident_id, service),
-                "on_call": on_call,
-            },
+            f"Paged {what}",
+            details=page.details
+            | {"dedup_key": dedup_key(*page), "on_call": on_call}
+            | ({"pagerduty_incident": pagerduty_incident} if pagerduty_incident else {}),
         )
-        return emitted(change, events.Paged, entry, None, service=service)
+        return emitted(change, events.Paged, entry, None, service=page.service, person=page.person)
 
 
-def paged_keys(core: Core, incident_id: int) -> list[str]:
-    """The dedup keys of the incident's pages the paging service took."""
+def pages(core: Core, incident_id: int) -> list[dict]:
+    """What was recorded of each page of the incident the paging service took."""
     with core.db.transaction() as session:
         found = timeline.details_of(session, incident_id, EntryKind.PAGED)
-    return list(dict.fromkeys(details["dedup_key"] for details in found))
+    return list({details["dedup_key"]: details for details in found}.values())
 
 
 def page_changed(
@@ -110,24 +157,36 @@ def page_changed(
     page = page_of(key)
     if page is None:
         return None
-    incident_id, service = page
     with core.db.transaction() as session:
-        if session.get(Incident, incident_id) is None:
+        if session.get(Incident, page.incident_id) is None:
             return None
-    with core.change(incident_id) as change:
-        known = timeline.details_of(change.session, incident_id, EntryKind.PAGE_CHANGED)
-        if any(d["service"] == service and d["status"] == status for d in known):
+    with core.change(page.incident_id) as change:
+        known = timeline.details_of(change.session, page.incident_id, EntryKind.PAGE_CHANGED)
+        if any(_names(d, page) and d["status"] == status for d in known):
             return None
         if status == "acknowledged":
             _acknowledged(change.incident, at, change.at)
+        paged = f"@{page.person}" if page.person else page.service
         entry = record(
             change,
             EntryKind.PAGE_CHANGED,
             None,
-            f"{who or 'Someone'} {status} the page for {service}",
-            details={"service": service, "status": status, "by": who},
+            f"{who or 'Someone'} {status} the page for {paged}",
+            details=page.details | {"status": status, "by": who},
         )
-        return emitted(change, events.PageChanged, entry, None, service=service, status=status)
+        return emitted(
+            change,
+            events.PageChanged,
+            entry,
+            None,
+            service=page.service,
+            person=page.person,
+            status=status,
+        )
+
+
+def _names(details: dict, page: Page) -> bool:
+    return details["service"] == page.service and details.get("person") == page.person
 
 
 def _acknowledged(incident, at: datetime, now: datetime) -> None:

@@ -98,11 +98,12 @@ class MilestoneSet(EntryRecorded):
 
 
 class PageRequested(EntryRecorded):
-    """Someone asked for the on-call of these services to be paged."""
+    """Someone asked for the on-call of these services, or these people, to be paged."""
 
     what: ClassVar[str] = "the page"
     type: Literal["page_requested"] = "page_requested"
     services: list[str]
+    people: list[str] = []  # Slack user ids
 
 
 class Paged(EntryRecorded):
@@ -111,6 +112,7 @@ class Paged(EntryRecorded):
     what: ClassVar[str] = "the news of the page"
     type: Literal["paged"] = "paged"
     service: str
+    person: str | None = None  # the Slack user paged in that service; None: its on-call
 
 
 class PageChanged(EntryRecorded):
@@ -119,6 +121,7 @@ class PageChanged(EntryRecorded):
     what: ClassVar[str] = "the page's acknowledgement"
     type: Literal["page_changed"] = "page_changed"
     service: str
+    person: str | None = None
     status: str  # "acknowledged" or "resolved"
 
 

@@ -96,11 +96,15 @@ def _milestone(entry, by, details, person, quote) -> str:
 
 
 def _page_requested(entry, by, details, person, quote) -> str:
+    paged = [f"the on-call of {', '.join(details['services'])}"] if details["services"] else []
+    paged += [person(someone["user"]) for someone in details.get("people", [])]
     message = f": {quote(entry.text)}" if entry.text else "."
-    return f"{by} paged the on-call of {', '.join(details['services'])}{message}"
+    return f"{by} paged {' and '.join(paged)}{message}"
 
 
 def _paged(entry, by, details, person, quote) -> str:
+    if details.get("person"):
+        return f"PagerDuty is paging {person(details['person'])} ({details['service']})."
     on_call = ", ".join(quote(someone["name"]) for someone in details.get("on_call", []))
     who = f" On call: {on_call}." if on_call else ""
     return f"PagerDuty is paging the on-call of {details['service']}.{who}"
@@ -108,7 +112,8 @@ def _paged(entry, by, details, person, quote) -> str:
 
 def _page_changed(entry, by, details, person, quote) -> str:
     who = quote(details["by"]) if details.get("by") else "Someone"
-    return f"{who} {details['status']} the page for {details['service']} in PagerDuty."
+    paged = person(details["person"]) if details.get("person") else details["service"]
+    return f"{who} {details['status']} the page for {paged} in PagerDuty."
 
 
 def _alert(entry, by, details, person, quote) -> str:

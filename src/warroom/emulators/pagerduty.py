@@ -44,6 +44,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from warroom.emulators.pagerduty_events import event_errors, instant
+from warroom.emulators.pagerduty_rest import new_incident_errors, update_errors
 from warroom.web.background import BackgroundServer
 
 ACCEPT = "application/vnd.pagerduty+json;version=2"  # header_Accept: required on every call
@@ -81,11 +82,16 @@ class _Service:
 
 @dataclasses.dataclass
 class _Alert:
+    """A PagerDuty incident, opened by an event or with the REST API."""
+
     shown: dict  # what `alert()` answers; its "events" counts the Events API events applied
     dedup_key: str
     service: _Service
     number: int
     created_at: datetime
+    users: list[str]  # whom it rings: the service's on-call, or its assignees
+
+    id = property(lambda self: f"PI{self.number:05d}")
 
     status = property(lambda self: self.shown["status"])
 
@@ -111,6 +117,8 @@ class PagerDutyEmulator:
         self.webhook_attempts: list[tuple[str, int]] = []  # status 0: no answer at all
         endpoints = [("/v2/enqueue", self._enqueue, "POST"), ("/oncalls", self._oncalls, "GET")]
         endpoints += [("/services/{id}", self._service, "GET"), ("/users/{id}", self._user, "GET")]
+        endpoints += [("/users", self._list_users, "GET"), ("/incidents", self._list, "GET")]
+        endpoints += [("/incidents", self._open, "POST"), ("/incidents/{id}", self._update, "PUT")]
         routes = [Route(path, self._endpoint(f), methods=[m]) for path, f, m in endpoints]
         self._app = Starlette(routes=routes)
 
@@ -158,6 +166,12 @@ class PagerDutyEmulator:
             self._users.update({user_id: (n, e) for user_id, n, e in on_call})
             users, added = [user[0] for user in on_call], _now().replace(microsecond=0)
             self._services[service_id] = _Service(service_id, name, routing_key, users, added)
+
+    def add_user(self, user_id: str, name: str, email: str) -> None:
+        """A user of the account, on call for nothing: someone to page by name, or the
+        `From` of warroom's REST calls."""
+        with self._lock:
+            self._users[user_id] = (name, email)
 
     def alert(self, dedup_key: str) -> dict | None:
         with self._lock:
@@ -226,12 +240,22 @@ class PagerDutyEmulator:
         return JSONResponse(body, status, headers=headers)
 
     def _refusal(self, request: Request) -> Response | None:
-        """401 without this API key; 400 without the Accept header the spec requires. (It marks
-        Content-Type required too, but a GET has no body and the client sends none.)"""
+        """401 without this API key; 400 without the Accept header the spec requires, or
+        a change without a JSON body or a `From` that is a user of the account. (It marks
+        Content-Type required on every call, but a GET has no body and the client sends none.)"""
         if request.headers.get("authorization") != f"Token token={self.api_key}":
             return _rest_error(401, "Authentication failed", 2006)
         if request.headers.get("accept", "").replace(" ", "") != ACCEPT:
             return _rest_error(400, "Invalid Input Provided", 2001, [f"Accept must be {ACCEPT}"])
+        if request.method == "GET":
+            return None
+        if not request.headers.get("content-type", "").startswith("application/json"):
+            errors = ["Content-Type must be application/json"]
+            return _rest_error(400, "Invalid Input Provided", 2001, errors)
+        with self._lock:
+            if self._by(request) is None:
+                errors = ["Requester User Not Found"]
+                return _rest_error(400, "Invalid Input Provided", 2001, errors)
         return None
 
     async def _enqueue(self, request: Request) -> Response:
@@ -262,7 +286,7 @@ class PagerDutyEmulator:
             shown |= {name: payload[name] for name in ("summary", "severity", "source")}
             shown |= {"custom_details": payload.get("custom_details", {}), "events": 1}
             shown["links"] = event.get("links", [])
-            alert = _Alert(shown, dedup_key, service, self._numbers, _now())
+            alert = _Alert(shown, dedup_key, service, self._numbers, _now(), service.users)
             self._alerts[dedup_key] = alert
             self._notify("incident.triggered", alert, self._service_ref(service))
         elif alert and alert.service is service and alert.status != "resolved":
@@ -324,26 +348,24 @@ class PagerDutyEmulator:
         return self._ref("escalation_policy", "escalation_policies", f"EP{service.id}", name)
 
     def _incident(self, alert: _Alert) -> dict:
-        incident = self._ref(
-            "incident", "incidents", f"PI{alert.number:05d}", alert.shown["summary"]
-        )
-        on_call = [] if alert.status == "resolved" else alert.service.users
+        incident = self._ref("incident", "incidents", alert.id, alert.shown["summary"])
+        on_call = [] if alert.status == "resolved" else alert.users
         incident |= {"type": "incident", "number": alert.number, "status": alert.status}
         incident |= {"incident_key": alert.dedup_key, "created_at": _stamp(alert.created_at)}
         incident |= {"title": alert.shown["summary"], "service": self._service_ref(alert.service)}
         incident["assignees"] = [self._user_ref(user_id) for user_id in on_call]
         incident["escalation_policy"] = self._policy_ref(alert.service)
-        incident |= {"teams": [], "priority": None, "urgency": "high", "resolve_reason": None}
+        incident |= {"teams": [], "priority": None, "resolve_reason": None}
+        incident["urgency"] = alert.shown.get("urgency", "high")
         return incident
 
     async def _oncalls(self, request: Request) -> Response:
         params = request.query_params
-        limit, offset = params.get("limit", "25"), params.get("offset", "0")
-        if not (limit.isdigit() and offset.isdigit() and int(limit) > 0):
+        if _window(params) is None:
             return _rest_error(400, "Invalid Input Provided", 2001, ["limit, offset: integers"])
         if params.get("earliest", "true") not in ("true", "false"):
             return _rest_error(400, "Invalid Input Provided", 2001, ["earliest: true or false"])
-        now, (limit, offset) = _now(), (int(limit), int(offset))
+        now = _now()
         since, until = (instant(params.get(name, now.isoformat())) for name in ("since", "until"))
         if since is None or until is None:
             return _rest_error(400, "Invalid time values in 'since' and/or 'until'", 2004)
@@ -361,11 +383,7 @@ class PagerDutyEmulator:
                 for user_id in service.users
                 if not users or user_id in users
             ]
-        page, total = rows[offset : offset + limit], len(rows)
-        body = {"oncalls": page, "limit": limit, "offset": offset}
-        body["more"] = offset + len(page) < total
-        body["total"] = total if params.get("total") == "true" else None  # offset_total
-        return JSONResponse(body)
+        return _listed(request, "oncalls", rows)
 
     def _oncall(self, service: _Service, user_id: str) -> dict:
         schedule = f"{service.name} on-call"
@@ -389,7 +407,112 @@ class PagerDutyEmulator:
         with self._lock:
             if (user_id := request.path_params["id"]) not in self._users:
                 return _rest_error(404, "Not Found", 2100)
-            name, email = self._users[user_id]
-            body = self._user_ref(user_id) | {"type": "user", "name": name, "email": email}
-            body |= {"time_zone": "UTC", "role": "user", "teams": [], "contact_methods": []}
-        return JSONResponse({"user": body})
+            return JSONResponse({"user": self._user_body(user_id)})
+
+    async def _list_users(self, request: Request) -> Response:
+        """listUsers: `query` matches a part of a user's name or email address."""
+        query = request.query_params.get("query", "").lower()
+        if _window(request.query_params) is None:
+            return _rest_error(400, "Invalid Input Provided", 2001, ["limit, offset: integers"])
+        with self._lock:
+            users = [
+                self._user_body(user_id)
+                for user_id, (name, email) in self._users.items()
+                if query in name.lower() or query in email.lower()
+            ]
+        return _listed(request, "users", users)
+
+    async def _list(self, request: Request) -> Response:
+        """listIncidents, by `incident_key` and `statuses[]` (the filters warroom uses)."""
+        key, statuses = (
+            request.query_params.get("incident_key"),
+            request.query_params.getlist("statuses[]"),
+        )
+        with self._lock:
+            found = [
+                self._rest_incident(alert)
+                for alert in self._alerts.values()
+                if key is None or alert.dedup_key == key
+                if not statuses or alert.status in statuses
+            ]
+        return _listed(request, "incidents", found)
+
+    async def _open(self, request: Request) -> Response:
+        """createIncident: an incident on a service, assigned to users, rung at once."""
+        try:
+            body = json.loads(await request.body())
+        except ValueError:
+            return _rest_error(400, "Invalid Input Provided", 2001, ["JSON parse error"])
+        with self._lock:
+            errors = new_incident_errors(body, set(self._services), set(self._users))
+            if errors:
+                return _rest_error(400, "Invalid Input Provided", 2001, errors)
+            asked = body["incident"]
+            service = self._services[asked["service"]["id"]]
+            key = asked.get("incident_key") or uuid.uuid4().hex
+            if (known := self._alerts.get(key)) and known.status != "resolved":
+                errors = [f"Open incident with key '{key}' already exists on this service"]
+                return _rest_error(400, "Invalid Input Provided", 2001, errors)
+            assigned = [a["assignee"]["id"] for a in asked.get("assignments", [])]
+            self._numbers += 1
+            shown = {"status": "triggered", "summary": asked["title"], "events": 0}
+            shown |= {"urgency": asked.get("urgency", "high"), "assignees": assigned}
+            shown["details"] = asked.get("body", {}).get("details")
+            users = assigned or service.users
+            alert = _Alert(shown, key, service, self._numbers, _now(), users)
+            self._alerts[key] = alert
+            self._notify("incident.triggered", alert, self._user_ref(self._by(request)))
+            return JSONResponse({"incident": self._rest_incident(alert)}, 201)
+
+    async def _update(self, request: Request) -> Response:
+        """updateIncident, as far as warroom moves one: acknowledged or resolved."""
+        try:
+            body = json.loads(await request.body())
+        except ValueError:
+            return _rest_error(400, "Invalid Input Provided", 2001, ["JSON parse error"])
+        if errors := update_errors(body):
+            return _rest_error(400, "Invalid Input Provided", 2001, errors)
+        with self._lock:
+            found = [a for a in self._alerts.values() if a.id == request.path_params["id"]]
+            if not found:
+                return _rest_error(404, "Not Found", 2100)
+            agent = self._user_ref(self._by(request))
+            self._move(found[0], body["incident"]["status"], agent)
+            return JSONResponse({"incident": self._rest_incident(found[0])})
+
+    def _by(self, request: Request) -> str | None:  # holding the lock
+        """The user whose email address the request's `From` is."""
+        email = request.headers.get("from", "").lower()
+        return next((user for user, (_, e) in self._users.items() if e.lower() == email), None)
+
+    def _user_body(self, user_id: str) -> dict:  # holding the lock
+        name, email = self._users[user_id]
+        body = self._user_ref(user_id) | {"type": "user", "name": name, "email": email}
+        return body | {"time_zone": "UTC", "role": "user", "teams": [], "contact_methods": []}
+
+    def _rest_incident(self, alert: _Alert) -> dict:  # holding the lock
+        """An incident as the REST API shows it: as the webhooks do, and with its number
+        and assignments named as the Incident schema names them."""
+        incident = self._incident(alert)
+        incident["incident_number"] = incident.pop("number")
+        assignees = incident.pop("assignees")
+        at = _stamp(alert.created_at)
+        incident["assignments"] = [{"at": at, "assignee": user} for user in assignees]
+        return incident
+
+
+def _window(params) -> tuple[int, int] | None:
+    """The `limit` and `offset` of a list call (offset_limit, offset_offset); None: unreadable."""
+    limit, offset = params.get("limit", "25"), params.get("offset", "0")
+    if not (limit.isdigit() and offset.isdigit() and int(limit) > 0):
+        return None
+    return int(limit), int(offset)
+
+
+def _listed(request: Request, name: str, rows: list[dict]) -> JSONResponse:
+    """One page of a list, in the REST API's classic (offset) pagination."""
+    params = request.query_params
+    limit, offset = _window(params)
+    page = rows[offset : offset + limit]
+    body = {name: page, "limit": limit, "offset": offset, "more": offset + len(page) < len(rows)}
+    return JSONResponse(body | {"total": len(rows) if params.get("total") == "true" else None})

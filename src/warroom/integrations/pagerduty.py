@@ -4,13 +4,16 @@ an Events API v2 event per service (dedup key per incident and service, so a sec
 rings the same PagerDuty incident again); resolving the incident resolves its pages.
 
 Who is on call is asked of the REST API when a read-only key is configured, and recorded
-with the page, so Slack can offer them the Incident Commander role. The client's own
-retries are kept to one short wait: the outbox retries, without holding a deliverer.
+with the page, so Slack can offer them the Incident Commander role. A page to a person by
+name is a PagerDuty incident opened with the REST API (a full-access key, and a `From`
+user), assigned to the PagerDuty user with their email address. The client's own retries
+are kept to one short wait: the outbox retries, without holding a deliverer.
 """
 
 import logging
 import ssl
 from collections.abc import Sequence
+from contextlib import contextmanager
 
 import pagerduty
 
@@ -20,8 +23,8 @@ from warroom.catalog import Catalog, Service
 from warroom.domain import events
 from warroom.domain.incident import Severity
 from warroom.integrations.base import Delivery, Integration, Refused, Retry, in_order
-from warroom.store import incidents, timeline
-from warroom.store.models import Incident
+from warroom.store import incidents
+from warroom.store.models import Incident, TimelineEntry
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +35,10 @@ URGENCY = {  # the Events API's severities, which PagerDuty maps to urgency
     Severity.SEV3: "warning",
     Severity.SEV4: "info",
 }
+# A page by name rings at high urgency (phone calls, by most people's rules) for the
+# severities that page on-call by themselves too; low urgency (a push, an email) otherwise.
+PERSON_URGENCY = {Severity.SEV1: "high", Severity.SEV2: "high"}
+OPEN = ["triggered", "acknowledged"]  # a PagerDuty incident's statuses before resolved
 
 
 class PagerDutyIntegration(Integration):
@@ -46,18 +53,23 @@ class PagerDutyIntegration(Integration):
         events_url: str,
         api_url: str,
         api_key: str | None,
+        from_email: str | None,
         page_on_declare: Sequence[Severity],
         tls: ssl.SSLContext,
     ):
         self.core, self.catalog = core, catalog
         self.events_url, self.api_url, self.api_key = events_url, api_url, api_key
+        self.from_email = from_email
         self.page_on_declare, self.tls = set(page_on_declare), tls
 
     def destinations(self, event: events.Event) -> list[str]:
-        wanted = (events.IncidentDeclared, events.PageRequested, events.IncidentResolved)
-        if not isinstance(event, wanted) or not self._pageable():
-            return []
-        return [self.name]
+        known = self.catalog.services().values()
+        wanted = {
+            events.PageRequested: True,  # the request was checked against the catalog
+            events.IncidentDeclared: any(s.pagerduty_key for s in known),
+            events.IncidentResolved: any(s.pagerduty_key or s.pagerduty_service for s in known),
+        }
+        return [self.name] if wanted.get(type(event)) else []
 
     def _pageable(self) -> dict[str, Service]:
         return {name: s for name, s in self.catalog.services().items() if s.pagerduty_key}
@@ -68,10 +80,12 @@ class PagerDutyIntegration(Integration):
         match event:
             case events.IncidentDeclared() if Severity(incident.severity) in self.page_on_declare:
                 self._page(incident, incident.services, "", delivery)
+            case events.PageRequested() if event.people:
+                self._page_people(incident, _asked(self.core, event), delivery)
             case events.PageRequested():
-                self._page(incident, event.services, _message(self.core, event), delivery)
+                self._page(incident, event.services, _asked(self.core, event).text, delivery)
             case events.IncidentResolved():
-                self._resolve(paging.paged_keys(self.core, incident.id), delivery)
+                self._resolve(paging.pages(self.core, incident.id), delivery)
 
     def _page(self, incident: Incident, names: Sequence[str], message: str, delivery) -> None:
         pageable = self._pageable()
@@ -92,7 +106,8 @@ class PagerDutyIntegration(Integration):
 
         def record() -> int:
             on_call = delivery.results.get(asking) or []
-            return paging.paged(self.core, incident.id, service.name, on_call).entry_id
+            page = paging.Page(incident.id, service.name, None)
+            return paging.paged(self.core, page, on_call).entry_id
 
         return [
             (f"trigger {key}", lambda: self._trigger(incident, service, message, key)),
@@ -105,10 +120,9 @@ class PagerDutyIntegration(Integration):
         details = {"incident": incident.reference, "severity": incident.severity}
         if message:
             details["message"] = message
-        links = []
-        if incident.channel_id:
-            url = f"https://slack.com/app_redirect?channel={incident.channel_id}"
-            links.append({"href": url, "text": f"{incident.reference} in Slack"})
+        links = [
+            {"href": url, "text": f"{incident.reference} in Slack"} for url in _in_slack(incident)
+        ]
         return _calling(
             "trigger the page",
             lambda: client.trigger(
@@ -126,32 +140,124 @@ class PagerDutyIntegration(Integration):
         PagerDuty cannot say: the page is out either way."""
         if not self.api_key or not service.pagerduty_service:
             return []
-        rest = pagerduty.RestApiV2Client(self.api_key, base_url=self.api_url, verify=self.tls)
-        _bounded(rest)
         try:
-            found = rest.rget(f"/services/{service.pagerduty_service}")
-            policy = found["escalation_policy"]["id"]
-            on_call = rest.list_all(
-                "/oncalls", params={"escalation_policy_ids[]": [policy], "earliest": True}
-            )
-            users = {o["user"]["id"] for o in on_call if o.get("escalation_level") == 1}
-            people = [rest.rget(f"/users/{user}") for user in sorted(users)]
+            with self._rest() as rest:
+                found = rest.rget(f"/services/{service.pagerduty_service}")
+                policy = found["escalation_policy"]["id"]
+                on_call = rest.list_all(
+                    "/oncalls", params={"escalation_policy_ids[]": [policy], "earliest": True}
+                )
+                users = {o["user"]["id"] for o in on_call if o.get("escalation_level") == 1}
+                people = [rest.rget(f"/users/{user}") for user in sorted(users)]
         except (pagerduty.Error, KeyError, TypeError) as error:
             log.warning("could not ask PagerDuty who is on call for %s: %s", service.name, error)
             return []
-        finally:
-            rest.close()
         return [{"name": p.get("name") or p["id"], "email": p.get("email")} for p in people]
 
-    def _resolve(self, keys: list[str], delivery: Delivery) -> None:
+    def _page_people(self, incident: Incident, asked: TimelineEntry, delivery) -> None:
+        through = self.catalog.services().get(asked.details["through"])
+        if through is None or not through.pagerduty_service:
+            raise Refused(f"{asked.details['through']} has no `pagerduty.com/service-id` now")
+        if not (self.api_key and self.from_email):
+            raise Refused("paging by name needs WARROOM_PAGERDUTY_API_KEY and _FROM")
+        delivery.steps(
+            [
+                (
+                    f"page {someone['email']}",
+                    in_order(
+                        delivery,
+                        self._paging_person(incident, through, someone, asked.text, delivery),
+                    ),
+                )
+                for someone in asked.details["people"]
+            ]
+        )
+
+    def _paging_person(self, incident, service: Service, someone: dict, message: str, delivery):
+        page = paging.Page(incident.id, service.name, someone["user"])
+        finding = f"find {someone['email']} in PagerDuty"
+        opening = f"open {paging.dedup_key(*page)}"
+
+        def record() -> int:
+            user = delivery.results[finding]
+            on_call = [{"name": user.get("name") or user["id"], "email": user.get("email")}]
+            return paging.paged(self.core, page, on_call, delivery.results[opening]).entry_id
+
+        return [
+            (finding, lambda: self._pagerduty_user(someone["email"])),
+            (
+                opening,
+                lambda: self._open(incident, service, page, delivery.results[finding], message),
+            ),
+            (f"record the page of {someone['email']}", record),
+        ]
+
+    def _pagerduty_user(self, email: str) -> dict:
+        with self._rest() as rest:
+            found = _calling(f"find {email}", lambda: rest.find("users", email, attribute="email"))
+        if found is None:
+            raise Refused(f"PagerDuty has no user with the email address {email}")
+        return {name: found.get(name) for name in ("id", "name", "email")}
+
+    def _open(self, incident: Incident, service: Service, page, user: dict, message: str) -> str:
+        """The PagerDuty incident of the page: the one still open under its key (a retry,
+        or the same person paged twice), or a new one assigned to `user`."""
+        key = paging.dedup_key(*page)
+        with self._rest() as rest:
+            params = {"incident_key": key, "statuses[]": OPEN}
+            found = _calling(
+                "look for the page", lambda: rest.list_all("/incidents", params=params)
+            )
+            if found:
+                return found[0]["id"]
+            about = {
+                "type": "incident",
+                "title": paging.summary(incident, service.name)[:255],
+                "service": {"id": service.pagerduty_service, "type": "service_reference"},
+                "incident_key": key,
+                "urgency": PERSON_URGENCY.get(Severity(incident.severity), "low"),
+                "assignments": [{"assignee": {"id": user["id"], "type": "user_reference"}}],
+                "body": {"type": "incident_body", "details": _details(incident, message)},
+            }
+            opened = _calling(
+                "open the page", lambda: rest.rpost("/incidents", json={"incident": about})
+            )
+        return opened["id"]
+
+    def _resolve(self, pages: list[dict], delivery: Delivery) -> None:
         pageable = self._pageable()
         steps = []
-        for key in keys:
-            _, service = paging.page_of(key)
-            if service in pageable:
-                client = self._events(pageable[service].pagerduty_key)
+        for page in pages:
+            key = page["dedup_key"]
+            if page.get("pagerduty_incident"):
+                steps.append((f"resolve {key}", self._resolving(page["pagerduty_incident"])))
+            elif page["service"] in pageable:
+                client = self._events(pageable[page["service"]].pagerduty_key)
                 steps.append((f"resolve {key}", _resolving(client, key)))
         delivery.steps(steps)
+
+    def _resolving(self, pagerduty_incident: str):
+        def resolve() -> None:
+            resolved = {"type": "incident_reference", "status": "resolved"}
+            with self._rest() as rest:
+                _calling(
+                    "resolve the page",
+                    lambda: rest.rput(
+                        f"/incidents/{pagerduty_incident}", json={"incident": resolved}
+                    ),
+                )
+
+        return resolve
+
+    @contextmanager
+    def _rest(self):
+        rest = pagerduty.RestApiV2Client(
+            self.api_key, default_from=self.from_email, base_url=self.api_url, verify=self.tls
+        )
+        try:
+            yield _bounded(rest)
+        finally:
+            rest.close()
 
     def _events(self, routing_key: str) -> pagerduty.EventsApiV2Client:
         client = pagerduty.EventsApiV2Client(routing_key, base_url=self.events_url, verify=self.tls)
@@ -196,7 +302,23 @@ def _said(response) -> str:
     return "; ".join(map(str, errors)) if errors else str(body.get("message", ""))[:200]
 
 
-def _message(core: Core, event: events.PageRequested) -> str:
-    """What the person who paged said, for the page's details."""
+def _asked(core: Core, event: events.PageRequested) -> TimelineEntry:
+    """The request's entry: what the person who paged said, and whom they paged."""
     with core.db.transaction() as session:
-        return timeline.text_of(session, event.entry_id)
+        entry = session.get(TimelineEntry, event.entry_id)
+        session.expunge(entry)
+        return entry
+
+
+def _details(incident: Incident, message: str) -> str:
+    """What the page says besides its title: the message, and where to join."""
+    lines = [message] if message else []
+    lines += [f"Join in Slack: {url}" for url in _in_slack(incident)]
+    return "\n".join(lines) or incident.reference
+
+
+def _in_slack(incident: Incident) -> list[str]:
+    """The link that opens the incident's channel, once it has one."""
+    if not incident.channel_id:
+        return []
+    return [f"https://slack.com/app_redirect?channel={incident.channel_id}"]

@@ -26,11 +26,9 @@ class User:
             "is_admin": self.is_admin,
             "is_bot": self.is_bot,
             "tz": "Etc/UTC",
-            "profile": {
-                "real_name": self.real_name,
-                "display_name": self.name,
-                "email": self.email,
-            },
+            # Slack shows no email address for bots and apps.
+            "profile": {"real_name": self.real_name, "display_name": self.name}
+            | ({} if self.is_bot else {"email": self.email}),
         }
 
 

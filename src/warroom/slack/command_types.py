@@ -77,6 +77,7 @@ class AddNote(Command):
 
 class Page(Command):
     text: str  # the services to page (the catalog tells which words are) and the message
+    people: list[str] = []  # Slack user ids: page these people instead
 
 
 class ShowTimeline(Command):

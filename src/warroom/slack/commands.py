@@ -182,14 +182,16 @@ def _note(rest: str, _caller: str) -> AddNote:
     return AddNote(text=text)
 
 
+_PAGED_PEOPLE = re.compile(r"^\s*((?:<@[UW][A-Z0-9]+(?:\|[^>]*)?>[\s,]*)+)(.*)$", re.S)
+
+
 def _page(rest: str, _caller: str) -> Page:
-    if USER_MENTION.match(rest.strip()):
-        raise CommandError(
-            "PagerDuty pages a service's on-call, not a person: page the service they are "
-            "on call for, or bring them in with `/incident role lead @them`.",
-            example="/incident page payments Checkout is down, please join",
-        )
-    return Page(text=_words(rest))
+    """`page payments msg`, or `page @alice @bob msg`: the people first, then the message."""
+    people = _PAGED_PEOPLE.match(rest)
+    if people is None:
+        return Page(text=_words(rest))
+    users = dict.fromkeys(user for user, _name in USER_MENTION.findall(people[1]))
+    return Page(text=_words(people[2]), people=list(users))
 
 
 _PAGED_SERVICES = re.compile(
@@ -344,8 +346,9 @@ SUBCOMMANDS: dict[str, tuple[Callable[..., Command], str, str]] = {
     "note": (_note, "/incident note <text>", "Add a key event to the timeline."),
     "page": (
         _page,
-        "/incident page [service[, service]] [message]",
-        "Page the on-call through PagerDuty (no service: all the incident's services).",
+        "/incident page [service[, service] | @person] [message]",
+        "Page the on-call, or someone by name, through PagerDuty (no one named: the on-call "
+        "of all the incident's services).",
     ),
     "timeline": (
         _timeline,

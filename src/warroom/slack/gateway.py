@@ -86,6 +86,11 @@ class SlackGateway:
                 return f"@{user_id}"
         return f"@{self._names[user_id]}"
 
+    def email_of(self, user_id: str) -> str | None:
+        """A user's email address (None: Slack shows none, as for bots and apps)."""
+        user = self.client.users_info(user=user_id)["user"]
+        return (user.get("profile") or {}).get("email")
+
     def user_by_email(self, email: str) -> str | None:
         """The Slack user with this email address (None: nobody in the workspace)."""
         try:

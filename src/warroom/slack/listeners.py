@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 
 from slack_bolt import Ack, App, Respond
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
 from warroom.app import incidents as running
@@ -43,6 +44,7 @@ from warroom.slack.command_types import (
     WritePostmortem,
 )
 from warroom.slack.follow_up import FollowUp, list_incidents, sync, teller
+from warroom.slack.gateway import slack_error
 from warroom.slack.interactions import open_notes_form
 from warroom.slack.services import Services
 from warroom.store import incidents, timeline
@@ -215,11 +217,39 @@ class IncidentCommand:
         answer(ack, f"Recorded on {incident.reference}'s timeline.")
 
     def _page(self, parsed: Page, incident: Incident, caller: str):
-        catalog = self.services.catalog
+        catalog, core = self.services.catalog, self.services.core
+        if parsed.people:
+            people = self._emails(parsed.people)
+            return paging.request_page(
+                core, catalog, incident.id, [], parsed.text, by=caller, people=people
+            )
         names, message = commands.paged_services(parsed.text, catalog.services())
-        return paging.request_page(
-            self.services.core, catalog, incident.id, names, message, by=caller
-        )
+        return paging.request_page(core, catalog, incident.id, names, message, by=caller)
+
+    def _emails(self, people: list[str]) -> dict[str, str]:
+        """Each person's email address, by which PagerDuty knows them."""
+        settings, slack = self.services.settings, self.services.slack
+        if not (settings.warroom_pagerduty_from and settings.warroom_pagerduty_api_key):
+            raise IncidentError(
+                "Paging someone by name is not set up: it needs a full-access "
+                "WARROOM_PAGERDUTY_API_KEY and WARROOM_PAGERDUTY_FROM. Page their service's "
+                f"on-call instead: `{paging.PAGE_EXAMPLE}`."
+            )
+        emails = {}
+        for user in people:
+            try:
+                emails[user] = slack.email_of(user)
+            except SlackApiError as error:
+                raise IncidentError(
+                    f"Slack could not say who {slack.display_name(user)} is "
+                    f"({slack_error(error)}); try again in a moment."
+                ) from error
+            if not emails[user]:
+                raise IncidentError(
+                    f"Slack shows no email address for {slack.display_name(user)}, and "
+                    "PagerDuty knows people by theirs: page a service's on-call instead."
+                )
+        return emails
 
     def _status(self, incident: Incident) -> str:
         return blocks.status_summary(incident, self.services.now(), incident.last_update_at)
