@@ -232,7 +232,7 @@ def test_an_incident_opened_by_name_is_found_by_key_and_resolved_as_its_from_use
     assert [a["assignee"]["id"] for a in opened["assignments"]] == ["PBOB002"]
     assert emu.alert("k1")["details"] == "Please join"
     again = client.post("/incidents", json=new_incident())
-    assert again.status_code == 400 and "already exists" in str(again.json()["error"]["errors"])
+    assert again.status_code == 400 and again.json()["error"]["code"] == 2002
 
     listed = client.list_all(
         "/incidents", params={"incident_key": "k1", "statuses[]": ["triggered"]}

@@ -6,16 +6,18 @@ and resolve; faults (429, 5xx, Retry-After) on demand, and latency on every call
 
 Its rules are written here from PagerDuty's published descriptions, none of their text copied:
 PagerDuty/api-schema `reference/events-v2/openapiv3.json` (createV2Event; Payload, Links,
-Images; Success, Error) and `reference/REST/openapiv3.json` (listOnCalls, getService, getUser;
-Oncall, Pagination, Reference, Service, User; header_Accept, offset_*, *_oncalls; the error
-object of components/responses); where those are silent, PagerDuty/developer-docs:
+Images; Success, Error) and `reference/REST/openapiv3.json` (listOnCalls, getService, getUser,
+listUsers, listIncidents, createIncident, updateIncident; Oncall, Pagination, Reference,
+Service, User, Incident; header_Accept, header_From, offset_*, *_oncalls; the error object of
+components/responses); where those are silent, PagerDuty/developer-docs:
 `docs/events-API-v2/02-Trigger-Events.md` (32-character routing key, dedup_key <= 255, summary
 <= 1024; follow-ups for an unknown or resolved alert, or via another routing key, are dropped;
 a trigger after a resolve opens a new alert), `docs/events-API-v2/05-Rate-Limits.md`,
 `docs/REST-API/14-Errors.md` (codes), `docs/REST-API/04-Rate-Limits.md` (the 429 body), and
 `docs/webhooks/01-Overview.md`, `04-Signatures.md`, `02-Behavior.md` (payload, signature,
 X-Webhook-Id, order, retries). What none of them says is chosen here, and marked where.
-What an event's body must hold is checked in `pagerduty_events.py`.
+What an event's body must hold is checked in `pagerduty_events.py`, and what opening or
+moving an incident with the REST API takes in `pagerduty_rest.py`.
 """
 
 import asyncio
@@ -253,7 +255,7 @@ class PagerDutyEmulator:
             errors = ["Content-Type must be application/json"]
             return _rest_error(400, "Invalid Input Provided", 2001, errors)
         with self._lock:
-            if self._by(request) is None:
+            if self._by(request) is None:  # chosen: the spec says only that From is required
                 errors = ["Requester User Not Found"]
                 return _rest_error(400, "Invalid Input Provided", 2001, errors)
         return None
@@ -451,8 +453,9 @@ class PagerDutyEmulator:
             service = self._services[asked["service"]["id"]]
             key = asked.get("incident_key") or uuid.uuid4().hex
             if (known := self._alerts.get(key)) and known.status != "resolved":
-                errors = [f"Open incident with key '{key}' already exists on this service"]
-                return _rest_error(400, "Invalid Input Provided", 2001, errors)
+                # As PagerDuty answers it (its clients match on these words); not in the spec.
+                errors = ["Open incident with matching dedup key already exists on this service"]
+                return _rest_error(400, "Arguments Caused Error", 2002, errors)
             assigned = [a["assignee"]["id"] for a in asked.get("assignments", [])]
             self._numbers += 1
             shown = {"status": "triggered", "summary": asked["title"], "events": 0}
