@@ -28,9 +28,10 @@ def declare_many(core, count):
         running.declare(core, title=f"Incident {number}", severity=Severity.SEV2, by="U1")
 
 
-def test_two_replicas_racing_over_200_due_nags_claim_exactly_200(database_url, clock):
+def test_two_replicas_racing_over_300_due_nags_claim_exactly_300(database_url, clock):
     setup = replica(database_url, clock)
-    declare_many(setup, 100)  # SEV2 without IC: a stale-update and a no-IC nag each
+    # SEV2 without IC or a public update: a stale-update, a no-IC and a no-public-update nag
+    declare_many(setup, 100)
     clock.advance(minutes=30)
     claimed, lock = [], threading.Lock()
     replicas = [replica(database_url, clock) for _ in range(2)]
@@ -48,9 +49,9 @@ def test_two_replicas_racing_over_200_due_nags_claim_exactly_200(database_url, c
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(claimed) == 200 and len(set(claimed)) == 200
+    assert len(claimed) == 300 and len(set(claimed)) == 300
     with setup.db.transaction() as session:
-        assert session.scalar(select(func.count()).select_from(NagSent)) == 200
+        assert session.scalar(select(func.count()).select_from(NagSent)) == 300
     for core in (setup, *replicas):
         core.db.dispose()
 
@@ -60,12 +61,12 @@ def test_a_restart_after_downtime_sends_each_missed_nag_once(database_url, clock
     declare_many(before, 5)
     clock.advance(minutes=31)
     claimed = nags.claim_due(before)
-    assert len(claimed) == 10
+    assert len(claimed) == 15  # three nags of each of the five
     clock.advance(hours=6)  # down: twelve cadences pass with no tick
     after_restart = replica(database_url, clock)
     claimed += nags.claim_due(after_restart)
     claimed += nags.claim_due(after_restart)
-    assert len(claimed) == 20  # one more of each, not one per missed cadence
-    assert all(nag.due_at <= clock() - timedelta(hours=5) for nag in claimed[10:])
+    assert len(claimed) == 30  # one more of each, not one per missed cadence
+    assert all(nag.due_at <= clock() - timedelta(hours=5) for nag in claimed[15:])
     before.db.dispose()
     after_restart.db.dispose()

@@ -27,6 +27,7 @@ from warroom.web.alert_hooks import alert_routes
 from warroom.web.hooks import hook_routes
 from warroom.web.pagerduty_hook import pagerduty_route
 from warroom.web.server import create_web_app
+from warroom.web.status_page import status_routes
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,11 @@ class Bot:
             services.now,
             settings.secret("warroom_deploy_token"),
             settings.secret("warroom_github_webhook_secret"),
+        )
+        hooks += status_routes(
+            services.core,
+            settings.warroom_status_page_title,
+            services.status_components,
         )
         if pagerduty_secret := settings.secret("warroom_pagerduty_webhook_secret"):
             hooks.append(pagerduty_route(services.core, pagerduty_secret))

@@ -7,7 +7,8 @@ What warroom reads of each Component:
 - the annotations `slack.com/bot-notify` (the service's Slack channel, as Backstage's Slack
   notifications use it), `warroom/slack-owners` (Slack user ids `U...` and user-group ids
   `S...`, comma separated), `pagerduty.com/service-id`, `pagerduty.com/integration-key` and
-  `github.com/project-slug` (which repository's deploys are the service's).
+  `github.com/project-slug` (which repository's deploys are the service's), and
+  `warroom/status-component` (the name customers know it by on the status page).
 Other kinds of entity (Group, System, API...) are left alone.
 
 The file is read again whenever it changes; a change that does not parse leaves the last good
@@ -31,6 +32,7 @@ SLACK_OWNERS = "warroom/slack-owners"
 PAGERDUTY_SERVICE = "pagerduty.com/service-id"
 PAGERDUTY_KEY = "pagerduty.com/integration-key"
 GITHUB_SLUG = "github.com/project-slug"  # "org/repo", Backstage's own annotation
+STATUS_COMPONENT = "warroom/status-component"
 # Backstage's rule for names: letters, digits and -_. between them, at most 63 characters.
 NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$")
 SLACK_OWNER = re.compile(r"^[US][A-Z0-9]{2,}$")
@@ -52,6 +54,7 @@ class Service:
     pagerduty_service: str | None = None
     pagerduty_key: str | None = None
     github_slug: str | None = None
+    status_component: str | None = None  # None: customers do not see it as such
     runbooks: tuple[Link, ...] = ()
     dashboards: tuple[Link, ...] = ()
 
@@ -142,6 +145,7 @@ def _service(metadata: _Metadata) -> Service:
         pagerduty_service=notes.get(PAGERDUTY_SERVICE),
         pagerduty_key=notes.get(PAGERDUTY_KEY),
         github_slug=notes.get(GITHUB_SLUG),
+        status_component=notes.get(STATUS_COMPONENT),
         runbooks=_links(metadata, "runbook"),
         dashboards=_links(metadata, "dashboard"),
     )

@@ -30,10 +30,15 @@ def _duration_or_off(value):
     return value
 
 
-def _comma_list(value):
+def _names(value):
     if isinstance(value, str):
-        return [word.strip().lower() for word in value.split(",") if word.strip()]
+        return [word.strip() for word in value.split(",") if word.strip()]
     return value
+
+
+def _comma_list(value):
+    names = _names(value)
+    return [name.lower() for name in names] if isinstance(value, str) else names
 
 
 def _rules(value):
@@ -47,6 +52,8 @@ Duration = Annotated[timedelta, BeforeValidator(_duration_or_off)]
 Severities = Annotated[tuple[Severity, ...], NoDecode, BeforeValidator(_comma_list)]
 # "severity=critical:sev1,team=db:sev2" (see `AutoDeclare`).
 AutoDeclareRules = Annotated[tuple[AutoDeclare, ...], NoDecode, BeforeValidator(_rules)]
+# "Checkout, API": names as people write them.
+Names = Annotated[tuple[str, ...], NoDecode, BeforeValidator(_names)]
 OptionalDuration = Annotated[timedelta | None, BeforeValidator(_duration_or_off)]
 
 
@@ -114,6 +121,16 @@ class Settings(BaseSettings):
         timedelta(minutes=5),
         description="Nag a SEV1/SEV2 that has no IC this long after declaring.",
     )
+    warroom_public_update_after: Duration = Field(
+        timedelta(minutes=5),
+        description="Nag the comms lead of an incident of `WARROOM_PUBLIC_UPDATE_SEVERITIES` "
+        "that has told customers nothing on the status page this long after declaring.",
+    )
+    warroom_public_update_severities: Severities = Field(
+        (Severity.SEV1, Severity.SEV2),
+        description="Severities whose customers expect a status page update soon after the "
+        "declare (comma separated; empty: no such nag).",
+    )
     warroom_action_reminder_interval: Duration = Field(
         timedelta(days=1), description="How often an overdue action item's owner is reminded."
     )
@@ -166,6 +183,14 @@ class Settings(BaseSettings):
         None,
         description="Bearer token of the alert hooks: `POST /hooks/alertmanager`, "
         "`/hooks/grafana` and `/hooks/alerts` (off when empty).",
+    )
+    warroom_status_page_title: str = Field(
+        "Status", description="The name the public status page (`/status`) goes by."
+    )
+    warroom_status_components: Names = Field(
+        (),
+        description="Components of the status page, as customers know them (comma "
+        "separated), besides the catalog's `warroom/status-component` annotations.",
     )
     warroom_alerts_channel: str | None = Field(
         None,
@@ -316,6 +341,10 @@ class Settings(BaseSettings):
                 for severity in Severity
             },
             no_ic_after=self.warroom_no_ic_after,
+            public_update_after={
+                severity: self.warroom_public_update_after
+                for severity in self.warroom_public_update_severities
+            },
             action_reminder_interval=self.warroom_action_reminder_interval,
             postmortem_due={
                 Severity.SEV1: self.warroom_postmortem_due_sev1,

@@ -180,7 +180,8 @@ def test_a_nag_missed_during_downtime_is_sent_once(sandbox, incident, db, clock,
     tick(sandbox, bot)
     assert len(nag_messages(sandbox, incident.channel_id, "no status update")) == 1
     with db.transaction() as session:
-        assert session.scalar(select(func.count()).select_from(NagSent)) == 2  # update + no IC
+        # the stale update, no IC, and no word to customers on the status page
+        assert session.scalar(select(func.count()).select_from(NagSent)) == 3
 
 
 def test_slack_failure_while_nagging_is_retried(sandbox, incident, db, clock, bot):

@@ -125,6 +125,13 @@ class PageChanged(EntryRecorded):
     status: str  # "acknowledged" or "resolved"
 
 
+class StatusPagePublished(EntryRecorded):
+    """Someone published an update to the status page."""
+
+    what: ClassVar[str] = "the status page confirmation"
+    type: Literal["status_page_published"] = "status_page_published"
+
+
 class NoteAdded(EntryRecorded):
     what: ClassVar[str] = "the note"
     type: Literal["note_added"] = "note_added"
@@ -232,6 +239,7 @@ AnyEvent = Annotated[
     | IncidentReopened
     | MilestoneSet
     | PageRequested
+    | StatusPagePublished
     | Paged
     | PageChanged
     | NoteAdded

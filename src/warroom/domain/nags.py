@@ -1,7 +1,7 @@
 """Nags: what each one is about, and when it falls due next. Pure functions of the state of
 an incident or action item and of what the nag's row remembers (`History`)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from typing import NamedTuple
@@ -13,6 +13,7 @@ from warroom.domain.postmortem import PostmortemStatus
 class NagKind(StrEnum):
     STALE_UPDATE = "stale_update"
     NO_IC = "no_ic"
+    NO_PUBLIC_UPDATE = "no_public_update"
     POSTMORTEM_OVERDUE = "postmortem_overdue"
     ACTION_OVERDUE = "action_overdue"
     ACTION_DIGEST = "action_digest"
@@ -21,11 +22,12 @@ class NagKind(StrEnum):
 INCIDENT_KINDS = (
     NagKind.STALE_UPDATE,
     NagKind.NO_IC,
+    NagKind.NO_PUBLIC_UPDATE,
     NagKind.POSTMORTEM_OVERDUE,
     NagKind.ACTION_DIGEST,
 )
 # Nags about the next minutes snooze briefly; nags about the next days wait a day.
-SNOOZED_BRIEFLY = {NagKind.STALE_UPDATE, NagKind.NO_IC}
+SNOOZED_BRIEFLY = {NagKind.STALE_UPDATE, NagKind.NO_IC, NagKind.NO_PUBLIC_UPDATE}
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class NagPolicy:
     action_reminder_interval: timedelta
     postmortem_due: dict[Severity, timedelta | None]
     snooze: timedelta
+    public_update_after: dict[Severity, timedelta] = field(default_factory=dict)
     digest_interval: timedelta = timedelta(days=7)
     postmortem_repeat: timedelta = timedelta(days=1)
     action_reminder_time: time = time(9, 0, tzinfo=UTC)  # on the due date
@@ -69,6 +72,11 @@ def incident_due(kind: NagKind, incident, history: History, policy: NagPolicy, h
         if not incident.is_open or not severity.requires_ic or incident.holder(Role.IC):
             return None
         return _later(_later(incident.declared_at, last) + policy.no_ic_after, snoozed)
+    if kind == NagKind.NO_PUBLIC_UPDATE:
+        delay = policy.public_update_after.get(severity)
+        if not incident.is_open or incident.is_private or incident.public_update_at or not delay:
+            return None
+        return _later(_later(incident.declared_at, last) + delay, snoozed)
     if kind == NagKind.POSTMORTEM_OVERDUE:
         delay = policy.postmortem_due.get(severity)
         if incident.status != Status.RESOLVED or delay is None:

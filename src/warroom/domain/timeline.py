@@ -9,6 +9,7 @@ from warroom.domain.durations import format_duration
 from warroom.domain.incident import Role, Severity, Status
 from warroom.domain.markup import plain_text
 from warroom.domain.milestones import Milestone
+from warroom.domain.status_page import Condition, Phase
 
 
 class EntryKind(StrEnum):
@@ -27,6 +28,7 @@ class EntryKind(StrEnum):
     PAGE_REQUESTED = "page_requested"
     PAGED = "paged"
     PAGE_CHANGED = "page_changed"
+    STATUS_PAGE = "status_page"  # an update published to the public status page
     ALERT = "alert"  # an alert of the incident's fired or resolved
     NOTE = "note"
     ATTACHED = "attached"
@@ -116,6 +118,16 @@ def _page_changed(entry, by, details, person, quote) -> str:
     return f"{who} {details['status']} the page for {paged} in PagerDuty."
 
 
+def _status_page(entry, by, details, person, quote) -> str:
+    affected = ", ".join(
+        f"{quote(name)} {Condition(condition).label.lower()}"
+        for name, condition in details["components"].items()
+    )
+    said = f" ({affected})" if affected else ""
+    title, phase = quote(details["title"]), Phase(details["phase"]).label
+    return f"{by} published to the status page, {phase}{said}: {title}: {quote(entry.text)}"
+
+
 def _alert(entry, by, details, person, quote) -> str:
     link = f" {details['link']}" if details.get("link") else ""
     return f"Alert {details['status']}: {quote(entry.text)}{link}"
@@ -145,6 +157,7 @@ _SENTENCES = {
     EntryKind.PAGE_REQUESTED: _page_requested,
     EntryKind.PAGED: _paged,
     EntryKind.PAGE_CHANGED: _page_changed,
+    EntryKind.STATUS_PAGE: _status_page,
     EntryKind.ALERT: _alert,
     EntryKind.FILE: _file,
     EntryKind.DECLARED: lambda e, by, d, p, q: f"{by} declared the incident: {q(e.text)}",

@@ -38,6 +38,7 @@ TYPES = {
     events.PageRequested: "incident.page_requested",
     events.Paged: "incident.paged",
     events.PageChanged: "incident.page_changed",
+    events.StatusPagePublished: "incident.status_page_published",
     events.NoteAdded: "incident.note_added",
     events.MessageAttached: "incident.message_attached",
     events.ActionItemAdded: "action_item.added",

@@ -282,6 +282,7 @@ CHANGE_ICONS = {
     EntryKind.PAGED: ":pager: ",
     EntryKind.PAGE_CHANGED: ":pager: ",
     EntryKind.ALERT: ":bell: ",
+    EntryKind.STATUS_PAGE: ":globe_with_meridians: ",
 }
 
 

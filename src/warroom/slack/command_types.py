@@ -89,6 +89,10 @@ class Sync(Command):
     pass
 
 
+class PublishStatus(Command):
+    pass
+
+
 class AddAction(Command):
     text: str | None  # None: ask for the details in a modal
     owner_id: str | None = None

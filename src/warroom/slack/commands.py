@@ -24,6 +24,7 @@ from warroom.slack.command_types import (
     Mitigated,
     Page,
     PostUpdate,
+    PublishStatus,
     Rename,
     Reopen,
     Resolve,
@@ -356,6 +357,11 @@ SUBCOMMANDS: dict[str, tuple[Callable[..., Command], str, str]] = {
         "Show the key events (or all of them).",
     ),
     "sync": (_without_arguments(Sync), "/incident sync", "Fetch messages warroom missed."),
+    "statuspage": (
+        _without_arguments(PublishStatus),
+        "/incident statuspage",
+        "Tell customers on the status page, with a preview first.",
+    ),
     "postmortem": (
         _postmortem,
         "/incident postmortem [edit|review|publish]",

@@ -138,11 +138,11 @@ def declare_modal(
     )
 
 
-def notice_view(text: str) -> View:
-    """A modal that only tells: used to show how a declare submitted from a form went."""
+def notice_view(text: str, title: str = "Declare an incident") -> View:
+    """A modal that only tells: how something submitted from a form went."""
     return View(
         type="modal",
-        title=PlainTextObject(text="Declare an incident"),
+        title=PlainTextObject(text=title),
         close=PlainTextObject(text="Close"),
         blocks=[section(clip(text, SECTION_MAX))],
     )

@@ -34,6 +34,7 @@ from warroom.slack.command_types import (
     Mitigated,
     Page,
     PostUpdate,
+    PublishStatus,
     Rename,
     Reopen,
     Resolve,
@@ -47,6 +48,7 @@ from warroom.slack.follow_up import FollowUp, list_incidents, sync, teller
 from warroom.slack.gateway import slack_error
 from warroom.slack.interactions import open_notes_form
 from warroom.slack.services import Services
+from warroom.slack.status_page import StatusPageForms
 from warroom.store import incidents, timeline
 from warroom.store.group_commit import GroupCommit
 from warroom.store.models import Incident
@@ -82,6 +84,7 @@ def register(app: App, services: Services) -> None:
         app.event(highlight)(events.highlight)
     interactions.register(app, services)
     commands_.action_items.register(app)
+    commands_.status_page.register(app)
 
 
 def answer(ack: Ack, text: str) -> None:
@@ -107,6 +110,7 @@ class IncidentCommand:
     def __init__(self, services: Services):
         self.services = services
         self.action_items = ActionItems(services)
+        self.status_page = StatusPageForms(services)
 
     def acknowledge(self, ack: Ack, command: dict, respond: Respond) -> None:
         caller, text = command["user_id"], command.get("text", "")
@@ -150,6 +154,8 @@ class IncidentCommand:
             return self._postmortem(parsed, incident, command, ack)
         elif isinstance(parsed, Page):
             self._record(lambda: self._page(parsed, incident, caller), incident, ack)
+        elif isinstance(parsed, PublishStatus):
+            return self.status_page.command(incident, command, ack)
         elif isinstance(parsed, Sync):
             answer(ack, f"Fetching the messages of {incident.reference} I may have missed ...")
             return lambda tell: sync(self.services, incident.id, tell)

@@ -11,7 +11,7 @@ from warroom.domain.events import NagDue
 from warroom.domain.incident import Role, Severity
 from warroom.domain.nags import NagKind
 from warroom.integrations.base import Delivery
-from warroom.slack import action_views, blocks
+from warroom.slack import action_views, blocks, status_page_views
 from warroom.slack.services import Services
 from warroom.slack.steps import guarded, posting
 from warroom.store import action_items, incidents
@@ -48,7 +48,11 @@ def _addressed(services, nag: NagDue, incident: Incident, item, overdue, now):
         return None, None
     if nag.kind == NagKind.ACTION_DIGEST:
         return (incident.channel_id, _digest(incident, overdue, now)) if overdue else (None, None)
-    render = _stale_update if nag.kind == NagKind.STALE_UPDATE else _no_ic
+    render = {
+        NagKind.STALE_UPDATE: _stale_update,
+        NagKind.NO_IC: _no_ic,
+        NagKind.NO_PUBLIC_UPDATE: _no_public_update,
+    }[nag.kind]
     return incident.channel_id, render(incident, nag, now, services)
 
 
@@ -94,6 +98,18 @@ def _no_ic(incident: Incident, nag: NagDue, now: datetime, _services) -> tuple[s
         ),
         _snooze(nag),
     ]
+    return text, [blocks.section(text), ActionsBlock(elements=buttons)]
+
+
+def _no_public_update(incident: Incident, nag: NagDue, now: datetime, _services):
+    who = incident.holder(Role.COMMS) or incident.holder(Role.IC) or incident.declared_by
+    text = (
+        f":globe_with_meridians: {blocks.user(who)} {incident.reference} "
+        f"({Severity(incident.severity).label}) was declared "
+        f"{format_duration(now - incident.declared_at)} ago and the status page still tells "
+        "customers nothing. Say what they notice, even before we know why."
+    )
+    buttons = [status_page_views.open_button(incident, style="primary"), _snooze(nag)]
     return text, [blocks.section(text), ActionsBlock(elements=buttons)]
 
 

@@ -3,11 +3,13 @@ the topic and the stakeholder announcement are edited in place to match the data
 
 from sqlalchemy import select
 
+from warroom.app import status_page
 from warroom.domain.events import EntryRecorded, MessageAttached
 from warroom.domain.incident import Role, Severity
+from warroom.domain.status_page import Phase
 from warroom.domain.timeline import EntryKind
 from warroom.integrations.base import Delivery, Refused, Step, in_order
-from warroom.slack import blocks
+from warroom.slack import blocks, status_page_views
 from warroom.slack.pages import page_news
 from warroom.slack.provision import channel_name_for
 from warroom.slack.services import Services
@@ -16,7 +18,7 @@ from warroom.store import incidents, timeline
 from warroom.store.models import Incident, TimelineEntry
 
 # Entries that add to the record without changing the incident's state.
-RECORD_ONLY_KINDS = {EntryKind.NOTE, EntryKind.ATTACHED, EntryKind.ALERT}
+RECORD_ONLY_KINDS = {EntryKind.NOTE, EntryKind.ATTACHED, EntryKind.ALERT, EntryKind.STATUS_PAGE}
 # Changes stakeholders follow in the announcement's thread.
 ANNOUNCED_KINDS = {
     EntryKind.STATUS_UPDATE,
@@ -67,6 +69,9 @@ def _telling(services, incident: Incident, entry: TimelineEntry, delivery) -> li
     holder = entry.details["user_id"] if entry.kind == EntryKind.ROLE else None
     notice = blocks.notice(blocks.change_notice(entry))
     steps = [posting(slack, delivery, "post the change in the channel", channel_id, *notice)]
+    if entry.kind == EntryKind.RESOLVED and (told := _still_on_status_page(services, incident)):
+        proposal = status_page_views.closing_proposal(incident, told)
+        steps.append(posting(slack, delivery, "propose the closing update", channel_id, *proposal))
     if holder:
         invite = guarded(slack.invite, channel_id, [holder])
         briefing = _briefing(incident, Role(entry.details["role"]), holder)
@@ -75,6 +80,12 @@ def _telling(services, incident: Incident, entry: TimelineEntry, delivery) -> li
             ("brief the new role holder", guarded(slack.tell, channel_id, holder, briefing))
         )
     return steps
+
+
+def _still_on_status_page(services, incident: Incident) -> Phase | None:
+    """What customers still read of a resolved incident; None when they were told."""
+    last = status_page.last_update(services.core, incident.id)
+    return None if last is None or last.phase == Phase.RESOLVED else Phase(last.phase)
 
 
 def _posting_page_news(services, incident: Incident, entry: TimelineEntry, delivery):

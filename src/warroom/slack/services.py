@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.exc import DBAPIError
 
+from warroom.app import status_page
 from warroom.app.core import Core
 from warroom.catalog import Catalog
 from warroom.config import Settings
@@ -44,6 +45,10 @@ class Services:
     @property
     def policy(self) -> NagPolicy:
         return self.core.policy
+
+    def status_components(self) -> list[str]:
+        """The status page's components, as they stand in the settings and catalog now."""
+        return status_page.components(self.settings.warroom_status_components, self.catalog)
 
     @contextmanager
     def recording_events(self) -> Iterator[None]:

@@ -78,6 +78,7 @@ class Incident(Base):
     mitigated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_update_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    public_update_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # status page
     # What exists in Slack, recorded as each piece comes to exist: never ahead of Slack.
     channel_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     channel_name: Mapped[str | None] = mapped_column(String(80))
@@ -176,6 +177,22 @@ class TimelineEntry(Base):
     # A message's channel and ts identify it in Slack; NULL for entries warroom made itself.
     slack_channel_id: Mapped[str | None] = mapped_column(String(32))
     slack_ts: Mapped[str | None] = mapped_column(String(32))
+
+
+class StatusUpdate(Base):
+    """An update published to the status page: all of it public, written for customers."""
+
+    __tablename__ = "status_updates"
+    __table_args__ = (Index("ix_status_updates_published_at", "published_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    published_by: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(Text)
+    phase: Mapped[str] = mapped_column(String(16))
+    message: Mapped[str] = mapped_column(Text)
+    components: Mapped[dict] = mapped_column(JSON, default=dict)  # component -> condition
 
 
 class ProcessedEvent(Base):
