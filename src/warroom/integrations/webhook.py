@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from warroom.app.core import Core
 from warroom.domain import events
 from warroom.domain.incident import incident_reference
-from warroom.integrations.base import Delivery, Integration, Refused, Retry
+from warroom.integrations.base import Delivery, Integration
+from warroom.integrations.http import calling
 from warroom.integrations.standard_webhooks import signature, signing_key
 from warroom.store import incidents, timeline
 from warroom.store.models import Incident
@@ -75,16 +76,7 @@ class WebhookIntegration(Integration):
             "webhook-timestamp": str(timestamp),
             "webhook-signature": signature(self._key, webhook_id, timestamp, body),
         }
-        try:
-            answer = self._client.post(self.url, content=body, headers=headers)
-        except httpx.TransportError as error:
-            raise Retry(f"the webhook could not be reached ({type(error).__name__})") from error
-        if answer.is_success:
-            return
-        said = f"the webhook answered HTTP {answer.status_code}"
-        if answer.status_code in (408, 425, 429) or answer.status_code >= 500:
-            raise Retry(said, after=_seconds(answer.headers.get("retry-after")))
-        raise Refused(said)  # 410 Gone above all: the receiver wants no more
+        calling("the webhook", lambda: self._client.post(self.url, content=body, headers=headers))
 
 
 def payload(session: Session, event: events.Event, occurred_at: datetime) -> dict:
@@ -120,11 +112,3 @@ def _incident(incident: Incident) -> dict:
     if not incident.is_private:
         shown |= {"title": incident.title, "description": incident.description}
     return shown
-
-
-def _seconds(retry_after: str | None) -> float | None:
-    """Retry-After in seconds (the HTTP-date form is rare from webhook receivers)."""
-    try:
-        return float(retry_after) if retry_after else None
-    except ValueError:
-        return None
