@@ -33,7 +33,6 @@ import tempfile
 import threading
 import time
 import uuid
-from collections import deque
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from pathlib import Path
@@ -45,6 +44,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from warroom.emulators.faults import FaultPlan
 from warroom.emulators.pagerduty_events import event_errors, instant
 from warroom.emulators.pagerduty_rest import new_incident_errors, update_errors
 from warroom.web.background import BackgroundServer
@@ -111,8 +111,7 @@ class PagerDutyEmulator:
         self._users: dict[str, tuple[str, str]] = {}
         self._alerts: dict[str, _Alert] = {}  # by dedup key: the latest alert under each
         self._numbers = 0  # incident numbers given
-        self._failures: deque[tuple[int, int | None]] = deque()
-        self._failing_for_good: tuple[int, int | None] | None = None
+        self._faults = FaultPlan()
         self._outbox: queue.Queue = queue.Queue()
         self.events: list[dict] = []
         self.calls: list[tuple[str, str, int]] = []
@@ -195,16 +194,10 @@ class PagerDutyEmulator:
 
     def fail(self, status: int, times: int | None = None, retry_after: int | None = None) -> None:
         """Answer `status` to the next `times` API calls (None: until `recover`)."""
-        with self._lock:
-            if times is None:
-                self._failing_for_good = (status, retry_after)
-            else:
-                self._failures.extend([(status, retry_after)] * times)
+        self._faults.fail(status, times, retry_after)
 
     def recover(self) -> None:
-        with self._lock:
-            self._failures.clear()
-            self._failing_for_good = None
+        self._faults.recover()
 
     def _endpoint(self, handler):
         rest = handler != self._enqueue
@@ -224,8 +217,7 @@ class PagerDutyEmulator:
         return endpoint
 
     def _fault(self, rest: bool) -> Response | None:
-        with self._lock:
-            failure = self._failures.popleft() if self._failures else self._failing_for_good
+        failure = self._faults.take()
         if failure is None:
             return None
         status, retry_after = failure

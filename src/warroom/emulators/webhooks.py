@@ -4,7 +4,6 @@ with the Standard Webhooks reference verifier (the `standardwebhooks` package), 
 Retry-After if asked), like a receiver that is down, busy or gone."""
 
 import threading
-from collections import deque
 from dataclasses import dataclass
 
 from standardwebhooks import Webhook
@@ -14,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from warroom.emulators.faults import FaultPlan
 from warroom.web.background import BackgroundServer
 
 PATH = "/hooks/warroom"
@@ -32,8 +32,7 @@ class WebhookReceiver:
     def __init__(self, secret: str):
         self._verifier = Webhook(secret)
         self._lock = threading.Lock()
-        self._failures: deque[tuple[int, str | None]] = deque()
-        self._failing_for_good: tuple[int, str | None] | None = None
+        self._faults = FaultPlan()
         self.received: list[dict] = []  # accepted payloads, in the order they came
         self._seen: set[str] = set()
         self.attempts: list[Attempt] = []
@@ -54,16 +53,10 @@ class WebhookReceiver:
 
     def fail(self, status: int, times: int | None = None, retry_after: int | None = None) -> None:
         """Answer `status` to the next `times` deliveries (None: until `recover`)."""
-        with self._lock:
-            if times is None:
-                self._failing_for_good = (status, retry_after)
-            else:
-                self._failures.extend([(status, retry_after)] * times)
+        self._faults.fail(status, times, retry_after)
 
     def recover(self) -> None:
-        with self._lock:
-            self._failures.clear()
-            self._failing_for_good = None
+        self._faults.recover()
 
     def types(self) -> list[str]:
         return [payload["type"] for payload in self.received]
@@ -84,7 +77,7 @@ class WebhookReceiver:
             return 401, f"refused: {error}", {}
         if not isinstance(payload, dict) or set(payload) != PAYLOAD_KEYS:
             return 400, "refused: not a type, timestamp and data", {}
-        failure = self._failures.popleft() if self._failures else self._failing_for_good
+        failure = self._faults.take()
         if failure is not None:
             status, retry_after = failure
             extra = {"retry-after": str(retry_after)} if retry_after is not None else {}
