@@ -15,6 +15,7 @@ from warroom.app.outbox import Outbox
 from warroom.app.scheduler import Scheduler
 from warroom.config import Settings
 from warroom.integrations.pagerduty import PagerDutyIntegration
+from warroom.integrations.statuspage import StatuspageIntegration
 from warroom.integrations.tls import trusting
 from warroom.integrations.webhook import WebhookIntegration
 from warroom.metrics import Metrics
@@ -109,6 +110,8 @@ def start_bot(settings: Settings, db: Database, now: Callable[[], datetime]) -> 
     if settings.warroom_webhook_url:
         secret = settings.warroom_webhook_secret.get_secret_value()
         events.connect(WebhookIntegration(core, settings.warroom_webhook_url, secret))
+    if settings.warroom_statuspage_page_id:
+        events.connect(_statuspage(settings, core))
     app = build_app(services)
     deliverer = Deliverer(core, metrics=metrics).start()
     stopping = threading.Event()
@@ -129,6 +132,16 @@ def _pagerduty(settings: Settings, core: Core, services: Services) -> PagerDutyI
         from_email=settings.warroom_pagerduty_from,
         page_on_declare=settings.warroom_page_on_declare,
         tls=trusting(settings.warroom_ca_bundle),
+    )
+
+
+def _statuspage(settings: Settings, core: Core) -> StatuspageIntegration:
+    return StatuspageIntegration(
+        core,
+        settings.warroom_statuspage_api_url,
+        settings.warroom_statuspage_page_id,
+        settings.secret("warroom_statuspage_api_key"),
+        trusting(settings.warroom_ca_bundle),
     )
 
 

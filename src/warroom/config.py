@@ -192,6 +192,17 @@ class Settings(BaseSettings):
         description="Components of the status page, as customers know them (comma "
         "separated), besides the catalog's `warroom/status-component` annotations.",
     )
+    warroom_statuspage_page_id: str | None = Field(
+        None,
+        description="An Atlassian Statuspage page that every update published from Slack also "
+        "goes to (off when empty; needs `WARROOM_STATUSPAGE_API_KEY`).",
+    )
+    warroom_statuspage_api_key: SecretStr | None = Field(
+        None, description="An Atlassian Statuspage API key with access to that page."
+    )
+    warroom_statuspage_api_url: str = Field(
+        "https://api.statuspage.io/v1", description="Atlassian Statuspage's REST API."
+    )
     warroom_alerts_channel: str | None = Field(
         None,
         description="Channel ID (`C...`) where firing alerts are posted with a button to "
@@ -314,6 +325,15 @@ class Settings(BaseSettings):
             )
         return self
 
+    @model_validator(mode="after")
+    def _statuspage_has_its_key(self) -> "Settings":
+        if self.warroom_statuspage_page_id and self.warroom_statuspage_api_key is None:
+            raise ValueError(
+                "WARROOM_STATUSPAGE_API_KEY must be set too: Atlassian Statuspage refuses "
+                "calls without one"
+            )
+        return self
+
     @field_validator("warroom_catalog")
     @classmethod
     def _is_a_catalog(cls, value: Path | None) -> Path | None:
@@ -376,6 +396,7 @@ class Settings(BaseSettings):
             self.warroom_deploy_token,
             self.warroom_github_webhook_secret,
             self.warroom_pagerduty_api_key,
+            self.warroom_statuspage_api_key,
             self.warroom_pagerduty_webhook_secret,
             self.warroom_alerts_token,
         )
