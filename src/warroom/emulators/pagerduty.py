@@ -246,10 +246,12 @@ class PagerDutyEmulator:
         if not request.headers.get("content-type", "").startswith("application/json"):
             errors = ["Content-Type must be application/json"]
             return _rest_error(400, "Invalid Input Provided", 2001, errors)
+        if not request.headers.get("from"):  # from_header is required; the words are PagerDuty's
+            errors = ['You must specify a user\'s email address in the "From" header']
+            return _rest_error(400, "Invalid Input Provided", 2001, errors)
         with self._lock:
-            if self._by(request) is None:  # chosen: the spec says only that From is required
-                errors = ["Requester User Not Found"]
-                return _rest_error(400, "Invalid Input Provided", 2001, errors)
+            if self._by(request) is None:  # 14-Errors.md: 1008, Requester User Not Found
+                return _rest_error(400, "Requester User Not Found", 1008)
         return None
 
     async def _enqueue(self, request: Request) -> Response:
@@ -444,8 +446,9 @@ class PagerDutyEmulator:
             asked = body["incident"]
             service = self._services[asked["service"]["id"]]
             key = asked.get("incident_key") or uuid.uuid4().hex
-            if (known := self._alerts.get(key)) and known.status != "resolved":
-                # As PagerDuty answers it (its clients match on these words); not in the spec.
+            known = self._alerts.get(key)
+            if known and known.service is service and known.status != "resolved":
+                # 15-Incident-Creation-API.md: a 400; the words are those its clients match.
                 errors = ["Open incident with matching dedup key already exists on this service"]
                 return _rest_error(400, "Arguments Caused Error", 2002, errors)
             assigned = [a["assignee"]["id"] for a in asked.get("assignments", [])]
@@ -472,7 +475,8 @@ class PagerDutyEmulator:
             if not found:
                 return _rest_error(404, "Not Found", 2100)
             agent = self._user_ref(self._by(request))
-            self._move(found[0], body["incident"]["status"], agent)
+            if "status" in body["incident"]:
+                self._move(found[0], body["incident"]["status"], agent)
             return JSONResponse({"incident": self._rest_incident(found[0])})
 
     def _by(self, request: Request) -> str | None:  # holding the lock

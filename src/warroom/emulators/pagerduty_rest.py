@@ -1,8 +1,10 @@
 """What PagerDuty's REST API accepts when incidents are opened and resolved: the rules of
 `POST /incidents` (createIncident) and `PUT /incidents/{id}` (updateIncident) bodies, from
 PagerDuty/api-schema `reference/REST/openapiv3.json` (the operations, IncidentReference,
-UserReference, ServiceReference, IncidentBody), each broken rule said as the emulator
-answers it, in the `errors` of PagerDuty's error object."""
+UserReference, ServiceReference, IncidentBody) and PagerDuty/developer-docs
+`docs/REST-API/15-Incident-Creation-API.md` (one assignee, not with an escalation policy),
+each broken rule said as the emulator answers it, in the `errors` of PagerDuty's error
+object."""
 
 URGENCIES = ("high", "low")
 STATUSES = ("acknowledged", "resolved")  # what an update may move an incident to
@@ -27,6 +29,8 @@ def new_incident_errors(body, services: set[str], users: set[str]) -> list[str]:
         return errors + ["'incident.assignments' must be an array"]
     if assignments and "escalation_policy" in incident:
         errors.append("'incident' cannot have both assignments and an escalation_policy")
+    if len(assignments) > 1:  # 15-Incident-Creation-API.md: one assignee only
+        errors.append("'incident.assignments' can name one assignee only")
     for i, assignment in enumerate(assignments):
         assignee = assignment.get("assignee") if isinstance(assignment, dict) else None
         where = f"incident.assignments[{i}].assignee"
@@ -45,7 +49,7 @@ def update_errors(body) -> list[str]:
     errors = []
     if incident.get("type") not in ("incident", "incident_reference"):
         errors.append("'incident.type' must be incident or incident_reference")
-    if incident.get("status") not in STATUSES:
+    if incident.get("status", "acknowledged") not in STATUSES:  # optional: only type is required
         errors.append("'incident.status' must be one of: acknowledged, resolved")
     return errors
 
