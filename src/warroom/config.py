@@ -121,15 +121,16 @@ class Settings(BaseSettings):
         timedelta(minutes=5),
         description="Nag a SEV1/SEV2 that has no IC this long after declaring.",
     )
-    warroom_public_update_after: Duration = Field(
+    warroom_public_update_after: OptionalDuration = Field(
         timedelta(minutes=5),
-        description="Nag the comms lead of an incident of `WARROOM_PUBLIC_UPDATE_SEVERITIES` "
-        "that has told customers nothing on the status page this long after declaring.",
+        description="Nag the comms lead (or the IC) of an incident of "
+        "`WARROOM_PUBLIC_UPDATE_SEVERITIES` that has told customers nothing on the status "
+        "page this long after declaring (`off`: never).",
     )
     warroom_public_update_severities: Severities = Field(
         (Severity.SEV1, Severity.SEV2),
         description="Severities whose customers expect a status page update soon after the "
-        "declare (comma separated; empty: no such nag).",
+        "declare (comma separated).",
     )
     warroom_action_reminder_interval: Duration = Field(
         timedelta(days=1), description="How often an overdue action item's owner is reminded."
@@ -364,6 +365,7 @@ class Settings(BaseSettings):
             public_update_after={
                 severity: self.warroom_public_update_after
                 for severity in self.warroom_public_update_severities
+                if self.warroom_public_update_after
             },
             action_reminder_interval=self.warroom_action_reminder_interval,
             postmortem_due={

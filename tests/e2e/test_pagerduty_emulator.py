@@ -287,7 +287,9 @@ def test_changes_need_a_from_user_of_the_account_and_users_are_found_by_email(em
     assert response.json()["error"] == {"message": "Requester User Not Found", "code": 1008}
     assert client.find("users", "BOB@example.com", attribute="email")["id"] == "PBOB002"
     assert client.find("users", "carol@example.com", attribute="email") is None
-    assert client.put("/incidents/PI99999", json={"incident": {}}).status_code == 400
+    resolving = {"incident": {"type": "incident_reference", "status": "resolved"}}
+    client.headers["From"] = "alice@example.com"
+    assert client.put("/incidents/PI99999", json=resolving).status_code == 404
 
 
 def test_rest_429_carries_the_rate_limit_body(emu):

@@ -16,6 +16,7 @@ from tests.e2e.incident_fixtures import (
     declare_private_and_settle,
     headline,
     run,
+    told,
 )
 from tests.e2e.paging_fixtures import PAGE, WEBHOOK_SECRET, emulator, paged
 from warroom.store import incidents
@@ -101,7 +102,8 @@ def test_paging_someone_by_name_rings_them_in_the_service_and_resolve_resolves_i
     declared = declare_and_settle(sandbox, db, "sev3 payments: Refunds slow")
     alice = sandbox.user_id("alice")
     answer = run(sandbox, declared, f"page <@{alice}> Need you on the ledger")
-    assert answer == "Recorded on INC-1's timeline."
+    assert answer == f"Paging <@{alice}> through PagerDuty ..."
+    assert told(sandbox, "alice")[-1] == "Recorded on INC-1's timeline."
     key = f"warroom-1-payments-@{alice}"
     page = hooked.alert(key)
     assert page["status"] == "triggered" and page["assignees"] == ["PALICE"]
@@ -114,7 +116,7 @@ def test_paging_someone_by_name_rings_them_in_the_service_and_resolve_resolves_i
     assert f"PagerDuty is paging <@{alice}> (payments)." in news["text"]
     assert "Make Alice Example IC" in str(news["blocks"])
 
-    run(sandbox, declared, f"page <@{alice}> still need you")  # rings the same page
+    run(sandbox, declared, f"page <@{alice}> still need you")  # finds the open page
     settle(sandbox)
     opened = [call for call in hooked.calls if call[:2] == ("POST", "/incidents")]
     assert opened == [("POST", "/incidents", 201)]
@@ -130,8 +132,8 @@ def test_paging_by_name_says_what_stops_it(
     sandbox, general, warroom, pagerduty, db, announce_channel
 ):
     declared = declare_and_settle(sandbox, db, "sev3 payments: Refunds slow")
-    bot = sandbox.bot_user_id
-    assert "Slack shows no email address for" in run(sandbox, declared, f"page <@{bot}>")
+    run(sandbox, declared, f"page <@{sandbox.bot_user_id}>")
+    assert "Slack shows no email address for" in told(sandbox, "alice")[-1]
     raj = sandbox.user_id("raj")  # in Slack, but not in PagerDuty
     run(sandbox, declared, f"page <@{raj}> please")
     settle(sandbox)
@@ -139,8 +141,8 @@ def test_paging_by_name_says_what_stops_it(
     assert any(said in text for text in channel_texts(sandbox, declared))
 
     other = declare_and_settle(sandbox, db, "sev3 Search slow")
-    refused = run(sandbox, other, f"page <@{raj}>")
-    assert "PagerDuty pages a person within a service" in refused
+    run(sandbox, other, f"page <@{raj}>")
+    assert "PagerDuty pages a person within a service" in told(sandbox, "alice")[-1]
     assert not [call for call in pagerduty.calls if call[:2] == ("POST", "/incidents")]
 
 

@@ -3,6 +3,7 @@ preview, customers read only that at /status (HTML, JSON, Atom), resolving propo
 closing update, a private incident never appears, and a SEV1/2 that told customers
 nothing is nagged."""
 
+from datetime import UTC, datetime
 from xml.etree import ElementTree
 
 import httpx
@@ -12,6 +13,7 @@ from tests.e2e.incident_fixtures import declare_and_settle, declare_private_and_
 from tests.e2e.status_page_fixtures import open_form, publish, submit, with_status_page
 from tests.e2e.test_nags import tick
 from warroom.slack.status_page_views import CLOSING_BUTTON, CLOSING_MESSAGE, OPEN_BUTTON
+from warroom.store import status_updates
 
 INTERNAL_TITLE = "Ledger replica lag after INTERNAL-42 migration"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -124,7 +126,21 @@ def test_what_cannot_be_published_is_said_on_the_form_and_nothing_leaks(
     refused = run(sandbox, private, "statuspage")
     assert "private incidents never appear on the status page" in refused
     assert sandbox.open_views("status_page_form") == []
-    assert "Acquisition" not in httpx.get(f"{warroom.url}/status").text
+    with db.transaction() as session:  # as if it had been published before it went private
+        status_updates.add(
+            session,
+            incident_id=private.id,
+            published_at=datetime.now(UTC),
+            published_by=sandbox.user_id("alice"),
+            title="Board only",
+            phase="investigating",
+            message="Acquisition news",
+            components={"API": "major_outage"},
+        )
+    for path in ("/status", "/status.json", "/status.atom"):
+        shown = httpx.get(f"{warroom.url}{path}").text
+        assert "Acquisition" not in shown and "Board" not in shown, path
+    assert summary(warroom)["components"][0] == {"name": "API", "status": "operational"}
 
 
 def test_a_sev1_that_told_customers_nothing_nags_until_it_does(

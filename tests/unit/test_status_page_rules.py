@@ -13,6 +13,7 @@ from warroom.domain.status_page import (
     conditions,
     overall,
 )
+from warroom.slack.status_page_views import draft_metadata, draft_of
 
 DOWN, SLOW = Condition.MAJOR_OUTAGE, Condition.DEGRADED
 
@@ -85,3 +86,14 @@ def test_the_no_public_update_nag_waits_for_its_severities_and_stops_once_told()
     assert due(public_update_at=declared) is None
     assert due(is_private=True) is None
     assert due(is_open=False) is None
+
+
+def test_a_draft_in_any_script_fits_the_preview_until_it_is_really_too_long():
+    japanese = PublicUpdate("決済の遅延", Phase.MONITORING, "決" * 1400, {"決済": SLOW})
+    assert draft_of(draft_metadata(7, japanese)) == (7, japanese)
+    too_long = PublicUpdate(
+        "Slow", Phase.MONITORING, "x" * 1400, {f"c{n}" * 20: SLOW for n in range(40)}
+    )
+    with pytest.raises(StatusPageError) as raised:
+        draft_metadata(7, too_long)
+    assert raised.value.part == "message"

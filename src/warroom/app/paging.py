@@ -3,7 +3,8 @@ service took each page and who it rang, and what responders did with the page th
 
 A page is known by its dedup key, one per incident and service (and person, for a page to
 someone by name, which the paging service opens in one of the incident's services), so
-asking twice rings the same page again instead of opening another, and the paging
+asking twice while a page is open comes back to that page instead of opening another (a
+page by name is not rung again, and its new message stays in Slack), and the paging
 service's news of a page says which incident it belongs to.
 """
 
@@ -28,7 +29,7 @@ _DEDUP_KEY = re.compile(
 PAGE_EXAMPLE = "/incident page payments Checkout is down, please join"
 
 
-class Page(NamedTuple):
+class PageKey(NamedTuple):
     incident_id: int
     service: str
     person: str | None  # the Slack user paged by name; None: the service's on-call
@@ -43,10 +44,10 @@ def dedup_key(incident_id: int, service: str, person: str | None = None) -> str:
     return f"warroom-{incident_id}-{service}" + (f"-@{person}" if person else "")
 
 
-def page_of(key: str | None) -> Page | None:
+def page_of(key: str | None) -> PageKey | None:
     """The page a dedup key is of (None: not one of warroom's)."""
     found = _DEDUP_KEY.match(key or "")
-    return Page(int(found["incident"]), found["service"], found["person"]) if found else None
+    return PageKey(int(found["incident"]), found["service"], found["person"]) if found else None
 
 
 def request_page(
@@ -123,7 +124,7 @@ def _refuse_unpageable(reference: str, chosen, pageable, catalog: Catalog) -> No
 
 
 def paged(
-    core: Core, page: Page, on_call: list[dict], pagerduty_incident: str | None = None
+    core: Core, page: PageKey, on_call: list[dict], pagerduty_incident: str | None = None
 ) -> events.Paged:
     """The paging service took `page`; `on_call` is who it rings (`name` and `email` each),
     when warroom could ask; `pagerduty_incident` is the id of a page opened by name."""
@@ -185,7 +186,7 @@ def page_changed(
         )
 
 
-def _names(details: dict, page: Page) -> bool:
+def _names(details: dict, page: PageKey) -> bool:
     return details["service"] == page.service and details.get("person") == page.person
 
 

@@ -86,7 +86,7 @@ class Story:
 
 
 @dataclass(frozen=True)
-class Page:
+class PublicView:
     headline: str
     tone: str  # a condition's value, or "affected"
     components: dict[str, Condition]
@@ -94,7 +94,7 @@ class Page:
     recent: list[Story]
 
 
-def page(core: Core, names: list[str]) -> Page:
+def page(core: Core, names: list[str]) -> PublicView:
     """What the status page shows now."""
     with core.db.transaction() as session:
         latest = status_updates.latest_of_each(session)
@@ -108,7 +108,7 @@ def page(core: Core, names: list[str]) -> Page:
     found = conditions(names, [_public(update) for update in latest])
     current = [story for story in stories if story.phase != Phase.RESOLVED]
     recent = [story for story in stories if story.phase == Phase.RESOLVED]
-    return Page(*overall(found, len(current)), found, current, recent)
+    return PublicView(*overall(found, len(current)), found, current, recent)
 
 
 def feed(core: Core) -> list[StatusUpdate]:

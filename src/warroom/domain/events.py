@@ -128,7 +128,7 @@ class PageChanged(EntryRecorded):
 class StatusPagePublished(EntryRecorded):
     """Someone published an update to the status page."""
 
-    what: ClassVar[str] = "the status page confirmation"
+    what: ClassVar[str] = "the status page update"
     type: Literal["status_page_published"] = "status_page_published"
 
 

@@ -8,7 +8,7 @@ Its rules are written here from PagerDuty's published descriptions, none of thei
 PagerDuty/api-schema `reference/events-v2/openapiv3.json` (createV2Event; Payload, Links,
 Images; Success, Error) and `reference/REST/openapiv3.json` (listOnCalls, getService, getUser,
 listUsers, listIncidents, createIncident, updateIncident; Oncall, Pagination, Reference,
-Service, User, Incident; header_Accept, header_From, offset_*, *_oncalls; the error object of
+Service, User, Incident; header_Accept, from_header, offset_*, *_oncalls; the error object of
 components/responses); where those are silent, PagerDuty/developer-docs:
 `docs/events-API-v2/02-Trigger-Events.md` (32-character routing key, dedup_key <= 255, summary
 <= 1024; follow-ups for an unknown or resolved alert, or via another routing key, are dropped;

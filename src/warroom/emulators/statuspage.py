@@ -50,6 +50,7 @@ class StatuspageEmulator:
         self.incidents: dict[str, dict] = {}  # by id, as the API shows them
         self.calls: list[tuple[str, str, int]] = []
         self._faults = FaultPlan()
+        self._lost = 0
         base = "/v1/pages/{page_id}"
         routes = [
             Route(f"{base}/components", self._endpoint(self._list_components), methods=["GET"]),
@@ -98,10 +99,18 @@ class StatuspageEmulator:
     def recover(self) -> None:
         self._faults.recover()
 
+    def lose_answers(self, times: int) -> None:
+        """Make the next `times` changes, then answer 504 as if the answer was lost."""
+        with self._lock:
+            self._lost += times
+
     def _endpoint(self, handler):
         async def endpoint(request: Request) -> Response:
             response = self._refusal(request) or await handler(request)
             with self._lock:
+                if self._lost and request.method != "GET" and response.status_code < 400:
+                    self._lost -= 1
+                    response = JSONResponse({"message": "Gateway Timeout"}, 504)
                 self.calls.append((request.method, request.url.path, response.status_code))
             return response
 

@@ -106,7 +106,7 @@ class PagerDutyIntegration(Integration):
 
         def record() -> int:
             on_call = delivery.results.get(asking) or []
-            page = paging.Page(incident.id, service.name, None)
+            page = paging.PageKey(incident.id, service.name, None)
             return paging.paged(self.core, page, on_call).entry_id
 
         return [
@@ -174,7 +174,7 @@ class PagerDutyIntegration(Integration):
         )
 
     def _paging_person(self, incident, service: Service, someone: dict, message: str, delivery):
-        page = paging.Page(incident.id, service.name, someone["user"])
+        page = paging.PageKey(incident.id, service.name, someone["user"])
         finding = f"find {someone['email']} in PagerDuty"
         opening = f"open {paging.dedup_key(*page)}"
 

@@ -4,8 +4,9 @@ page. The first update of an incident opens a Statuspage incident; the later one
 
 Components are matched by name (warroom's names are what customers know, and so are
 Statuspage's); one Statuspage does not have is said in the channel, and the rest of the
-update still goes out. Statuspage takes no idempotency key, so a retry after warroom was
-killed in the middle looks for the incident it may have opened before opening one.
+update still goes out. Each update sets every component the incident ever named to what
+warroom's own page shows now, so the two pages agree. Statuspage takes no idempotency key,
+so a retry looks for the incident an earlier attempt may have opened before opening one.
 """
 
 import itertools
@@ -14,6 +15,7 @@ from functools import partial
 
 import httpx
 
+from warroom.app import status_page
 from warroom.app.core import Core
 from warroom.domain import events
 from warroom.domain.timeline import EntryKind
@@ -43,22 +45,43 @@ class StatuspageIntegration(Integration):
         with self.core.db.transaction() as session:
             entry = session.get(TimelineEntry, event.entry_id)
             session.expunge(entry)
-            opened = _opened(session, event.incident_id)
+            told = timeline.details_of(session, event.incident_id, EntryKind.STATUS_PAGE)
         ids = delivery.step("look up the components", self._component_ids)
         if ids is None:
             return  # refused (a wrong key, a wrong page): the channel is told why
-        wanted = entry.details["components"]
-        found = {ids[name]: condition for name, condition in wanted.items() if name in ids}
-        body = {"name": entry.details["title"], "status": entry.details["phase"]}
-        body |= {"body": entry.text, "components": found, "component_ids": list(found)}
-        if opened is None and delivery.interrupted:
-            opened = self._unresolved_named(entry.details["title"])
+        body = {
+            "name": entry.details["title"],
+            "status": entry.details["phase"],
+            "body": entry.text,
+        }
+        body["components"] = self._conditions(told, ids)
+        body["component_ids"] = list(body["components"])
+        opened = next((d["statuspage_incident"] for d in told if "statuspage_incident" in d), None)
+        if opened is None and delivery.attempt > 1:
+            opened = self._found_open(entry)  # a lost answer to an earlier attempt's POST
         if opened is None:
             delivery.step("open the incident", lambda: self._open(entry, body))
         else:
             delivery.step("update the incident", lambda: self._update(opened, body))
-        missing = [name for name in wanted if name not in ids]
+        missing = [name for name in entry.details["components"] if name not in ids]
         delivery.steps([(f"set {name}", _no_such_component(name)) for name in missing])
+
+    def _conditions(self, told: list[dict], ids: dict[str, str]) -> dict[str, str]:
+        """The condition of every component the incident ever named, as warroom's own page
+        shows it now: the worst of the open incidents, operational once none names it."""
+        named = list(dict.fromkeys(name for d in told for name in d["components"]))
+        shown = status_page.page(self.core, named).components
+        return {ids[name]: shown[name].value for name in named if name in ids}
+
+    def _found_open(self, entry: TimelineEntry) -> str | None:
+        answer = calling(WHO, lambda: self._client.get(f"{self.page}/incidents/unresolved"))
+        found = next(
+            (i["id"] for i in answer.json() if i.get("name") == entry.details["title"]), None
+        )
+        if found is not None:
+            with self.core.db.transaction() as session:
+                timeline.add_details(session, entry.id, statuspage_incident=found)
+        return found
 
     def _component_ids(self) -> dict[str, str]:
         """Every component's id by its name, a page of PER_PAGE at a time."""
@@ -70,10 +93,6 @@ class StatuspageIntegration(Integration):
             ids |= {component["name"]: component["id"] for component in listed}
             if len(listed) < PER_PAGE:
                 return ids
-
-    def _unresolved_named(self, name: str) -> str | None:
-        answer = calling(WHO, lambda: self._client.get(f"{self.page}/incidents/unresolved"))
-        return next((i["id"] for i in answer.json() if i.get("name") == name), None)
 
     def _open(self, entry: TimelineEntry, body: dict) -> str:
         answer = calling(
@@ -87,12 +106,6 @@ class StatuspageIntegration(Integration):
     def _update(self, opened: str, body: dict) -> None:
         url = f"{self.page}/incidents/{opened}"
         calling(WHO, lambda: self._client.patch(url, json={"incident": body}))
-
-
-def _opened(session, incident_id: int) -> str | None:
-    """The Statuspage incident an earlier update of this incident opened."""
-    found = timeline.details_of(session, incident_id, EntryKind.STATUS_PAGE)
-    return next((d["statuspage_incident"] for d in found if "statuspage_incident" in d), None)
 
 
 def _no_such_component(name: str):

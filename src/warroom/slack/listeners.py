@@ -152,6 +152,8 @@ class IncidentCommand:
             self._timeline(parsed, incident, ack)
         elif isinstance(parsed, WritePostmortem):
             return self._postmortem(parsed, incident, command, ack)
+        elif isinstance(parsed, Page) and parsed.people:
+            return self._page_people(parsed, incident, caller, ack)
         elif isinstance(parsed, Page):
             self._record(lambda: self._page(parsed, incident, caller), incident, ack)
         elif isinstance(parsed, PublishStatus):
@@ -223,25 +225,48 @@ class IncidentCommand:
         answer(ack, f"Recorded on {incident.reference}'s timeline.")
 
     def _page(self, parsed: Page, incident: Incident, caller: str):
-        catalog, core = self.services.catalog, self.services.core
-        if parsed.people:
-            people = self._emails(parsed.people)
-            return paging.request_page(
-                core, catalog, incident.id, [], parsed.text, by=caller, people=people
-            )
+        catalog = self.services.catalog
         names, message = commands.paged_services(parsed.text, catalog.services())
-        return paging.request_page(core, catalog, incident.id, names, message, by=caller)
+        return paging.request_page(
+            self.services.core, catalog, incident.id, names, message, by=caller
+        )
+
+    def _page_people(self, parsed: Page, incident: Incident, caller: str, ack: Ack) -> FollowUp:
+        """A page by name needs each person's email address from Slack: asked after the
+        acknowledgement, which cannot wait for Slack."""
+        settings = self.services.settings
+        if not (settings.warroom_pagerduty_from and settings.warroom_pagerduty_api_key):
+            answer(
+                ack,
+                ":warning: Paging someone by name is not set up: it needs a full-access "
+                "WARROOM_PAGERDUTY_API_KEY and WARROOM_PAGERDUTY_FROM. Page their service's "
+                f"on-call instead: `{paging.PAGE_EXAMPLE}`.",
+            )
+            return None
+        answer(ack, f"Paging {', '.join(map(blocks.user, parsed.people))} through PagerDuty ...")
+
+        def page(tell) -> None:
+            try:
+                people = self._emails(parsed.people)
+                paging.request_page(
+                    self.services.core,
+                    self.services.catalog,
+                    incident.id,
+                    [],
+                    parsed.text,
+                    by=caller,
+                    people=people,
+                )
+            except IncidentError as error:
+                tell(blocks.incident_error(error))
+                return
+            tell(f"Recorded on {incident.reference}'s timeline.")
+
+        return page
 
     def _emails(self, people: list[str]) -> dict[str, str]:
         """Each person's email address, by which PagerDuty knows them."""
-        settings, slack = self.services.settings, self.services.slack
-        if not (settings.warroom_pagerduty_from and settings.warroom_pagerduty_api_key):
-            raise IncidentError(
-                "Paging someone by name is not set up: it needs a full-access "
-                "WARROOM_PAGERDUTY_API_KEY and WARROOM_PAGERDUTY_FROM. Page their service's "
-                f"on-call instead: `{paging.PAGE_EXAMPLE}`."
-            )
-        emails = {}
+        slack, emails = self.services.slack, {}
         for user in people:
             try:
                 emails[user] = slack.email_of(user)

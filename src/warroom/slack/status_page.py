@@ -3,6 +3,7 @@ the nag, on the word that a resolved incident is still on the page), the form, i
 and publishing."""
 
 from slack_bolt import Ack, App, Respond
+from sqlalchemy.exc import SQLAlchemyError
 
 from warroom.app import status_page
 from warroom.domain.incident import IncidentError
@@ -94,10 +95,16 @@ class StatusPageForms:
         try:
             status_page.publish(self.services.core, incident_id, update, by=body["user"]["id"])
         except IncidentError as error:
-            notice = forms.notice_view(blocks.incident_error(error), title="Status page")
-            ack(response_action="update", view=notice)
-            return
-        ack(response_action="clear")
+            _say(ack, blocks.incident_error(error))
+        except SQLAlchemyError:
+            _say(ack, blocks.UNAVAILABLE)
+        else:
+            ack(response_action="clear")
+
+
+def _say(ack: Ack, text: str) -> None:
+    """The preview has no field to put an error on: the modal itself says it."""
+    ack(response_action="update", view=forms.notice_view(text, title="Status page"))
 
 
 def _refused(incident: Incident) -> str:

@@ -134,9 +134,12 @@ def preview_modal(incident_id: int, update: PublicUpdate) -> View:
 def draft_metadata(incident_id: int, update: PublicUpdate) -> str:
     draft = {"incident": incident_id, "title": update.title, "phase": update.phase}
     draft |= {"message": update.message, "components": update.components}
-    text = json.dumps(draft)
+    text = json.dumps(draft, ensure_ascii=False)  # Slack counts characters, not escapes
     if len(text) > METADATA_MAX:
-        raise StatusPageError("Too many components for one update: name fewer.", "components")
+        raise StatusPageError(
+            "This update is too long to preview: shorten the message or name fewer components.",
+            "message",
+        )
     return text
 
 
