@@ -117,6 +117,8 @@ class Screen:
             self._attach(user, step.text)
         elif step.what == "notes":
             self._fill_postmortem(user)
+        elif step.what == "status":
+            self._publish_status(step, user)
         self.sandbox.settle()
         for reply in self.sandbox.ephemeral_messages(user)[before + 1 :]:
             self._private(step.who, reply["text"])
@@ -171,6 +173,27 @@ class Screen:
         values = {name: {"value": text} for name, text in POSTMORTEM_NOTES.items()}
         self.sandbox.driver.submit_view(user, self._latest_view("postmortem_notes"), values)
 
+    def _publish_status(self, step: Step, user: str) -> None:
+        """The comms lead's status page form, then its preview's Publish. `step.text` is
+        "title: message", or empty for the closing update the resolve proposes."""
+        channel = self.incident_channel
+        if step.text:
+            self.say(f"\n{step.when:%H:%M}  {step.who} types /incident statuspage")
+            self.sandbox.driver.slash_command(user, channel, "statuspage")
+            title, message = step.text.split(": ", 1)
+            fields = {"title": {"value": title}, "message": {"value": message}}
+        else:
+            self.say(f"\n{step.when:%H:%M}  {step.who} presses Post the closing update")
+            ts = self._find(channel, "Post the closing update?")
+            self.sandbox.driver.block_action(
+                user, "open_status_page_closing_form", "1", channel_id=channel, message_ts=ts
+            )
+            fields = {}
+        self.sandbox.settle()
+        self.sandbox.driver.submit_view(user, self._latest_view("status_page_form"), fields)
+        self.sandbox.settle()
+        self.sandbox.driver.submit_view(user, self._latest_view("status_page_preview"))
+
     def _latest_view(self, callback_id: str) -> str:
         return self.sandbox.open_views(callback_id)[-1]["id"]
 
@@ -198,7 +221,8 @@ class Screen:
     def keep_playing(self, url: str) -> None:
         """Leave everything running and let a person type as alice."""
         self.say(
-            f"\nwarroom keeps running at {url}. Type as alice in #inc-1-payments-service-down:"
+            f"\nwarroom keeps running at {url} (customers' status page: {url}/status)."
+            "\nType as alice in #inc-1-payments-service-down:"
             "\n  /incident <command>   a command (try /incident help, /incident status)"
             "\n  anything else         a message in the channel"
             "\nEnd with Ctrl-D."

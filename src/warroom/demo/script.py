@@ -15,7 +15,7 @@ def at(hour: int, minute: int) -> datetime:
 class Step:
     when: datetime
     who: str
-    what: str  # "say" | "command" | "claim" | "pin" | "attach" | "notes"
+    what: str  # "say" | "command" | "claim" | "pin" | "attach" | "notes" | "status"
     text: str = ""
     where: str = "incident"  # "incident" or "general"
 
@@ -64,6 +64,13 @@ STORY = [
         "update investigating Checkout fails for all users; payments pods crash-looping. "
         "Next update by 14:37.",
     ),
+    Step(
+        at(14, 23),
+        "alice",
+        "status",
+        "Payments failing: Card payments fail for all customers. We are working on it and "
+        "will update this page within 30 minutes.",
+    ),
     Step(at(14, 30), "sam", "say", "Memory climbs ~3% a minute since the 13:50 deploy"),
     Step(at(14, 30), "bob", "pin", "Memory climbs"),
     Step(
@@ -76,6 +83,7 @@ STORY = [
     Step(at(14, 53), "sam", "say", "Rolling back to v2.7.4 now"),
     Step(at(15, 5), "sam", "command", "mitigated Rollback complete; error rate normal"),
     Step(at(15, 5), "priya", "command", "resolve Payments recovered after the rollback"),
+    Step(at(15, 6), "alice", "status"),
     Step(
         at(15, 10),
         "priya",
