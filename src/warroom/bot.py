@@ -9,11 +9,13 @@ from datetime import datetime
 
 from starlette.applications import Starlette
 
+from warroom.app import action_items
 from warroom.app.core import Core
 from warroom.app.delivery import Deliverer
 from warroom.app.outbox import Outbox
 from warroom.app.scheduler import Scheduler
 from warroom.config import Settings
+from warroom.integrations.github_issues import GitHubIssuesIntegration
 from warroom.integrations.pagerduty import PagerDutyIntegration
 from warroom.integrations.statuspage import StatuspageIntegration
 from warroom.integrations.tls import trusting
@@ -56,6 +58,9 @@ class Bot:
             services.now,
             settings.secret("warroom_deploy_token"),
             settings.secret("warroom_github_webhook_secret"),
+            ticket_moved=lambda url, closed, by: (
+                action_items.ticket_moved(services.core, url, closed, by) is not None
+            ),
         )
         hooks += status_routes(
             services.core,
@@ -112,6 +117,17 @@ def start_bot(settings: Settings, db: Database, now: Callable[[], datetime]) -> 
         events.connect(WebhookIntegration(core, settings.warroom_webhook_url, secret))
     if settings.warroom_statuspage_page_id:
         events.connect(_statuspage(settings, core))
+    if token := settings.secret("warroom_github_token"):
+        events.connect(
+            GitHubIssuesIntegration(
+                core,
+                services.catalog,
+                token=token,
+                api_url=settings.warroom_github_api_url,
+                default_repo=settings.warroom_github_issues_repo,
+                tls=trusting(settings.warroom_ca_bundle),
+            )
+        )
     app = build_app(services)
     deliverer = Deliverer(core, metrics=metrics).start()
     stopping = threading.Event()

@@ -177,8 +177,21 @@ class Settings(BaseSettings):
     )
     warroom_github_webhook_secret: SecretStr | None = Field(
         None,
-        description="Secret of the GitHub webhook sending `deployment_status` events to "
-        "`POST /hooks/github` (off when empty).",
+        description="Secret of the GitHub webhook sending `deployment_status` and `issues` "
+        "events to `POST /hooks/github` (off when empty).",
+    )
+    warroom_github_token: SecretStr | None = Field(
+        None,
+        description="A GitHub token that may open and close issues: each action item becomes "
+        "an issue in its service's `github.com/project-slug` repository, or in "
+        "`WARROOM_GITHUB_ISSUES_REPO` (off when empty).",
+    )
+    warroom_github_issues_repo: str | None = Field(
+        None,
+        description="The repository (`org/repo`) of the action items whose services name none.",
+    )
+    warroom_github_api_url: str = Field(
+        "https://api.github.com", description="GitHub's REST API (GitHub Enterprise: its own)."
     )
     warroom_alerts_token: SecretStr | None = Field(
         None,
@@ -397,6 +410,7 @@ class Settings(BaseSettings):
             self.warroom_webhook_secret,
             self.warroom_deploy_token,
             self.warroom_github_webhook_secret,
+            self.warroom_github_token,
             self.warroom_pagerduty_api_key,
             self.warroom_statuspage_api_key,
             self.warroom_pagerduty_webhook_secret,

@@ -100,7 +100,7 @@ def test_the_form_adds_and_edits_and_closes_as_wont_do(sandbox, incident, db):
         "action_edit",
         str(item.id),
         channel_id=incident.channel_id,
-        message_ts=_post_list(sandbox, incident, listing),
+        message_ts=post_list(sandbox, incident, listing),
     )
     settle(sandbox)
     edit = _forms(sandbox)[-1]
@@ -148,7 +148,7 @@ def test_done_button_and_my_items_across_incidents(sandbox, incident, db):
         "action_done",
         str(first.id),
         channel_id=incident.channel_id,
-        message_ts=_post_list(sandbox, incident, mine),
+        message_ts=post_list(sandbox, incident, mine),
     )
     settle(sandbox)
     assert [i.status for i in items(db)] == ["done", "open"]
@@ -161,7 +161,7 @@ def _forms(sandbox):
     return [v["id"] for v in sandbox.open_views("action_item_form")]
 
 
-def _post_list(sandbox, incident, listing) -> str:
+def post_list(sandbox, incident, listing) -> str:
     """The list as a message the buttons can be clicked on."""
     return sandbox.driver.post_message(
         sandbox.bot_user_id, incident.channel_id, listing["text"], blocks=listing["blocks"]

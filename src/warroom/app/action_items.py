@@ -87,6 +87,34 @@ def edit(
         )
 
 
+def ticketed(core: Core, item_id: int, url: str) -> None:
+    """The item's ticket was opened in its tracker, at `url`. Not an event: the tracker
+    that opened it needs no word of it, and Slack shows the link wherever the item is."""
+    with core.db.transaction() as session:
+        action_items.find(session, item_id).ticket_url = url
+
+
+def ticket_moved(core: Core, url: str, closed: bool, by: str) -> events.ActionItemChanged | None:
+    """Someone closed or reopened the ticket at `url` in its tracker: so is its item.
+    None when no item has that ticket, or the item already agrees."""
+    with core.db.transaction() as session:
+        item = action_items.with_ticket(session, url)
+        if item is None:
+            return None
+        item_id, incident_id = item.id, item.incident_id
+    with core.change(incident_id) as change:
+        item = action_items.find(change.session, item_id)
+        if item.is_open != closed:
+            return None
+        item.status = ActionStatus.DONE if closed else ActionStatus.OPEN
+        item.closed_at = change.at if closed else None
+        item.closed_reason = None
+        change.items.append(item)
+        return change.emit(
+            events.ActionItemChanged(incident_id=incident_id, item_id=item_id, by=by)
+        )
+
+
 def _incident_of(core: Core, item_id: int) -> int:
     with core.db.transaction() as session:
         return action_items.find(session, item_id).incident_id

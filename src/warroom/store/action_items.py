@@ -17,6 +17,10 @@ def find(session: Session, item_id: int) -> ActionItem:
     return item
 
 
+def with_ticket(session: Session, url: str) -> ActionItem | None:
+    return session.scalar(select(ActionItem).where(ActionItem.ticket_url == url).limit(1))
+
+
 def of_incident(session: Session, incident_id: int) -> list[ActionItem]:
     query = select(ActionItem).where(ActionItem.incident_id == incident_id)
     return list(session.scalars(query.order_by(ActionItem.id)))

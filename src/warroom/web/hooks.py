@@ -1,6 +1,7 @@
 """Hooks other systems call: deploys, from any pipeline (`POST /hooks/deploys`, a bearer
 token) and from GitHub (`POST /hooks/github`, `deployment_status` events signed with
-`X-Hub-Signature-256`).
+`X-Hub-Signature-256`), which also says when an action item's issue was closed or reopened
+(`issues` events).
 
 Every hook answers a forged or unsigned request 401 and stores nothing, a body it cannot
 read 400 with the reason, and records a repeated delivery once.
@@ -58,6 +59,22 @@ class _Repository(BaseModel):
     full_name: str
 
 
+class _Issue(BaseModel):
+    html_url: str
+
+
+class IssueEvent(BaseModel):
+    """The parts of GitHub's `issues` event an action item's ticket moving is made of."""
+
+    action: str
+    issue: _Issue
+    sender: _Login | None = None
+
+
+# What each `issues` action says of the ticket: closed (True) or open again (False).
+ISSUE_ACTIONS = {"closed": True, "reopened": False}
+
+
 class DeploymentStatus(BaseModel):
     """The parts of GitHub's `deployment_status` event a deploy is made of."""
 
@@ -72,8 +89,11 @@ def hook_routes(
     now: Callable[[], datetime],
     deploy_token: str | None,
     github_secret: str | None,
+    ticket_moved: Callable[[str, bool, str], bool] = lambda url, closed, by: False,
 ) -> list[Route]:
-    """The hooks whose secret is configured (the others answer 404: nobody set them up)."""
+    """The hooks whose secret is configured (the others answer 404: nobody set them up).
+    `ticket_moved(url, closed, by)` closes or reopens the action item of an issue, and
+    says whether that changed anything."""
 
     def write(deploy: dict) -> bool:
         with db.transaction() as session:
@@ -112,6 +132,8 @@ def hook_routes(
         event = request.headers.get("x-github-event", "")
         if event == "ping":
             return JSONResponse({"ok": True})
+        if event == "issues":
+            return await issue_moved(body)
         if event != "deployment_status":
             return JSONResponse({"ok": True, "ignored": event or "no event"}, status_code=202)
         try:
@@ -121,6 +143,18 @@ def hook_routes(
         if status.deployment_status.state != "success":
             return JSONResponse({"ok": True, "ignored": status.deployment_status.state}, 202)
         return await stored(_github_deploy(status, catalog))
+
+    async def issue_moved(body: bytes) -> Response:
+        try:
+            moved = IssueEvent.model_validate_json(body)
+        except ValidationError as error:
+            return unreadable(error)
+        if moved.action not in ISSUE_ACTIONS:
+            return JSONResponse({"ok": True, "ignored": moved.action}, status_code=202)
+        by = f"github:{moved.sender.login}" if moved.sender else "github"
+        closed = ISSUE_ACTIONS[moved.action]
+        changed = await run_in_threadpool(ticket_moved, moved.issue.html_url, closed, by[:32])
+        return JSONResponse({"ok": True, "recorded": changed}, status_code=200 if changed else 202)
 
     routes = []
     if deploy_token:

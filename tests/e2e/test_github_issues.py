@@ -1,0 +1,105 @@
+"""Action items tracked as GitHub issues, against the GitHub emulator (whose bodies and
+answers are checked with the models of github/rest-api-description): a new item opens an
+issue in its service's repository and the issue's link becomes its ticket; closing it in
+Slack closes the issue, and closing or reopening the issue on GitHub does the same to the
+item; GitHub down is retried."""
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import deliver_everything, settle
+from tests.e2e.incident_fixtures import declare_and_settle, run
+from tests.e2e.test_action_items import items, post_list
+from tests.unit.test_catalog import PAYMENTS
+from warroom.emulators.github import GitHubEmulator
+from warroom.integrations.github_issues import marker
+from warroom.slack.action_views import DONE_BUTTON
+from warroom.store.models import ActionItem
+
+SECRET = "github-webhook-secret"
+
+
+@pytest.fixture
+def github():
+    with GitHubEmulator(webhook_secret=SECRET) as emulator:
+        emulator.add_repo("example/payments")
+        emulator.add_repo("example/ops")
+        yield emulator
+
+
+@pytest.fixture
+def settings(settings, tmp_path, github):
+    catalog = tmp_path / "catalog-info.yaml"
+    unpaged = "".join(line for line in PAYMENTS.splitlines(True) if "pagerduty.com" not in line)
+    slug = "  annotations:\n    github.com/project-slug: example/payments\n"
+    catalog.write_text(unpaged.replace("  annotations:\n", slug))
+    secret = type(settings.slack_signing_secret)
+    return settings.model_copy(
+        update={
+            "warroom_catalog": catalog,
+            "warroom_github_token": secret(github.token),
+            "warroom_github_api_url": github.api_url,
+            "warroom_github_issues_repo": "example/ops",
+            "warroom_github_webhook_secret": secret(SECRET),
+        }
+    )
+
+
+@pytest.fixture
+def hooked(github, warroom):
+    github.webhook_url = f"{warroom.url}/hooks/github"
+    return github
+
+
+def item_status(db) -> str:
+    with db.transaction() as session:
+        return session.scalar(select(ActionItem.status))
+
+
+def test_an_item_and_its_issue_move_together_both_ways(
+    sandbox, general, warroom, hooked, db, announce_channel
+):
+    declared = declare_and_settle(sandbox, db, "sev3 payments: Refunds slow")
+    priya = sandbox.user_id("priya")
+    run(sandbox, declared, f"action Add memory alerts on payments <@{priya}> due TBD")
+    [issue] = hooked.issues["example/payments"]
+    assert issue["title"] == "Add memory alerts on payments" and issue["state"] == "open"
+    assert "INC-1 (SEV3), due TBD" in issue["body"] and marker(1) in issue["body"]
+    [item] = items(db)
+    assert item.ticket_url == issue["html_url"]
+
+    listing = sandbox.driver.slash_command(priya, declared.channel_id, "actions").body
+    ts = post_list(sandbox, declared, listing)
+    sandbox.driver.block_action(
+        priya, DONE_BUTTON, str(item.id), channel_id=declared.channel_id, message_ts=ts
+    )
+    settle(sandbox)
+    assert (issue["state"], issue["state_reason"]) == ("closed", "completed")
+
+    hooked.set_state("example/payments", 1, "open")
+    settle(sandbox)
+    assert item_status(db) == "open" and hooked.deliveries == [200]
+    hooked.set_state("example/payments", 1, "closed")
+    settle(sandbox)
+    assert item_status(db) == "done"
+    hooked.set_state("example/payments", 1, "closed")  # GitHub says it again: nothing changes
+    assert hooked.deliveries == [200, 200, 202]
+
+    forged = {"action": "reopened", "issue": {"html_url": issue["html_url"]}}
+    headers = {"X-GitHub-Event": "issues", "X-Hub-Signature-256": "sha256=" + "0" * 64}
+    answer = httpx.post(f"{warroom.url}/hooks/github", json=forged, headers=headers)
+    assert answer.status_code == 401 and item_status(db) == "done"
+
+
+def test_github_down_is_retried_and_an_item_without_a_service_goes_to_the_default_repo(
+    sandbox, general, warroom, github, bot, clock, db, announce_channel
+):
+    declared = declare_and_settle(sandbox, db, "sev3 Search slow")  # no service: the default
+    github.fail(502, times=1)
+    run(sandbox, declared, f"action Tune the index <@{sandbox.user_id('sam')}> due TBD")
+    assert github.issues["example/ops"] == []
+    deliver_everything(bot, clock)
+    [issue] = github.issues["example/ops"]
+    assert items(db)[0].ticket_url == issue["html_url"]
+    assert github.issues["example/payments"] == []
