@@ -3,58 +3,23 @@
 import re
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
 
 from pydantic import (
-    BeforeValidator,
     Field,
     SecretStr,
     ValidationError,
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from warroom.catalog import CatalogError, parse
-from warroom.domain.alerts import AlertPolicy, AutoDeclare
-from warroom.domain.durations import parse_duration
+from warroom.config_types import AutoDeclareRules, Duration, Names, OptionalDuration, Severities
+from warroom.domain.alerts import AlertPolicy
 from warroom.domain.incident import DEFAULT_UPDATE_CADENCE, Severity
 from warroom.domain.nags import NagPolicy
 from warroom.domain.postmortem import DEFAULT_DEPTH, Depth
 from warroom.integrations.standard_webhooks import signing_key
-
-
-def _duration_or_off(value):
-    if isinstance(value, str):
-        return None if value.strip().lower() in ("off", "none", "0") else parse_duration(value)
-    return value
-
-
-def _names(value):
-    if isinstance(value, str):
-        return [word.strip() for word in value.split(",") if word.strip()]
-    return value
-
-
-def _comma_list(value):
-    names = _names(value)
-    return [name.lower() for name in names] if isinstance(value, str) else names
-
-
-def _rules(value):
-    if isinstance(value, str):
-        return [AutoDeclare.parse(rule) for rule in value.split(",") if rule.strip()]
-    return value
-
-
-Duration = Annotated[timedelta, BeforeValidator(_duration_or_off)]
-# "sev1,sev2" in the environment (NoDecode: not JSON, as lists otherwise are).
-Severities = Annotated[tuple[Severity, ...], NoDecode, BeforeValidator(_comma_list)]
-# "severity=critical:sev1,team=db:sev2" (see `AutoDeclare`).
-AutoDeclareRules = Annotated[tuple[AutoDeclare, ...], NoDecode, BeforeValidator(_rules)]
-# "Checkout, API": names as people write them.
-Names = Annotated[tuple[str, ...], NoDecode, BeforeValidator(_names)]
-OptionalDuration = Annotated[timedelta | None, BeforeValidator(_duration_or_off)]
 
 
 def _cadence(severity: Severity, meaning: str):
@@ -402,21 +367,9 @@ class Settings(BaseSettings):
         )
 
     def secrets(self) -> list[str]:
-        """Values that must never reach a log line."""
-        tokens = (
-            self.slack_bot_token,
-            self.slack_signing_secret,
-            self.slack_app_token,
-            self.warroom_webhook_secret,
-            self.warroom_deploy_token,
-            self.warroom_github_webhook_secret,
-            self.warroom_github_token,
-            self.warroom_pagerduty_api_key,
-            self.warroom_statuspage_api_key,
-            self.warroom_pagerduty_webhook_secret,
-            self.warroom_alerts_token,
-        )
-        return [token.get_secret_value() for token in tokens if token is not None]
+        """Values that must never reach a log line: every secret setting that is set."""
+        values = (getattr(self, name) for name in type(self).model_fields)
+        return [v.get_secret_value() for v in values if isinstance(v, SecretStr) and v]
 
     def secret(self, name: str) -> str | None:
         """The value of a secret setting, or None when it is not set."""
@@ -440,30 +393,3 @@ def load_settings(**overrides) -> Settings:
         if not first["loc"]:  # about several settings: the message names them
             raise ConfigError(message) from None
         raise ConfigError(f"{str(first['loc'][0]).upper()}: {message}") from None
-
-
-def _shown_default(value) -> str:
-    if value is None or isinstance(value, SecretStr):
-        return ""
-    if isinstance(value, timedelta):
-        return _duration_text(value)
-    if isinstance(value, tuple):
-        return f"`{','.join(value)}`"
-    return f"`{value}`"
-
-
-def _duration_text(span: timedelta) -> str:
-    seconds = int(span.total_seconds())
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds % size == 0:
-            return f"`{seconds // size}{unit}`"
-    return f"`{seconds}s`"
-
-
-def settings_table() -> str:
-    """The Markdown table of every setting, as README.md shows it (a test keeps them equal)."""
-    rows = ["| setting | default | meaning |", "|---|---|---|"]
-    for name, field in Settings.model_fields.items():
-        rows.append(f"| `{name.upper()}` | {_shown_default(field.default)} | {field.description} |")
-
-    return "\n".join(rows)

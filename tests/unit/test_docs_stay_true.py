@@ -4,7 +4,8 @@ from pathlib import Path
 
 import yaml
 
-from warroom.config import Settings, load_settings, settings_table
+from warroom.config import Settings, load_settings
+from warroom.settings_docs import settings_table
 
 ROOT = Path(__file__).resolve().parents[2]
 

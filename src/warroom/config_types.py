@@ -1,0 +1,45 @@
+"""How settings are written in the environment: durations (`15m`, `off`), comma-separated
+lists (`sev1,sev2`, `Checkout, API`) and auto-declare rules, each read into its value."""
+
+from datetime import timedelta
+from typing import Annotated
+
+from pydantic import BeforeValidator
+from pydantic_settings import NoDecode
+
+from warroom.domain.alerts import AutoDeclare
+from warroom.domain.durations import parse_duration
+from warroom.domain.incident import Severity
+
+
+def _duration_or_off(value):
+    if isinstance(value, str):
+        return None if value.strip().lower() in ("off", "none", "0") else parse_duration(value)
+    return value
+
+
+def _names(value):
+    if isinstance(value, str):
+        return [word.strip() for word in value.split(",") if word.strip()]
+    return value
+
+
+def _comma_list(value):
+    names = _names(value)
+    return [name.lower() for name in names] if isinstance(value, str) else names
+
+
+def _rules(value):
+    if isinstance(value, str):
+        return [AutoDeclare.parse(rule) for rule in value.split(",") if rule.strip()]
+    return value
+
+
+Duration = Annotated[timedelta, BeforeValidator(_duration_or_off)]
+# "sev1,sev2" in the environment (NoDecode: not JSON, as lists otherwise are).
+Severities = Annotated[tuple[Severity, ...], NoDecode, BeforeValidator(_comma_list)]
+# "severity=critical:sev1,team=db:sev2" (see `AutoDeclare`).
+AutoDeclareRules = Annotated[tuple[AutoDeclare, ...], NoDecode, BeforeValidator(_rules)]
+# "Checkout, API": names as people write them.
+Names = Annotated[tuple[str, ...], NoDecode, BeforeValidator(_names)]
+OptionalDuration = Annotated[timedelta | None, BeforeValidator(_duration_or_off)]
