@@ -4,6 +4,8 @@ for the next few calls, or for every call until it recovers."""
 import threading
 from collections import deque
 
+from starlette.responses import JSONResponse
+
 Failure = tuple[int, int | None]  # the status, and the Retry-After seconds if any
 
 
@@ -30,3 +32,11 @@ class FaultPlan:
         """The failure this call is to answer, if any."""
         with self._lock:
             return self._next.popleft() if self._next else self._for_good
+
+    def answer(self) -> JSONResponse | None:
+        """The failure this call is to answer, as a service that says why in `message`."""
+        if (failure := self.take()) is None:
+            return None
+        status, retry_after = failure
+        headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
+        return JSONResponse({"message": "failed as asked"}, status, headers=headers)

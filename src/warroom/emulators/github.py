@@ -119,10 +119,8 @@ class GitHubEmulator:
         return endpoint
 
     def _refusal(self, request: Request) -> Response | None:
-        if (failure := self._faults.take()) is not None:
-            status, retry_after = failure
-            headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
-            return JSONResponse({"message": "failed as asked"}, status, headers=headers)
+        if (failed := self._faults.answer()) is not None:
+            return failed
         given = request.headers.get("authorization", "")
         if given not in (f"Bearer {self.token}", f"token {self.token}"):
             return JSONResponse({"message": "Bad credentials"}, 401)

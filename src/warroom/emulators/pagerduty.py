@@ -14,8 +14,8 @@ components/responses); where those are silent, PagerDuty/developer-docs:
 <= 1024; follow-ups for an unknown or resolved alert, or via another routing key, are dropped;
 a trigger after a resolve opens a new alert), `docs/events-API-v2/05-Rate-Limits.md`,
 `docs/REST-API/14-Errors.md` (codes), `docs/REST-API/04-Rate-Limits.md` (the 429 body), and
-`docs/webhooks/01-Overview.md`, `04-Signatures.md`, `02-Behavior.md` (payload, signature,
-X-Webhook-Id, order, retries). What none of them says is chosen here, and marked where.
+`docs/webhooks/01-Overview.md` (the payload; how they are sent is `pagerduty_webhooks.py`).
+What none of them says is chosen here, and marked where.
 What an event's body must hold is checked in `pagerduty_events.py`, and what opening or
 moving an incident with the REST API takes in `pagerduty_rest.py`.
 """
@@ -23,21 +23,16 @@ moving an incident with the REST API takes in `pagerduty_rest.py`.
 import asyncio
 import copy
 import dataclasses
-import hashlib
-import hmac
 import json
-import queue
 import secrets
 import shutil
 import tempfile
 import threading
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from pathlib import Path
 
-import httpx
 import trustme
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -47,12 +42,12 @@ from starlette.routing import Route
 from warroom.emulators.faults import FaultPlan
 from warroom.emulators.pagerduty_events import event_errors, instant
 from warroom.emulators.pagerduty_rest import new_incident_errors, update_errors
+from warroom.emulators.pagerduty_webhooks import WebhookSender
 from warroom.web.background import BackgroundServer
 
 ACCEPT = "application/vnd.pagerduty+json;version=2"  # header_Accept: required on every call
 HTML = "https://emulated.pagerduty.com"  # where html_url points: a web app nobody serves
 SHIFT = timedelta(days=7)  # chosen: each service's schedule is one week-long shift from now
-WEBHOOK_TRIES, WEBHOOK_BACKOFF = 5, 0.05  # PagerDuty: 5 tries over ~20 minutes; here, < 1 s
 
 
 def _now() -> datetime:
@@ -103,7 +98,7 @@ class PagerDutyEmulator:
         self, *, webhook_url: str | None = None, webhook_secret: str | None = None, latency=0.0
     ):
         # Public: a test may point the webhooks elsewhere once its receiver has a URL.
-        self.webhook_url, self.webhook_secret = webhook_url, webhook_secret
+        self._webhooks = WebhookSender(webhook_url, webhook_secret)
         self._latency = latency
         self.api_key = secrets.token_urlsafe(15)
         self._lock = threading.Lock()
@@ -112,10 +107,8 @@ class PagerDutyEmulator:
         self._alerts: dict[str, _Alert] = {}  # by dedup key: the latest alert under each
         self._numbers = 0  # incident numbers given
         self._faults = FaultPlan()
-        self._outbox: queue.Queue = queue.Queue()
         self.events: list[dict] = []
         self.calls: list[tuple[str, str, int]] = []
-        self.webhook_attempts: list[tuple[str, int]] = []  # status 0: no answer at all
         endpoints = [("/v2/enqueue", self._enqueue, "POST"), ("/oncalls", self._oncalls, "GET")]
         endpoints += [("/services/{id}", self._service, "GET"), ("/users/{id}", self._user, "GET")]
         endpoints += [("/users", self._list_users, "GET"), ("/incidents", self._list, "GET")]
@@ -134,15 +127,25 @@ class PagerDutyEmulator:
         cert.private_key_pem.write_to_path(keyfile)
         server = BackgroundServer(self._app, ssl_certfile=certfile, ssl_keyfile=keyfile)
         self._server = server.start()
-        self._worker = threading.Thread(target=self._deliver, daemon=True)
-        self._worker.start()
+        self._webhooks.start()
         return self
 
     def __exit__(self, *exc_info) -> None:
         self._server.stop()
-        self._outbox.put(None)  # after the webhooks already queued
-        self._worker.join(timeout=10)
+        self._webhooks.stop()
         shutil.rmtree(self._dir, ignore_errors=True)
+
+    @property
+    def webhook_url(self) -> str | None:
+        return self._webhooks.url
+
+    @webhook_url.setter
+    def webhook_url(self, url: str | None) -> None:  # once the test's receiver has one
+        self._webhooks.url = url
+
+    @property
+    def webhook_attempts(self) -> list[tuple[str, int]]:
+        return self._webhooks.attempts
 
     @property
     def events_url(self) -> str:
@@ -297,34 +300,10 @@ class PagerDutyEmulator:
             self._notify(f"incident.{status}", alert, agent)
 
     def _notify(self, event_type: str, alert: _Alert, agent: dict) -> None:  # holding the lock
-        if self.webhook_url is None:
-            return
         event = {"id": str(uuid.uuid4()), "event_type": event_type, "resource_type": "incident"}
         event |= {"occurred_at": _stamp(_now(), "milliseconds"), "agent": agent, "client": None}
         event["data"] = self._incident(alert)
-        self._outbox.put((event_type, json.dumps({"event": event}).encode()))
-
-    def _deliver(self) -> None:
-        """Send the queued webhooks one at a time, in the order they happened, retrying a 429,
-        a 5xx or no answer, as PagerDuty does, with a backoff shrunk to test time."""
-        with httpx.Client(timeout=5.0) as client:
-            while (item := self._outbox.get()) is not None:
-                event_type, body = item
-                headers = {"Content-Type": "application/json", "X-Webhook-Id": str(uuid.uuid4())}
-                if self.webhook_secret is not None:
-                    digest = hmac.new(self.webhook_secret.encode(), body, hashlib.sha256)
-                    headers["X-PagerDuty-Signature"] = f"v1={digest.hexdigest()}"
-                for attempt in range(WEBHOOK_TRIES):
-                    try:
-                        status = client.post(self.webhook_url, content=body, headers=headers)
-                        status = status.status_code
-                    except httpx.HTTPError:
-                        status = 0
-                    with self._lock:
-                        self.webhook_attempts.append((event_type, status))
-                    if 0 < status < 500 and status != 429 or attempt + 1 == WEBHOOK_TRIES:
-                        break
-                    time.sleep(WEBHOOK_BACKOFF * 2**attempt)
+        self._webhooks.send(event)
 
     def _ref(self, kind: str, collection: str, id_: str, summary: str) -> dict:
         links = {

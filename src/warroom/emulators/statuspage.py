@@ -117,10 +117,8 @@ class StatuspageEmulator:
         return endpoint
 
     def _refusal(self, request: Request) -> Response | None:
-        if (failure := self._faults.take()) is not None:
-            status, retry_after = failure
-            headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
-            return JSONResponse({"message": "failed as asked"}, status, headers=headers)
+        if (failed := self._faults.answer()) is not None:
+            return failed
         if request.headers.get("authorization") != f"OAuth {self.api_key}":
             return JSONResponse({"message": "Could not authenticate"}, 401)
         if request.path_params["page_id"] != self.page_id:
