@@ -22,14 +22,13 @@ moving an incident with the REST API takes in `pagerduty_rest.py`.
 
 import asyncio
 import copy
-import dataclasses
 import json
 import secrets
 import shutil
 import tempfile
 import threading
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from http import HTTPStatus
 from pathlib import Path
 
@@ -41,7 +40,8 @@ from starlette.routing import Route
 
 from warroom.emulators.faults import FaultPlan
 from warroom.emulators.pagerduty_events import event_errors, instant
-from warroom.emulators.pagerduty_rest import new_incident_errors, update_errors
+from warroom.emulators.pagerduty_incidents import RestIncidents
+from warroom.emulators.pagerduty_model import Alert, Service, listed, now, rest_error, stamp, window
 from warroom.emulators.pagerduty_webhooks import WebhookSender
 from warroom.web.background import BackgroundServer
 
@@ -50,50 +50,12 @@ HTML = "https://emulated.pagerduty.com"  # where html_url points: a web app nobo
 SHIFT = timedelta(days=7)  # chosen: each service's schedule is one week-long shift from now
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _stamp(moment: datetime, timespec: str = "seconds") -> str:
-    return moment.isoformat(timespec=timespec).replace("+00:00", "Z")
-
-
 def _invalid(errors: list[str]) -> JSONResponse:
     body = {"status": "invalid event", "message": "Event object is invalid", "errors": errors}
     return JSONResponse(body, 400)
 
 
-def _rest_error(status: int, message: str, code: int, errors=(), headers=None) -> JSONResponse:
-    error = {"message": message, "code": code} | ({"errors": list(errors)} if errors else {})
-    return JSONResponse({"error": error}, status, headers=headers)
-
-
-@dataclasses.dataclass
-class _Service:
-    id: str
-    name: str
-    routing_key: str
-    users: list[str]  # on call at level 1 of its escalation policy, through its schedule
-    added: datetime
-
-
-@dataclasses.dataclass
-class _Alert:
-    """A PagerDuty incident, opened by an event or with the REST API."""
-
-    shown: dict  # what `alert()` answers; its "events" counts the Events API events applied
-    dedup_key: str
-    service: _Service
-    number: int
-    created_at: datetime
-    users: list[str]  # whom it rings: the service's on-call, or its assignees
-
-    id = property(lambda self: f"PI{self.number:05d}")
-
-    status = property(lambda self: self.shown["status"])
-
-
-class PagerDutyEmulator:
+class PagerDutyEmulator(RestIncidents):
     def __init__(
         self, *, webhook_url: str | None = None, webhook_secret: str | None = None, latency=0.0
     ):
@@ -102,9 +64,9 @@ class PagerDutyEmulator:
         self._latency = latency
         self.api_key = secrets.token_urlsafe(15)
         self._lock = threading.Lock()
-        self._services: dict[str, _Service] = {}
+        self._services: dict[str, Service] = {}
         self._users: dict[str, tuple[str, str]] = {}
-        self._alerts: dict[str, _Alert] = {}  # by dedup key: the latest alert under each
+        self._alerts: dict[str, Alert] = {}  # by dedup key: the latest alert under each
         self._numbers = 0  # incident numbers given
         self._faults = FaultPlan()
         self.events: list[dict] = []
@@ -168,8 +130,8 @@ class PagerDutyEmulator:
             raise ValueError("an integration key is 32 letters and digits")
         with self._lock:
             self._users.update({user_id: (n, e) for user_id, n, e in on_call})
-            users, added = [user[0] for user in on_call], _now().replace(microsecond=0)
-            self._services[service_id] = _Service(service_id, name, routing_key, users, added)
+            users, added = [user[0] for user in on_call], now().replace(microsecond=0)
+            self._services[service_id] = Service(service_id, name, routing_key, users, added)
 
     def add_user(self, user_id: str, name: str, email: str) -> None:
         """A user of the account, on call for nothing: someone to page by name, or the
@@ -228,9 +190,9 @@ class PagerDutyEmulator:
         if rest and status == 429:
             headers |= {"ratelimit-limit": "960", "ratelimit-remaining": "0"}
             headers["ratelimit-reset"] = str(retry_after or 60)
-            return _rest_error(429, "Rate Limit Exceeded", 2020, headers=headers)
+            return rest_error(429, "Rate Limit Exceeded", 2020, headers=headers)
         if rest:  # 5xx, or whatever else was asked for: code 2000, "an internal error"
-            return _rest_error(status, HTTPStatus(status).phrase, 2000, headers=headers)
+            return rest_error(status, HTTPStatus(status).phrase, 2000, headers=headers)
         body = {"status": HTTPStatus(status).phrase, "message": "The event was not processed."}
         if status == 429:  # the spec gives no body: its words, in the shape of its Error
             body = {"status": "Request Limit Exceeded", "message": "Too many API calls at a time."}
@@ -241,20 +203,20 @@ class PagerDutyEmulator:
         a change without a JSON body or a `From` that is a user of the account. (It marks
         Content-Type required on every call, but a GET has no body and the client sends none.)"""
         if request.headers.get("authorization") != f"Token token={self.api_key}":
-            return _rest_error(401, "Authentication failed", 2006)
+            return rest_error(401, "Authentication failed", 2006)
         if request.headers.get("accept", "").replace(" ", "") != ACCEPT:
-            return _rest_error(400, "Invalid Input Provided", 2001, [f"Accept must be {ACCEPT}"])
+            return rest_error(400, "Invalid Input Provided", 2001, [f"Accept must be {ACCEPT}"])
         if request.method == "GET":
             return None
         if not request.headers.get("content-type", "").startswith("application/json"):
             errors = ["Content-Type must be application/json"]
-            return _rest_error(400, "Invalid Input Provided", 2001, errors)
+            return rest_error(400, "Invalid Input Provided", 2001, errors)
         if not request.headers.get("from"):  # from_header is required; the words are PagerDuty's
             errors = ['You must specify a user\'s email address in the "From" header']
-            return _rest_error(400, "Invalid Input Provided", 2001, errors)
+            return rest_error(400, "Invalid Input Provided", 2001, errors)
         with self._lock:
             if self._by(request) is None:  # 14-Errors.md: 1008, Requester User Not Found
-                return _rest_error(400, "Requester User Not Found", 1008)
+                return rest_error(400, "Requester User Not Found", 1008)
         return None
 
     async def _enqueue(self, request: Request) -> Response:
@@ -276,7 +238,7 @@ class PagerDutyEmulator:
         body = {"status": "success", "message": "Event processed", "dedup_key": dedup_key}
         return JSONResponse(body, 202)
 
-    def _apply(self, event: dict, service: _Service) -> str:  # holding the lock
+    def _apply(self, event: dict, service: Service) -> str:  # holding the lock
         action, dedup_key = event["event_action"], event.get("dedup_key") or uuid.uuid4().hex
         alert = self._alerts.get(dedup_key)
         if action == "trigger" and (alert is None or alert.status == "resolved"):
@@ -285,7 +247,7 @@ class PagerDutyEmulator:
             shown |= {name: payload[name] for name in ("summary", "severity", "source")}
             shown |= {"custom_details": payload.get("custom_details", {}), "events": 1}
             shown["links"] = event.get("links", [])
-            alert = _Alert(shown, dedup_key, service, self._numbers, _now(), service.users)
+            alert = Alert(shown, dedup_key, service, self._numbers, now(), service.users)
             self._alerts[dedup_key] = alert
             self._notify("incident.triggered", alert, self._service_ref(service))
         elif alert and alert.service is service and alert.status != "resolved":
@@ -294,14 +256,14 @@ class PagerDutyEmulator:
                 self._move(alert, action + "d", self._service_ref(service))
         return dedup_key  # anything else is dropped, with the same 202
 
-    def _move(self, alert: _Alert, status: str, agent: dict) -> None:  # holding the lock
+    def _move(self, alert: Alert, status: str, agent: dict) -> None:  # holding the lock
         if alert.status not in (status, "resolved"):
             alert.shown["status"] = status
             self._notify(f"incident.{status}", alert, agent)
 
-    def _notify(self, event_type: str, alert: _Alert, agent: dict) -> None:  # holding the lock
+    def _notify(self, event_type: str, alert: Alert, agent: dict) -> None:  # holding the lock
         event = {"id": str(uuid.uuid4()), "event_type": event_type, "resource_type": "incident"}
-        event |= {"occurred_at": _stamp(_now(), "milliseconds"), "agent": agent, "client": None}
+        event |= {"occurred_at": stamp(now(), "milliseconds"), "agent": agent, "client": None}
         event["data"] = self._incident(alert)
         self._webhooks.send(event)
 
@@ -315,18 +277,18 @@ class PagerDutyEmulator:
     def _user_ref(self, user_id: str) -> dict:
         return self._ref("user", "users", user_id, self._users[user_id][0])
 
-    def _service_ref(self, service: _Service) -> dict:
+    def _service_ref(self, service: Service) -> dict:
         return self._ref("service", "services", service.id, service.name)
 
-    def _policy_ref(self, service: _Service) -> dict:
+    def _policy_ref(self, service: Service) -> dict:
         name = f"{service.name} escalation policy"
         return self._ref("escalation_policy", "escalation_policies", f"EP{service.id}", name)
 
-    def _incident(self, alert: _Alert) -> dict:
+    def _incident(self, alert: Alert) -> dict:
         incident = self._ref("incident", "incidents", alert.id, alert.shown["summary"])
         on_call = [] if alert.status == "resolved" else alert.users
         incident |= {"type": "incident", "number": alert.number, "status": alert.status}
-        incident |= {"incident_key": alert.dedup_key, "created_at": _stamp(alert.created_at)}
+        incident |= {"incident_key": alert.dedup_key, "created_at": stamp(alert.created_at)}
         incident |= {"title": alert.shown["summary"], "service": self._service_ref(alert.service)}
         incident["assignees"] = [self._user_ref(user_id) for user_id in on_call]
         incident["escalation_policy"] = self._policy_ref(alert.service)
@@ -336,16 +298,18 @@ class PagerDutyEmulator:
 
     async def _oncalls(self, request: Request) -> Response:
         params = request.query_params
-        if _window(params) is None:
-            return _rest_error(400, "Invalid Input Provided", 2001, ["limit, offset: integers"])
+        if window(params) is None:
+            return rest_error(400, "Invalid Input Provided", 2001, ["limit, offset: integers"])
         if params.get("earliest", "true") not in ("true", "false"):
-            return _rest_error(400, "Invalid Input Provided", 2001, ["earliest: true or false"])
-        now = _now()
-        since, until = (instant(params.get(name, now.isoformat())) for name in ("since", "until"))
+            return rest_error(400, "Invalid Input Provided", 2001, ["earliest: true or false"])
+        moment = now()
+        since, until = (
+            instant(params.get(name, moment.isoformat())) for name in ("since", "until")
+        )
         if since is None or until is None:
-            return _rest_error(400, "Invalid time values in 'since' and/or 'until'", 2004)
+            return rest_error(400, "Invalid time values in 'since' and/or 'until'", 2004)
         if until < since or until - since > timedelta(days=93):
-            return _rest_error(400, "Invalid Query Date Range", 2005)
+            return rest_error(400, "Invalid Query Date Range", 2005)
         wanted = [set(params.getlist(f"{n}_ids[]")) for n in ("escalation_policy", "schedule")]
         users = set(params.getlist("user_ids[]"))
         with self._lock:  # one on-call per policy, level and user, so `earliest` changes nothing
@@ -358,22 +322,22 @@ class PagerDutyEmulator:
                 for user_id in service.users
                 if not users or user_id in users
             ]
-        return _listed(request, "oncalls", rows)
+        return listed(request, "oncalls", rows)
 
-    def _oncall(self, service: _Service, user_id: str) -> dict:
+    def _oncall(self, service: Service, user_id: str) -> dict:
         schedule = f"{service.name} on-call"
         oncall = {"escalation_policy": self._policy_ref(service), "escalation_level": 1}
         oncall["schedule"] = self._ref("schedule", "schedules", f"SC{service.id}", schedule)
-        oncall |= {"user": self._user_ref(user_id), "start": _stamp(service.added)}
-        oncall["end"] = _stamp(service.added + SHIFT)
+        oncall |= {"user": self._user_ref(user_id), "start": stamp(service.added)}
+        oncall["end"] = stamp(service.added + SHIFT)
         return oncall
 
     async def _service(self, request: Request) -> Response:
         with self._lock:
             if (service := self._services.get(request.path_params["id"])) is None:
-                return _rest_error(404, "Not Found", 2100)
+                return rest_error(404, "Not Found", 2100)
             body = self._service_ref(service) | {"type": "service", "name": service.name}
-            body |= {"status": "active", "created_at": _stamp(service.added), "teams": []}
+            body |= {"status": "active", "created_at": stamp(service.added), "teams": []}
             body["escalation_policy"] = self._policy_ref(service)
             body["alert_creation"] = "create_alerts_and_incidents"
         return JSONResponse({"service": body})
@@ -381,82 +345,21 @@ class PagerDutyEmulator:
     async def _user(self, request: Request) -> Response:
         with self._lock:
             if (user_id := request.path_params["id"]) not in self._users:
-                return _rest_error(404, "Not Found", 2100)
+                return rest_error(404, "Not Found", 2100)
             return JSONResponse({"user": self._user_body(user_id)})
 
     async def _list_users(self, request: Request) -> Response:
         """listUsers: `query` matches a part of a user's name or email address."""
         query = request.query_params.get("query", "").lower()
-        if _window(request.query_params) is None:
-            return _rest_error(400, "Invalid Input Provided", 2001, ["limit, offset: integers"])
+        if window(request.query_params) is None:
+            return rest_error(400, "Invalid Input Provided", 2001, ["limit, offset: integers"])
         with self._lock:
             users = [
                 self._user_body(user_id)
                 for user_id, (name, email) in self._users.items()
                 if query in name.lower() or query in email.lower()
             ]
-        return _listed(request, "users", users)
-
-    async def _list(self, request: Request) -> Response:
-        """listIncidents, by `incident_key` and `statuses[]` (the filters warroom uses)."""
-        key, statuses = (
-            request.query_params.get("incident_key"),
-            request.query_params.getlist("statuses[]"),
-        )
-        with self._lock:
-            found = [
-                self._rest_incident(alert)
-                for alert in self._alerts.values()
-                if key is None or alert.dedup_key == key
-                if not statuses or alert.status in statuses
-            ]
-        return _listed(request, "incidents", found)
-
-    async def _open(self, request: Request) -> Response:
-        """createIncident: an incident on a service, assigned to users, rung at once."""
-        try:
-            body = json.loads(await request.body())
-        except ValueError:
-            return _rest_error(400, "Invalid Input Provided", 2001, ["JSON parse error"])
-        with self._lock:
-            errors = new_incident_errors(body, set(self._services), set(self._users))
-            if errors:
-                return _rest_error(400, "Invalid Input Provided", 2001, errors)
-            asked = body["incident"]
-            service = self._services[asked["service"]["id"]]
-            key = asked.get("incident_key") or uuid.uuid4().hex
-            known = self._alerts.get(key)
-            if known and known.service is service and known.status != "resolved":
-                # 15-Incident-Creation-API.md: a 400; the words are those its clients match.
-                errors = ["Open incident with matching dedup key already exists on this service"]
-                return _rest_error(400, "Arguments Caused Error", 2002, errors)
-            assigned = [a["assignee"]["id"] for a in asked.get("assignments", [])]
-            self._numbers += 1
-            shown = {"status": "triggered", "summary": asked["title"], "events": 0}
-            shown |= {"urgency": asked.get("urgency", "high"), "assignees": assigned}
-            shown["details"] = asked.get("body", {}).get("details")
-            users = assigned or service.users
-            alert = _Alert(shown, key, service, self._numbers, _now(), users)
-            self._alerts[key] = alert
-            self._notify("incident.triggered", alert, self._user_ref(self._by(request)))
-            return JSONResponse({"incident": self._rest_incident(alert)}, 201)
-
-    async def _update(self, request: Request) -> Response:
-        """updateIncident, as far as warroom moves one: acknowledged or resolved."""
-        try:
-            body = json.loads(await request.body())
-        except ValueError:
-            return _rest_error(400, "Invalid Input Provided", 2001, ["JSON parse error"])
-        if errors := update_errors(body):
-            return _rest_error(400, "Invalid Input Provided", 2001, errors)
-        with self._lock:
-            found = [a for a in self._alerts.values() if a.id == request.path_params["id"]]
-            if not found:
-                return _rest_error(404, "Not Found", 2100)
-            agent = self._user_ref(self._by(request))
-            if "status" in body["incident"]:
-                self._move(found[0], body["incident"]["status"], agent)
-            return JSONResponse({"incident": self._rest_incident(found[0])})
+        return listed(request, "users", users)
 
     def _by(self, request: Request) -> str | None:  # holding the lock
         """The user whose email address the request's `From` is."""
@@ -467,30 +370,3 @@ class PagerDutyEmulator:
         name, email = self._users[user_id]
         body = self._user_ref(user_id) | {"type": "user", "name": name, "email": email}
         return body | {"time_zone": "UTC", "role": "user", "teams": [], "contact_methods": []}
-
-    def _rest_incident(self, alert: _Alert) -> dict:  # holding the lock
-        """An incident as the REST API shows it: as the webhooks do, and with its number
-        and assignments named as the Incident schema names them."""
-        incident = self._incident(alert)
-        incident["incident_number"] = incident.pop("number")
-        assignees = incident.pop("assignees")
-        at = _stamp(alert.created_at)
-        incident["assignments"] = [{"at": at, "assignee": user} for user in assignees]
-        return incident
-
-
-def _window(params) -> tuple[int, int] | None:
-    """The `limit` and `offset` of a list call (offset_limit, offset_offset); None: unreadable."""
-    limit, offset = params.get("limit", "25"), params.get("offset", "0")
-    if not (limit.isdigit() and offset.isdigit() and int(limit) > 0):
-        return None
-    return int(limit), int(offset)
-
-
-def _listed(request: Request, name: str, rows: list[dict]) -> JSONResponse:
-    """One page of a list, in the REST API's classic (offset) pagination."""
-    params = request.query_params
-    limit, offset = _window(params)
-    page = rows[offset : offset + limit]
-    body = {name: page, "limit": limit, "offset": offset, "more": offset + len(page) < len(rows)}
-    return JSONResponse(body | {"total": len(rows) if params.get("total") == "true" else None})
