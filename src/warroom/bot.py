@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from slack_sdk.errors import SlackApiError
 from starlette.applications import Starlette
 
 from warroom.app import action_items
@@ -16,18 +17,22 @@ from warroom.app.outbox import Outbox
 from warroom.app.scheduler import Scheduler
 from warroom.config import Settings
 from warroom.integrations.github_issues import GitHubIssuesIntegration
+from warroom.integrations.jira_issues import JiraIntegration
 from warroom.integrations.pagerduty import PagerDutyIntegration
 from warroom.integrations.statuspage import StatuspageIntegration
 from warroom.integrations.tls import trusting
+from warroom.integrations.trackers import Owner, Tracker
 from warroom.integrations.webhook import WebhookIntegration
 from warroom.metrics import Metrics
 from warroom.slack.app import SlackApp, build_app, build_services, catch_up_in_background
+from warroom.slack.gateway import SlackGateway
 from warroom.slack.integration import SlackIntegration
 from warroom.slack.services import Services
 from warroom.store import incidents, outbox
 from warroom.store.db import Database
 from warroom.web.alert_hooks import alert_routes
 from warroom.web.hooks import hook_routes
+from warroom.web.jira_hook import jira_route
 from warroom.web.pagerduty_hook import pagerduty_route
 from warroom.web.server import create_web_app
 from warroom.web.status_page import status_routes
@@ -58,10 +63,10 @@ class Bot:
             services.now,
             settings.secret("warroom_deploy_token"),
             settings.secret("warroom_github_webhook_secret"),
-            ticket_moved=lambda url, closed, by: (
-                action_items.ticket_moved(services.core, url, closed, by) is not None
-            ),
+            ticket_moved=self._ticket_moved,
         )
+        if jira_secret := settings.secret("warroom_jira_webhook_secret"):
+            hooks.append(jira_route(jira_secret, settings.warroom_jira_url, self._ticket_moved))
         hooks += status_routes(
             services.core,
             settings.warroom_status_page_title,
@@ -85,6 +90,9 @@ class Bot:
             services.events_lost.set,
             hooks,
         )
+
+    def _ticket_moved(self, url: str, closed: bool, by: str) -> bool:
+        return action_items.ticket_moved(self.core, url, closed, by) is not None
 
     def stop(self) -> None:
         self.stopping.set()
@@ -117,17 +125,8 @@ def start_bot(settings: Settings, db: Database, now: Callable[[], datetime]) -> 
         events.connect(WebhookIntegration(core, settings.warroom_webhook_url, secret))
     if settings.warroom_statuspage_page_id:
         events.connect(_statuspage(settings, core))
-    if token := settings.secret("warroom_github_token"):
-        events.connect(
-            GitHubIssuesIntegration(
-                core,
-                services.catalog,
-                token=token,
-                api_url=settings.warroom_github_api_url,
-                default_repo=settings.warroom_github_issues_repo,
-                tls=trusting(settings.warroom_ca_bundle),
-            )
-        )
+    for tracker in _trackers(settings, core, services):
+        events.connect(tracker)
     app = build_app(services)
     deliverer = Deliverer(core, metrics=metrics).start()
     stopping = threading.Event()
@@ -149,6 +148,51 @@ def _pagerduty(settings: Settings, core: Core, services: Services) -> PagerDutyI
         page_on_declare=settings.warroom_page_on_declare,
         tls=trusting(settings.warroom_ca_bundle),
     )
+
+
+def _trackers(settings: Settings, core: Core, services: Services) -> list[Tracker]:
+    """GitHub Issues and Jira, each when set up; both answer `/incident action <ticket url>`
+    and the reconcile, and each takes the items of the services that choose it."""
+    tls, trackers = trusting(settings.warroom_ca_bundle), []
+    choice = {"default_tracker": settings.default_tracker, "owner_of": _owner_of(services.slack)}
+    if token := settings.secret("warroom_github_token"):
+        github = GitHubIssuesIntegration(
+            core,
+            services.catalog,
+            token=token,
+            api_url=settings.warroom_github_api_url,
+            tls=tls,
+            default_project=settings.warroom_github_issues_repo,
+            **choice,
+        )
+        trackers.append(github)
+    if settings.warroom_jira_url:
+        jira = JiraIntegration(
+            core,
+            services.catalog,
+            url=settings.warroom_jira_url,
+            email=settings.warroom_jira_email,
+            token=settings.secret("warroom_jira_api_token"),
+            issue_type=settings.warroom_jira_issue_type,
+            tls=tls,
+            default_project=settings.warroom_jira_project,
+            **choice,
+        )
+        trackers.append(jira)
+    return trackers
+
+
+def _owner_of(slack: SlackGateway) -> Callable[[str], Owner]:
+    """An item's owner as Slack shows them; no email address when Slack will not say."""
+
+    def owner_of(user_id: str) -> Owner:
+        try:
+            email = slack.email_of(user_id)
+        except SlackApiError:
+            email = None
+        return Owner(slack.display_name(user_id), email)
+
+    return owner_of
 
 
 def _statuspage(settings: Settings, core: Core) -> StatuspageIntegration:

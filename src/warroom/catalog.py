@@ -7,8 +7,10 @@ What warroom reads of each Component:
 - the annotations `slack.com/bot-notify` (the service's Slack channel, as Backstage's Slack
   notifications use it), `warroom/slack-owners` (Slack user ids `U...` and user-group ids
   `S...`, comma separated), `pagerduty.com/service-id`, `pagerduty.com/integration-key` and
-  `github.com/project-slug` (which repository's deploys are the service's), and
-  `warroom/status-component` (the name customers know it by on the status page).
+  `github.com/project-slug` (which repository's deploys and issues are the service's),
+  `jira/project-key` (the Jira project of its action items, as Backstage's Jira plugin
+  names it), `warroom/tracker` (`jira` or `github`: which of the two takes its action
+  items) and `warroom/status-component` (the name customers know it by on the status page).
 Other kinds of entity (Group, System, API...) are left alone.
 
 The file is read again whenever it changes; a change that does not parse leaves the last good
@@ -32,6 +34,9 @@ SLACK_OWNERS = "warroom/slack-owners"
 PAGERDUTY_SERVICE = "pagerduty.com/service-id"
 PAGERDUTY_KEY = "pagerduty.com/integration-key"
 GITHUB_SLUG = "github.com/project-slug"  # "org/repo", Backstage's own annotation
+JIRA_PROJECT = "jira/project-key"  # "PAY", as Backstage's Jira plugin reads it
+TRACKER = "warroom/tracker"
+TRACKERS = ("jira", "github")
 STATUS_COMPONENT = "warroom/status-component"
 # Backstage's rule for names: letters, digits and -_. between them, at most 63 characters.
 NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$")
@@ -54,6 +59,8 @@ class Service:
     pagerduty_service: str | None = None
     pagerduty_key: str | None = None
     github_slug: str | None = None
+    jira_project: str | None = None
+    tracker: str | None = None  # "jira" or "github"; None: the one the settings choose
     status_component: str | None = None  # None: customers do not see it as such
     runbooks: tuple[Link, ...] = ()
     dashboards: tuple[Link, ...] = ()
@@ -111,6 +118,9 @@ class _Metadata(BaseModel):
         channel = annotations.get(SLACK_CHANNEL)
         if channel and not SLACK_CHANNEL_ID.match(channel):
             problems.append(f"{SLACK_CHANNEL}: {channel!r} is no Slack channel id (C...)")
+        tracker = annotations.get(TRACKER)
+        if tracker and tracker not in TRACKERS:
+            problems.append(f"{TRACKER}: {tracker!r} is neither jira nor github")
         if problems:
             raise ValueError("; ".join(problems))
         return annotations
@@ -145,6 +155,8 @@ def _service(metadata: _Metadata) -> Service:
         pagerduty_service=notes.get(PAGERDUTY_SERVICE),
         pagerduty_key=notes.get(PAGERDUTY_KEY),
         github_slug=notes.get(GITHUB_SLUG),
+        jira_project=notes.get(JIRA_PROJECT),
+        tracker=notes.get(TRACKER),
         status_component=notes.get(STATUS_COMPONENT),
         runbooks=_links(metadata, "runbook"),
         dashboards=_links(metadata, "dashboard"),

@@ -11,9 +11,10 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
 from warroom.catalog import CatalogError, parse
+from warroom.config_trackers import TrackerSettings
 from warroom.config_types import AutoDeclareRules, Duration, Names, OptionalDuration, Severities
 from warroom.domain.alerts import AlertPolicy
 from warroom.domain.incident import DEFAULT_UPDATE_CADENCE, Severity
@@ -34,7 +35,7 @@ class ConfigError(Exception):
     """A setting is missing or wrong; the message is one line that names it."""
 
 
-class Settings(BaseSettings):
+class Settings(TrackerSettings):
     model_config = SettingsConfigDict(
         env_file=".env", env_ignore_empty=True, extra="ignore", case_sensitive=False
     )
@@ -144,19 +145,6 @@ class Settings(BaseSettings):
         None,
         description="Secret of the GitHub webhook sending `deployment_status` and `issues` "
         "events to `POST /hooks/github` (off when empty).",
-    )
-    warroom_github_token: SecretStr | None = Field(
-        None,
-        description="A GitHub token that may open and close issues: each action item becomes "
-        "an issue in its service's `github.com/project-slug` repository, or in "
-        "`WARROOM_GITHUB_ISSUES_REPO` (off when empty).",
-    )
-    warroom_github_issues_repo: str | None = Field(
-        None,
-        description="The repository (`org/repo`) of the action items whose services name none.",
-    )
-    warroom_github_api_url: str = Field(
-        "https://api.github.com", description="GitHub's REST API (GitHub Enterprise: its own)."
     )
     warroom_alerts_token: SecretStr | None = Field(
         None,

@@ -29,6 +29,9 @@ def _duration_text(span: timedelta) -> str:
 def settings_table() -> str:
     """The Markdown table of every setting, as README.md shows it (a test keeps them equal)."""
     rows = ["| setting | default | meaning |", "|---|---|---|"]
-    for name, field in Settings.model_fields.items():
+    # Settings' own first, then those it takes from the tracker settings.
+    own = vars(Settings)["__annotations__"]
+    fields = sorted(Settings.model_fields.items(), key=lambda field: field[0] not in own)
+    for name, field in fields:
         rows.append(f"| `{name.upper()}` | {_shown_default(field.default)} | {field.description} |")
     return "\n".join(rows)

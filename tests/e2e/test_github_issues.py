@@ -13,7 +13,7 @@ from tests.e2e.incident_fixtures import declare_and_settle, run
 from tests.e2e.test_action_items import items, post_list
 from tests.unit.test_catalog import PAYMENTS
 from warroom.emulators.github import GitHubEmulator
-from warroom.integrations.github_issues import marker
+from warroom.integrations.trackers import marker
 from warroom.slack.action_views import DONE_BUTTON
 from warroom.store.models import ActionItem
 
@@ -65,7 +65,7 @@ def test_an_item_and_its_issue_move_together_both_ways(
     run(sandbox, declared, f"action Add memory alerts on payments <@{priya}> due TBD")
     [issue] = hooked.issues["example/payments"]
     assert issue["title"] == "Add memory alerts on payments" and issue["state"] == "open"
-    assert "INC-1 (SEV3), due TBD" in issue["body"] and marker(1) in issue["body"]
+    assert "Owner: @priya, due TBD." in issue["body"] and marker(1) in issue["body"]
     [item] = items(db)
     assert item.ticket_url == issue["html_url"]
 

@@ -1,6 +1,7 @@
-"""How an HTTP call to another service becomes an outcome of a delivery step: busy, down
-or unreachable is worth trying again (Retry, as long as Retry-After asks); any other
-refusal would fail the same way again (Refused)."""
+"""How an HTTP answer from another service becomes an outcome of a delivery step: busy,
+down or unreachable is worth trying again (Retry, as long as Retry-After asks); any other
+refusal would fail the same way again (Refused). The clients differ (httpx, githubkit,
+requests under the Jira client); the rule is this one."""
 
 from collections.abc import Callable
 
@@ -17,24 +18,43 @@ def calling(who: str, call: Callable[[], httpx.Response]) -> httpx.Response:
     try:
         answer = call()
     except httpx.TransportError as error:
-        raise Retry(f"{who} could not be reached ({type(error).__name__})") from error
+        raise unreachable(who, error) from error
     if answer.is_success:
         return answer
-    said = f"{who} answered HTTP {answer.status_code}{_reason(answer)}"
-    if answer.status_code in TRY_AGAIN or answer.status_code >= 500:
-        raise Retry(said, after=_seconds(answer.headers.get("retry-after")))
-    raise Refused(said)
+    raise refusal(who, answer.status_code, answer.headers.get("retry-after"), json_of(answer))
 
 
-def _reason(answer: httpx.Response) -> str:
-    """What a refusal said of itself, when it said it as JSON (`error` or `message`)."""
+def refusal(who: str, status: int, retry_after: str | None, body: object) -> Retry | Refused:
+    """What a failed answer means; `body` is its JSON, if it had any."""
+    said = f"{who} answered HTTP {status}{_reason(body)}"
+    # A 403 that says when to come back is a rate limit (GitHub's secondary one).
+    if status in TRY_AGAIN or status >= 500 or (status == 403 and retry_after):
+        return Retry(said, after=_seconds(retry_after))
+    return Refused(said)
+
+
+def unreachable(who: str, error: Exception) -> Retry:
+    return Retry(f"{who} could not be reached ({type(error).__name__})")
+
+
+def json_of(answer) -> object:
+    """An answer's JSON body (any client's), or None."""
     try:
-        body = answer.json()
+        return answer.json()
     except ValueError:
+        return None
+
+
+def _reason(body: object) -> str:
+    """What a refusal said of itself: `error` or `message`, or Jira's `errorMessages` and
+    `errors` (by field)."""
+    if not isinstance(body, dict):
         return ""
-    said = body.get("error") or body.get("message") if isinstance(body, dict) else None
+    said = body.get("error") or body.get("message") or body.get("errorMessages")
     if isinstance(said, list):
         said = "; ".join(map(str, said))
+    if not said and isinstance(body.get("errors"), dict):
+        said = "; ".join(f"{field}: {why}" for field, why in body["errors"].items())
     return f": {str(said)[:200]}" if said else ""
 
 

@@ -21,7 +21,7 @@ from starlette.routing import Route
 from warroom.catalog import Catalog
 from warroom.store import deploys
 from warroom.store.db import Database
-from warroom.web.answers import refused, unreadable
+from warroom.web.answers import ignored, moved, refused, unreadable
 
 
 class DeployReport(BaseModel):
@@ -135,26 +135,25 @@ def hook_routes(
         if event == "issues":
             return await issue_moved(body)
         if event != "deployment_status":
-            return JSONResponse({"ok": True, "ignored": event or "no event"}, status_code=202)
+            return ignored(event)
         try:
             status = DeploymentStatus.model_validate_json(body)
         except ValidationError as error:
             return unreadable(error)
         if status.deployment_status.state != "success":
-            return JSONResponse({"ok": True, "ignored": status.deployment_status.state}, 202)
+            return ignored(status.deployment_status.state)
         return await stored(_github_deploy(status, catalog))
 
     async def issue_moved(body: bytes) -> Response:
         try:
-            moved = IssueEvent.model_validate_json(body)
+            issue = IssueEvent.model_validate_json(body)
         except ValidationError as error:
             return unreadable(error)
-        if moved.action not in ISSUE_ACTIONS:
-            return JSONResponse({"ok": True, "ignored": moved.action}, status_code=202)
-        by = f"github:{moved.sender.login}" if moved.sender else "github"
-        closed = ISSUE_ACTIONS[moved.action]
-        changed = await run_in_threadpool(ticket_moved, moved.issue.html_url, closed, by[:32])
-        return JSONResponse({"ok": True, "recorded": changed}, status_code=200 if changed else 202)
+        if issue.action not in ISSUE_ACTIONS:
+            return ignored(issue.action)
+        by = f"github:{issue.sender.login}" if issue.sender else "github"
+        closed = ISSUE_ACTIONS[issue.action]
+        return moved(await run_in_threadpool(ticket_moved, issue.issue.html_url, closed, by[:32]))
 
     routes = []
     if deploy_token:
