@@ -8,7 +8,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import deliver_everything, settle
+from tests.conftest import deliver_everything, eventually, settle
 from tests.e2e.incident_fixtures import declare_and_settle, run
 from tests.e2e.test_action_items import items, post_list
 from tests.unit.test_catalog import PAYMENTS
@@ -103,3 +103,50 @@ def test_github_down_is_retried_and_an_item_without_a_service_goes_to_the_defaul
     [issue] = github.issues["example/ops"]
     assert items(db)[0].ticket_url == issue["html_url"]
     assert github.issues["example/payments"] == []
+
+
+def test_github_down_for_minutes_tells_the_items_owner_once_and_then_the_all_clear(
+    sandbox, general, warroom, github, bot, clock, db, announce_channel
+):
+    declared = declare_and_settle(sandbox, db, "sev3 payments: Refunds slow")
+    sam = sandbox.user_id("sam")
+    github.fail(503)
+    run(sandbox, declared, f"action Tune the refund index <@{sam}> due TBD")
+    for _ in range(4):  # attempts over five minutes: one warning, to the owner
+        clock.advance(minutes=1, seconds=15)
+        bot.deliverer.deliver_due()
+    settle(sandbox)
+
+    def told():
+        return [m for m in sandbox.direct_messages(sam) if "GitHub" in m["text"]]
+
+    [warning] = eventually(told)
+    assert (
+        "GitHub has been refusing the new action item of INC-1 (#1 “Tune the refund index”)"
+        in (warning["text"])
+    )
+    assert not [m for m in sandbox.messages(declared.channel_id) if "refusing" in m["text"]]
+
+    github.recover()
+    deliver_everything(bot, clock)
+    settle(sandbox)
+    assert items(db)[0].ticket_url == github.issues["example/payments"][0]["html_url"]
+    [warning] = told()
+    assert "GitHub got INC-1's delayed events" in warning["text"]
+
+
+def test_a_repository_github_does_not_know_is_said_to_the_owner_and_the_item_stays(
+    sandbox, general, warroom, github, db, announce_channel
+):
+    del github.issues["example/payments"]  # the repository is gone, or the token cannot see it
+    declared = declare_and_settle(sandbox, db, "sev3 payments: Refunds slow")
+    sam = sandbox.user_id("sam")
+    run(sandbox, declared, f"action Tune the refund index <@{sam}> due TBD")
+    settle(sandbox)
+    [notice] = eventually(
+        lambda: [m for m in sandbox.direct_messages(sam) if "refused" in m["text"]]
+    )
+    assert "GitHub refused the new action item of INC-1 (#1" in notice["text"]
+    assert "HTTP 404: Not Found" in notice["text"]
+    [item] = items(db)
+    assert item.text == "Tune the refund index" and item.ticket_url is None

@@ -206,6 +206,7 @@ class Deliverer:
                     delayed=claimed.event.what,
                     error=error,
                     since=claimed.created_at,
+                    item_id=getattr(claimed.event, "item_id", None),
                 )
                 warning_id = self.core.outbox.put_one(session, delayed, now)
                 if warning_id is not None:
@@ -242,6 +243,7 @@ class Deliverer:
                 destination=claimed.destination,
                 failed=claimed.event.what,
                 error=error,
+                item_id=getattr(claimed.event, "item_id", None),
             )
         ]
 

@@ -206,6 +206,7 @@ class DeliveryDelayed(Event):
     delayed: str  # the delayed event's `what`
     error: str
     since: datetime
+    item_id: int | None = None  # the action item it is about: its owner is told
 
 
 class DeliveryRecovered(Event):
@@ -226,6 +227,7 @@ class DeliveryFailed(Event):
     destination: str
     failed: str  # the event's `what`
     error: str
+    item_id: int | None = None  # the action item it is about: its owner is told
 
 
 AnyEvent = Annotated[

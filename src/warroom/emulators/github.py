@@ -89,6 +89,9 @@ class GitHubEmulator:
     def fail(self, status: int, times: int | None = None, retry_after: int | None = None) -> None:
         self._faults.fail(status, times, retry_after)
 
+    def recover(self) -> None:
+        self._faults.recover()
+
     def set_state(self, slug: str, number: int, state: str, login: str = "octocat") -> None:
         """As if `login` closed or reopened the issue on the website: GitHub's webhook
         follows, signed with the secret."""

@@ -111,6 +111,9 @@ class JiraEmulator:
     def fail(self, status: int, times: int | None = None, retry_after: int | None = None) -> None:
         self._faults.fail(status, times, retry_after)
 
+    def recover(self) -> None:
+        self._faults.recover()
+
     def move(self, key: str, status: str, by: str = "Jo Admin") -> None:
         """As if `by` moved the issue to `status` on the website: the webhook follows."""
         with self._lock:

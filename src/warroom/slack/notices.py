@@ -1,5 +1,7 @@
 """Telling an incident's channel, in words, that something is held up or was given up on:
 Slack itself refusing warroom's posts, or another destination of the incident's events.
+What concerns an action item (its ticket, say) is told to the item's owner instead, who can
+act on it long after the incident's channel has gone quiet.
 
 The warnings travel on a stream of their own ("slack.notices"), so they are not queued behind
 what they warn about. A warning whose delay is over by the time it could be posted is not
@@ -12,7 +14,8 @@ from warroom.integrations.base import Delivery, Retry
 from warroom.slack import blocks
 from warroom.slack.services import Services
 from warroom.slack.steps import guarded, posting
-from warroom.store import incidents, outbox
+from warroom.store import action_items, incidents, outbox
+from warroom.store.models import Incident
 from warroom.store.outbox import DeliveryState
 
 WARN = "warn the channel"
@@ -28,12 +31,12 @@ def warn_delayed(services: Services, delayed: DeliveryDelayed, delivery: Deliver
         return  # it got through (or was given up on, which says so itself) meanwhile
     destination = _title(services, delayed.destination)
     for_how_long = format_duration(services.now() - delayed.since)
+    where, what = _concerned(services, incident, delayed.delayed, delayed.item_id)
     text = (
-        f":hourglass: {destination} has been refusing {delayed.delayed} of "
-        f"{incident.reference} for {for_how_long} ({blocks.escape(delayed.error)}). It is "
-        "recorded; warroom keeps trying and delivers it, in order, once it gets through."
+        f":hourglass: {destination} has been refusing {what} for {for_how_long} "
+        f"({blocks.escape(delayed.error)}). It is recorded; warroom keeps trying and delivers "
+        "it, in order, once it gets through."
     )
-    where = incident.channel_id or incident.declared_by
     try:
         ts = delivery.step(*posting(services.slack, delivery, WARN, where, *blocks.notice(text)))
     except Retry:
@@ -77,12 +80,25 @@ def say_failed(services: Services, failed: DeliveryFailed, delivery: Delivery) -
     with services.db.transaction() as session:
         incident = incidents.get(session, failed.incident_id)
     destination = _title(services, failed.destination)
+    where, what = _concerned(services, incident, failed.failed, failed.item_id)
     text = (
-        f":warning: {destination} refused {failed.failed} of {incident.reference}, which is "
-        f"recorded all the same: {blocks.escape(failed.error)}."
+        f":warning: {destination} refused {what}, which is recorded all the same: "
+        f"{blocks.escape(failed.error)}."
     )
-    where = incident.channel_id or incident.declared_by
     delivery.step(*posting(services.slack, delivery, "say it failed", where, *blocks.notice(text)))
+
+
+def _concerned(
+    services: Services, incident: Incident, what: str, item_id: int | None
+) -> tuple[str, str]:
+    """Whom to tell (the item's owner, else the channel, else the declarer), and what was
+    held up, in words."""
+    if item_id is None:
+        return incident.channel_id or incident.declared_by, f"{what} of {incident.reference}"
+    with services.db.transaction() as session:
+        item = action_items.find(session, item_id)
+        owner, text = item.owner_id, blocks.escape(blocks.clip(item.text, 80))
+    return owner, f"{what} of {incident.reference} (#{item_id} “{text}”)"
 
 
 def _restore_topic(services: Services, incident_id: int) -> None:
