@@ -125,13 +125,17 @@ def start_bot(settings: Settings, db: Database, now: Callable[[], datetime]) -> 
         events.connect(WebhookIntegration(core, settings.warroom_webhook_url, secret))
     if settings.warroom_statuspage_page_id:
         events.connect(_statuspage(settings, core))
-    for tracker in _trackers(settings, core, services):
+    trackers = _trackers(settings, core, services)
+    for tracker in trackers:
         events.connect(tracker)
     app = build_app(services)
     deliverer = Deliverer(core, metrics=metrics).start()
     stopping = threading.Event()
     catch_up_in_background(services, stopping)
     scheduler = Scheduler(core, settings.warroom_tick_seconds, metrics)
+    if settings.warroom_tracker_reconcile_every:
+        for tracker in trackers:
+            scheduler.every(settings.warroom_tracker_reconcile_every, tracker.reconcile)
     return Bot(app, services, scheduler, deliverer, stopping)
 
 

@@ -150,3 +150,28 @@ def test_a_repository_github_does_not_know_is_said_to_the_owner_and_the_item_sta
     assert "HTTP 404: Not Found" in notice["text"]
     [item] = items(db)
     assert item.text == "Tune the refund index" and item.ticket_url is None
+
+
+def test_the_reconcile_catches_up_on_webhooks_that_never_came(
+    sandbox, general, warroom, github, bot, db, announce_channel
+):
+    """No webhook is set up here: only reading the issues back notices them move."""
+    declared = declare_and_settle(sandbox, db, "sev3 payments: Refunds slow")
+    sam = sandbox.user_id("sam")
+    run(sandbox, declared, f"action Tune the refund index <@{sam}> due TBD")
+    run(sandbox, declared, f"action Page on refund latency <@{sam}> due TBD")
+    github_of = bot.core.outbox.integrations["github"]
+    assert github_of.reconcile() == 0  # they agree
+
+    github.set_state("example/payments", 1, "closed")
+    assert [i.status for i in items(db)] == ["open", "open"]
+    assert github_of.reconcile() == 1
+    settle(sandbox)
+    assert [i.status for i in items(db)] == ["done", "open"]
+    assert github.issues["example/payments"][0]["state"] == "closed"  # and stays so
+
+    github.set_state("example/payments", 1, "open")  # reopened after it was closed
+    github.fail(502, times=1)  # one issue cannot be read: the next reconcile tries again
+    assert github_of.reconcile() == 0
+    assert github_of.reconcile() == 1
+    assert [i.status for i in items(db)] == ["open", "open"]

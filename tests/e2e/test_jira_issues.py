@@ -143,3 +143,27 @@ def test_a_service_that_chooses_github_goes_there_when_jira_is_the_default(
     declared = declare_and_settle(sandbox, db, "sev3 Search slow")  # no service: GitHub
     run(sandbox, declared, f"action Tune the index <@{sandbox.user_id('sam')}> due TBD")
     assert jira.projects["OPS"] == [] and items(db)[0].ticket_url is None  # no default repo
+
+
+def test_the_reconcile_reads_jira_back_and_leaves_items_whose_change_is_on_its_way(
+    sandbox, general, warroom, jira, bot, clock, db, announce_channel
+):
+    declared = declare_and_settle(sandbox, db, "sev3 payments: Refunds slow")
+    sam = sandbox.user_id("sam")
+    run(sandbox, declared, f"action Tune the refund index <@{sam}> due TBD")
+    jira_of = bot.core.outbox.integrations["jira"]
+    jira.move("PAY-1", "Done")  # no webhook is set up
+    assert jira_of.reconcile() == 1
+    settle(sandbox)
+    assert item_status(db) == "done"
+
+    jira.fail(503)  # the item is reopened in Slack, and Jira does not hear of it yet
+    reopened = {"text": "Tune the refund index", "owner": sam, "status": "open"}
+    edit(sandbox, declared, sam, items(db)[0].id, reopened)
+    assert jira.calls[-1][2] == 503
+    jira.recover()
+    assert jira_of.reconcile() == 0  # its change is still on its way: left alone
+    assert item_status(db) == "open"
+    deliver_everything(bot, clock)
+    assert jira.issue("PAY-1")["fields"]["status"]["name"] == "To Do"
+    assert jira_of.reconcile() == 0 and item_status(db) == "open"

@@ -1,12 +1,14 @@
 """APScheduler only ticks: every tick asks the database which nags are due and puts them in
-the outbox, and now and then forgets deliveries long settled.
+the outbox, and now and then forgets deliveries long settled. Besides the tick it runs the
+periodic jobs it is given (reading tickets back from their trackers), each on its interval.
 
 No job per incident lives in memory, so any number of replicas can tick side by side and a
-restart forgets nothing.
+restart forgets nothing; a periodic job must be harmless to run twice.
 """
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -33,6 +35,11 @@ class Scheduler:
         self.last_tick_seconds = 0.0
         self._pruned_at: datetime | None = None
         self._background: BackgroundScheduler | None = None
+        self._periodic: list[tuple[timedelta, Callable[[], object]]] = []
+
+    def every(self, interval: timedelta, job: Callable[[], object]) -> None:
+        """Run `job` every `interval` once started (before `start`)."""
+        self._periodic.append((interval, job))
 
     def tick(self) -> int:
         """Put every nag that is due in the outbox; returns how many."""
@@ -56,21 +63,33 @@ class Scheduler:
         self._background = BackgroundScheduler(timezone="UTC")
         # One tick at a time; ticks missed while busy collapse into one.
         self._background.add_job(
-            self._tick_safely,
+            _safely(self.tick),
             "interval",
             seconds=self.tick_seconds,
             max_instances=1,
             coalesce=True,
             next_run_time=datetime.now().astimezone(),
         )
+        for interval, job in self._periodic:
+            self._background.add_job(
+                _safely(job),
+                "interval",
+                seconds=interval.total_seconds(),
+                max_instances=1,
+                coalesce=True,
+            )
         self._background.start()
-
-    def _tick_safely(self) -> None:
-        try:
-            self.tick()
-        except Exception:
-            log.exception("a scheduler tick failed; the next one tries again")
 
     def stop(self) -> None:
         if self._background is not None:
             self._background.shutdown(wait=False)
+
+
+def _safely(job: Callable[[], object]) -> Callable[[], None]:
+    def run() -> None:
+        try:
+            job()
+        except Exception:
+            log.exception("%s failed; its next run tries again", getattr(job, "__qualname__", job))
+
+    return run

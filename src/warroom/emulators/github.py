@@ -1,5 +1,6 @@
 """GitHub's REST API as warroom's action-item tests need it: issues of a few repositories
-(`POST /repos/{owner}/{repo}/issues`, `PATCH .../issues/{issue_number}`, `GET .../issues`)
+(`POST /repos/{owner}/{repo}/issues`, `GET` and `PATCH .../issues/{issue_number}`,
+`GET .../issues`)
 over real HTTP, with the token checked, and the signed `issues` webhooks GitHub sends when
 someone closes or reopens an issue on the website.
 
@@ -67,6 +68,7 @@ class GitHubEmulator:
                     Route(issues, self._endpoint(self._create), methods=["POST"]),
                     Route(issues, self._endpoint(self._list), methods=["GET"]),
                     Route(f"{issues}/{{number}}", self._endpoint(self._update), methods=["PATCH"]),
+                    Route(f"{issues}/{{number}}", self._endpoint(self._get), methods=["GET"]),
                 ]
             )
         )
@@ -94,7 +96,7 @@ class GitHubEmulator:
 
     def set_state(self, slug: str, number: int, state: str, login: str = "octocat") -> None:
         """As if `login` closed or reopened the issue on the website: GitHub's webhook
-        follows, signed with the secret."""
+        follows, signed with the secret (unless no webhook is set up, or it was lost)."""
         with self._lock:
             issue = self.issues[slug][number - 1]
             issue |= {"state": state, "updated_at": _now()}
@@ -104,6 +106,8 @@ class GitHubEmulator:
         self._send("issues", event)
 
     def _send(self, kind: str, event: dict) -> None:
+        if self.webhook_url is None:
+            return
         body = json.dumps(event).encode()
         digest = hmac.new(self.webhook_secret.encode(), body, hashlib.sha256).hexdigest()
         headers = {"X-GitHub-Event": kind, "X-Hub-Signature-256": f"sha256={digest}"}
@@ -152,21 +156,31 @@ class GitHubEmulator:
             found = [i for i in reversed(self.issues[slug]) if state in ("all", i["state"])]
             return JSONResponse(found[:per_page])
 
+    async def _get(self, request: Request) -> Response:
+        with self._lock:
+            issue = self._numbered(request)
+            return JSONResponse(issue) if issue else JSONResponse({"message": "Not Found"}, 404)
+
     async def _update(self, request: Request) -> Response:
         asked = await self._body(request, ReposOwnerRepoIssuesIssueNumberPatchBody)
         if isinstance(asked, Response):
             return asked
-        slug = f"{request.path_params['owner']}/{request.path_params['repo']}"
         with self._lock:
-            number = int(request.path_params["number"])
-            if not 0 < number <= len(self.issues[slug]):
+            issue = self._numbered(request)
+            if issue is None:
                 return JSONResponse({"message": "Not Found"}, 404)
-            issue = self.issues[slug][number - 1]
             if asked.get("state") and asked["state"] != issue["state"]:
                 issue["closed_at"] = _now() if asked["state"] == "closed" else None
-            issue |= {k: asked[k] for k in ("state", "state_reason", "body") if k in asked}
+            edited = ("title", "state", "state_reason", "body")
+            issue |= {k: asked[k] for k in edited if k in asked}
             issue["updated_at"] = _now()
             return JSONResponse(issue)
+
+    def _numbered(self, request: Request) -> dict | None:
+        slug = f"{request.path_params['owner']}/{request.path_params['repo']}"
+        number = int(request.path_params["number"])
+        issues = self.issues[slug]
+        return issues[number - 1] if 0 < number <= len(issues) else None
 
     async def _body(self, request: Request, model) -> dict | Response:
         """The body as the operation's model reads it, or GitHub's 422."""

@@ -7,21 +7,32 @@ settings' tracker and default project; the ticket's link becomes the item's tick
 to the item (text, owner, due date, done, reopened) is made to its ticket too. Neither
 tracker takes an idempotency key: each ticket carries its item's marker, and a retry looks
 for it before opening another.
+
+Webhooks can be lost (warroom down, a misconfigured hook), so `reconcile` reads back the
+tickets of open items and of those closed lately, and moves each item its ticket disagrees
+with, as the webhook would have. Items whose own changes are still on their way to the
+tracker are left alone: their ticket is about to agree.
 """
 
+import logging
 from abc import abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from warroom.app import action_items
 from warroom.app.core import Core
 from warroom.catalog import Catalog, Service
 from warroom.domain import events
-from warroom.integrations.base import Delivery, Integration
+from warroom.integrations.base import Delivery, Integration, Refused, Retry
 from warroom.store import action_items as stored_items
-from warroom.store import incidents
+from warroom.store import incidents, outbox
 from warroom.store.models import ActionItem, Incident
+
+log = logging.getLogger(__name__)
+
+# A ticket reopened this long after its item was closed is still noticed.
+RECENTLY_CLOSED = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -113,6 +124,29 @@ class Tracker(Integration):
         if ((first.tracker if first else None) or self.default_tracker) != self.name:
             return None
         return (self.project_of(first) if first else None) or self.default_project
+
+    def reconcile(self) -> int:
+        """Bring items in line with their tickets; how many moved."""
+        now = self.core.now()
+        with self.core.db.transaction() as session:
+            items = stored_items.ticketed_since(session, now - RECENTLY_CLOSED)
+            busy = outbox.incidents_pending(session, self.name)
+            checked = [
+                (item.ticket_url, item.is_open)
+                for item in items
+                if self.owns(item.ticket_url) and item.incident_id not in busy
+            ]
+        moved = 0
+        for url, is_open in checked:
+            try:
+                closed = self.ticket(url).closed
+            except (Retry, Refused) as error:
+                log.warning("could not read back %s (%s); the next reconcile tries", url, error)
+                continue
+            if closed == is_open:
+                by = f"{self.name}:reconcile"
+                moved += action_items.ticket_moved(self.core, url, closed, by) is not None
+        return moved
 
     def _open(self, item: ActionItem, incident: Incident, project: str, delivery: Delivery) -> str:
         url = self.open(item, incident, project, retry=delivery.attempt > 1)

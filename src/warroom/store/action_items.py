@@ -1,8 +1,8 @@
 """Action items in the database: finding them."""
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import nulls_last, select
+from sqlalchemy import nulls_last, or_, select
 from sqlalchemy.orm import Session
 
 from warroom.domain.action_items import ActionStatus
@@ -19,6 +19,15 @@ def find(session: Session, item_id: int) -> ActionItem:
 
 def with_ticket(session: Session, url: str) -> ActionItem | None:
     return session.scalar(select(ActionItem).where(ActionItem.ticket_url == url).limit(1))
+
+
+def ticketed_since(session: Session, closed_since: datetime) -> list[ActionItem]:
+    """Items with a ticket that are open, or were closed after `closed_since`."""
+    query = select(ActionItem).where(
+        ActionItem.ticket_url.is_not(None),
+        or_(ActionItem.status == ActionStatus.OPEN, ActionItem.closed_at >= closed_since),
+    )
+    return list(session.scalars(query.order_by(ActionItem.id)))
 
 
 def of_incident(session: Session, incident_id: int) -> list[ActionItem]:

@@ -190,6 +190,16 @@ def pending(session: Session, incident_id: int | None = None) -> list[OutboxDeli
     return list(session.scalars(query.order_by(OutboxDelivery.id)))
 
 
+def incidents_pending(session: Session, destination: str) -> set[int]:
+    """The incidents with deliveries to `destination` not settled yet."""
+    query = select(OutboxDelivery.incident_id).where(
+        OutboxDelivery.state == DeliveryState.PENDING,
+        OutboxDelivery.destination == destination,
+        OutboxDelivery.incident_id.is_not(None),
+    )
+    return set(session.scalars(query.distinct()))
+
+
 def pending_counts(session: Session) -> dict[str, int]:
     """Deliveries not settled yet, by destination."""
     query = (
