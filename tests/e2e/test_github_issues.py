@@ -175,3 +175,52 @@ def test_the_reconcile_catches_up_on_webhooks_that_never_came(
     assert github_of.reconcile() == 0
     assert github_of.reconcile() == 1
     assert [i.status for i in items(db)] == ["open", "open"]
+
+
+def test_an_existing_issue_becomes_an_action_item_by_its_link(
+    sandbox, general, warroom, hooked, db, announce_channel
+):
+    declared = declare_and_settle(sandbox, db, "sev3 payments: Refunds slow")
+    sam = sandbox.user_id("sam")
+    issue = hooked.open_issue("example/payments", "Refund worker leaks connections")
+    link = issue["html_url"]
+    answer = sandbox.driver.slash_command(
+        sam, declared.channel_id, f"action <{link}> <@{sam}> due 2026-03-20"
+    )
+    assert answer.body["text"] == f"Reading {link} ..."
+    settle(sandbox)
+    [item] = items(db)
+    assert (item.text, item.ticket_url, str(item.due_on), item.owner_id) == (
+        "Refund worker leaks connections",
+        link,
+        "2026-03-20",
+        sam,
+    )
+    assert len(hooked.issues["example/payments"]) == 1  # no second issue for it
+    told = [m["text"] for m in sandbox.ephemeral_messages(sam)]
+    assert any("Refund worker leaks connections" in text for text in told)
+
+    sandbox.driver.slash_command(sam, declared.channel_id, f"action {link} <@{sam}> due TBD")
+    settle(sandbox)
+    assert f"Action item #1 already tracks {link}; nothing was added." in [
+        m["text"] for m in sandbox.ephemeral_messages(sam)
+    ]
+    hooked.set_state("example/payments", 1, "closed")
+    settle(sandbox)
+    assert item_status(db) == "done"
+
+    closed = hooked.open_issue("example/payments", "Old idea")
+    hooked.set_state("example/payments", 2, "closed")
+    sandbox.driver.slash_command(
+        sam, declared.channel_id, f"action {closed['html_url']} <@{sam}> due TBD"
+    )
+    settle(sandbox)
+    assert f"{closed['html_url']} is already closed in GitHub; nothing was added." in [
+        m["text"] for m in sandbox.ephemeral_messages(sam)
+    ]
+    elsewhere = "https://tracker.example.com/tickets/12"
+    answer = sandbox.driver.slash_command(
+        sam, declared.channel_id, f"action {elsewhere} <@{sam}> due TBD"
+    )
+    assert "is no GitHub ticket warroom can read" in answer.body["text"]
+    assert len(items(db)) == 1

@@ -167,3 +167,29 @@ def test_the_reconcile_reads_jira_back_and_leaves_items_whose_change_is_on_its_w
     deliver_everything(bot, clock)
     assert jira.issue("PAY-1")["fields"]["status"]["name"] == "To Do"
     assert jira_of.reconcile() == 0 and item_status(db) == "open"
+
+
+def test_an_existing_jira_issue_becomes_an_item_with_its_due_date(
+    sandbox, general, warroom, jira, db, announce_channel
+):
+    declared = declare_and_settle(sandbox, db, "sev3 payments: Refunds slow")
+    sam = sandbox.user_id("sam")
+    key = jira.add_issue("PAY", "Retire the refund cron", duedate="2026-04-01")
+    link = f"{jira.url}/browse/{key}"
+    sandbox.driver.slash_command(sam, declared.channel_id, f"action <{link}> <@{sam}> due TBD")
+    settle(sandbox)
+    [item] = items(db)
+    assert (item.text, item.ticket_url, str(item.due_on)) == (
+        "Retire the refund cron",
+        link,
+        "2026-04-01",
+    )
+    assert len(jira.projects["PAY"]) == 1
+
+    jira.fail(503)
+    other = f"{jira.url}/browse/{jira.add_issue('PAY', 'Another')}"
+    sandbox.driver.slash_command(sam, declared.channel_id, f"action {other} <@{sam}> due TBD")
+    settle(sandbox)
+    [said] = [m["text"] for m in sandbox.ephemeral_messages(sam) if "Could not read" in m["text"]]
+    assert "Jira answered HTTP 503" in said and "nothing was added" in said
+    assert len(items(db)) == 1

@@ -204,3 +204,19 @@ def test_milestone_mistakes_say_what_works(typed, said):
 def test_an_action_may_be_due_tbd_and_have_a_type():
     parsed = commands.parse("action Cap retries at 3 <@U7> due TBD type prevent", "U1", NOW)
     assert (parsed.text, parsed.due_on, parsed.kind) == ("Cap retries at 3", None, "prevent")
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "<https://github.com/example/payments/issues/12>",  # as Slack escapes what people type
+        "<https://example.atlassian.net/browse/PAY-7|PAY-7>",
+        "https://example.atlassian.net/browse/PAY-7",
+    ],
+)
+def test_an_action_that_is_only_a_ticket_link_imports_the_ticket(link):
+    parsed = commands.parse(f"action {link} <@U7> due TBD", "U1", NOW)
+    assert parsed.text is None and parsed.owner_id == "U7"
+    assert parsed.ticket_url == link.strip("<>").split("|")[0]
+    words = commands.parse(f"action Read {link} first <@U7> due TBD", "U1", NOW)
+    assert words.ticket_url is None and words.text.startswith("Read")

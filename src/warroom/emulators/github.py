@@ -94,6 +94,13 @@ class GitHubEmulator:
     def recover(self) -> None:
         self._faults.recover()
 
+    def open_issue(self, slug: str, title: str) -> dict:
+        """As if someone opened an issue on the website."""
+        with self._lock:
+            issue = self._issue(slug, len(self.issues[slug]) + 1, title, None)
+            self.issues[slug].append(issue)
+            return issue
+
     def set_state(self, slug: str, number: int, state: str, login: str = "octocat") -> None:
         """As if `login` closed or reopened the issue on the website: GitHub's webhook
         follows, signed with the secret (unless no webhook is set up, or it was lost)."""

@@ -104,6 +104,11 @@ class JiraEmulator:
             )
         return account_id
 
+    def add_issue(self, project: str, summary: str, duedate: str | None = None) -> str:
+        """As if someone opened an issue on the website; its key."""
+        with self._lock:
+            return self._opened(project, {"summary": summary, "duedate": duedate})["key"]
+
     def issue(self, key: str) -> dict:
         with self._lock:
             return self._find(key)
@@ -168,14 +173,7 @@ class JiraEmulator:
         with self._lock:
             if problems := self._problems(fields, creating=True):
                 return refused(400, errors=problems)
-            key = fields["project"]["key"]
-            issue_id = str(next(self._ids))
-            issue = {"id": issue_id, "key": f"{key}-{len(self.projects[key]) + 1}"}
-            issue["self"] = f"{self.url}{API}/issue/{issue_id}"
-            issue["fields"] = {"status": _status("To Do"), "labels": [], "assignee": None}
-            issue["fields"] |= {"duedate": None, "description": None}
-            issue["fields"] |= {k: v for k, v in fields.items() if k not in ("project",)}
-            self.projects[key].append(issue)
+            issue = self._opened(fields["project"]["key"], fields)
             return JSONResponse({k: issue[k] for k in ("id", "key", "self")}, 201)
 
     async def _get(self, request: Request) -> Response:
@@ -252,6 +250,16 @@ class JiraEmulator:
     async def _server_info(self, request: Request) -> Response:
         info = {"baseUrl": self.url, "version": "1001.0.0-SNAPSHOT", "deploymentType": "Cloud"}
         return JSONResponse(info | {"versionNumbers": [1001, 0, 0], "serverTitle": "Jira"})
+
+    def _opened(self, project: str, fields: dict) -> dict:
+        issue_id = str(next(self._ids))
+        issue = {"id": issue_id, "key": f"{project}-{len(self.projects[project]) + 1}"}
+        issue["self"] = f"{self.url}{API}/issue/{issue_id}"
+        issue["fields"] = {"status": _status("To Do"), "labels": [], "assignee": None}
+        issue["fields"] |= {"duedate": None, "description": None}
+        issue["fields"] |= {k: v for k, v in fields.items() if k != "project"}
+        self.projects[project].append(issue)
+        return issue
 
     def _find(self, key: str) -> dict | None:
         issues = (i for project in self.projects.values() for i in project)

@@ -11,7 +11,7 @@ from warroom.domain.action_items import ActionKind, ActionStatus, Priority
 from warroom.domain.events import ActionItemAdded
 from warroom.domain.incident import IncidentError
 from warroom.integrations.base import Delivery
-from warroom.slack import action_views, blocks
+from warroom.slack import action_views, blocks, ticket_import
 from warroom.slack.command_types import AddAction, ListActions
 from warroom.slack.follow_up import FollowUp, just_ack, teller
 from warroom.slack.form_values import web_address
@@ -45,6 +45,8 @@ class ActionItems:
             text, page = action_views.item_list(title, items, today, with_incident=parsed.mine)
             ack(response_type="ephemeral", text=text, blocks=page)
             return None
+        if parsed.ticket_url is not None:
+            return self._import(parsed, incident, command, ack)
         if parsed.text is None:
             ack()
             form = action_views.item_form(incident.id)
@@ -54,6 +56,18 @@ class ActionItems:
             item = stored_items.find(session, added.item_id)
         ack(response_type="ephemeral", text=action_views.added(item))
         return None
+
+    def _import(self, parsed: AddAction, incident: Incident, command: dict, ack: Ack) -> FollowUp:
+        try:
+            tracker = ticket_import.tracker_of(self.services, parsed.ticket_url)
+        except IncidentError as error:
+            ack(response_type="ephemeral", text=blocks.incident_error(error))
+            return None
+        ack(response_type="ephemeral", text=f"Reading {blocks.escape(parsed.ticket_url)} ...")
+        by = command["user_id"]
+        return lambda tell: ticket_import.import_ticket(
+            self.services, tracker, incident.id, parsed, by, tell
+        )
 
     def _add(self, incident_id: int, parsed: AddAction, by: str) -> ActionItemAdded:
         return action_items.add(

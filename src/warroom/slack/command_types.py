@@ -94,7 +94,8 @@ class PublishStatus(Command):
 
 
 class AddAction(Command):
-    text: str | None  # None: ask for the details in a modal
+    text: str | None  # None: the ticket's title, or else ask for the details in a modal
+    ticket_url: str | None = None  # an existing ticket to make an action item of
     owner_id: str | None = None
     due_on: date | None = None  # None: "due TBD"
     priority: Priority | None = None

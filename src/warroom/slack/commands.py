@@ -229,6 +229,7 @@ def _timeline(rest: str, _caller: str) -> ShowTimeline:
 _DUE = re.compile(r"^(?P<text>.*)\s+due\s+(?P<due>.+?)\s*$", re.IGNORECASE | re.DOTALL)
 _PRIORITY = re.compile(r"(?:^|\s)(?P<priority>[pP][123])(?=\s|$)")
 _KIND = re.compile(r"(?:^|\s)type\s+(?P<kind>mitigate|prevent|process)(?=\s|$)", re.IGNORECASE)
+_LONE_LINK = re.compile(r"^<?(https?://[^\s<>|]+)(?:\|[^>]*)?>?$")  # as Slack escapes it, or not
 UNDECIDED = ("tbd", "tba", "later")
 ACTION_EXAMPLE = "/incident action Add memory alerts on payments @priya due friday p1 type prevent"
 
@@ -266,6 +267,7 @@ def _action(rest: str, _caller: str, now: datetime) -> AddAction:
     if len(owners) != 1:
         problems.append("it has no owner" if not owners else "it names more than one owner")
     text = _words(USER_MENTION.sub(" ", rest))
+    ticket = _LONE_LINK.match(USER_MENTION.sub(" ", rest).strip())
     if not text:
         problems.append("it says nothing to do")
     if problems:
@@ -274,7 +276,8 @@ def _action(rest: str, _caller: str, now: datetime) -> AddAction:
             example=ACTION_EXAMPLE,
         )
     return AddAction(
-        text=text,
+        text=None if ticket else text,
+        ticket_url=ticket[1] if ticket else None,
         owner_id=owners[0][0],
         due_on=due_on,
         priority=Priority(priority) if priority else None,
@@ -336,8 +339,9 @@ SUBCOMMANDS: dict[str, tuple[Callable[..., Command], str, str]] = {
     ),
     "action": (
         _action,
-        "/incident action <text> @owner due <date|TBD> [p1|p2|p3] [type mitigate|prevent|process]",
-        "Add an action item (no text opens a form).",
+        "/incident action <text|ticket link> @owner due <date|TBD> [p1|p2|p3] "
+        "[type mitigate|prevent|process]",
+        "Add an action item (a ticket's link makes it one; no text opens a form).",
     ),
     "actions": (
         _actions,
