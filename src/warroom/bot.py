@@ -31,6 +31,7 @@ from warroom.slack.services import Services
 from warroom.store import incidents, outbox
 from warroom.store.db import Database
 from warroom.web.alert_hooks import alert_routes
+from warroom.web.dashboard_app import dashboard_mount
 from warroom.web.hooks import hook_routes
 from warroom.web.jira_hook import jira_route
 from warroom.web.pagerduty_hook import pagerduty_route
@@ -55,7 +56,8 @@ class Bot:
         return self.services.metrics
 
     def web_app(self) -> Starlette:
-        """The HTTP front: Slack's endpoint, /healthz, /metrics and the hooks."""
+        """The HTTP front: Slack's endpoint, /healthz, /metrics, the hooks, the status page
+        and, with Sign in with Slack set up, the dashboard."""
         settings, services = self.services.settings, self.services
         hooks = hook_routes(
             services.db,
@@ -82,6 +84,8 @@ class Bot:
                 services=lambda: services.catalog.services().keys(),
                 declarer=lambda: services.slack.identity[0],
             )
+        if settings.slack_client_id:
+            hooks.append(dashboard_mount(services))  # last: it takes every path left
         return create_web_app(
             self.app,
             services.db,

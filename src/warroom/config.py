@@ -14,6 +14,7 @@ from pydantic import (
 from pydantic_settings import SettingsConfigDict
 
 from warroom.catalog import CatalogError, parse
+from warroom.config_dashboard import DashboardSettings
 from warroom.config_trackers import TrackerSettings
 from warroom.config_types import AutoDeclareRules, Duration, Names, OptionalDuration, Severities
 from warroom.domain.alerts import AlertPolicy
@@ -35,7 +36,7 @@ class ConfigError(Exception):
     """A setting is missing or wrong; the message is one line that names it."""
 
 
-class Settings(TrackerSettings):
+class Settings(TrackerSettings, DashboardSettings):
     model_config = SettingsConfigDict(
         env_file=".env", env_ignore_empty=True, extra="ignore", case_sensitive=False
     )

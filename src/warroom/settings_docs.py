@@ -29,7 +29,7 @@ def _duration_text(span: timedelta) -> str:
 def settings_table() -> str:
     """The Markdown table of every setting, as README.md shows it (a test keeps them equal)."""
     rows = ["| setting | default | meaning |", "|---|---|---|"]
-    # Settings' own first, then those it takes from the tracker settings.
+    # Settings' own first, then those it takes from the trackers' and the dashboard's.
     own = vars(Settings)["__annotations__"]
     fields = sorted(Settings.model_fields.items(), key=lambda field: field[0] not in own)
     for name, field in fields:

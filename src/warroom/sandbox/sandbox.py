@@ -21,6 +21,7 @@ from .driver import Driver
 from .faults import Faults
 from .scopes import EVENT_SCOPES
 from .server import SandboxServer
+from .sign_in import SignIn
 from .socket_hub import SocketHub
 from .web_api import WebApi
 from .workspace import CallRecord, Workspace
@@ -72,6 +73,8 @@ class Sandbox:
         app_token: str = "xapp-sandbox-app-token",
         bot_events: Iterable[str] | None = None,
         bot_scopes: Iterable[str] | None = None,
+        client_id: str = "sandbox-client-id",
+        client_secret: str = "sandbox-client-secret",
     ) -> None:
         """`bot_events` are the app's event subscriptions, named as in a Slack manifest
         (`message.channels`, `reaction_added`...); like Slack, the sandbox delivers only
@@ -94,14 +97,16 @@ class Sandbox:
         self._still_working: list[Callable[[], bool]] = []
         self.workspace.event_listener = self._on_event
         context = ApiContext(self.workspace, url_for=self.url_for, socket_url=self._socket_url)
+        self.sign_in = SignIn(client_id, client_secret)  # Sign in with Slack, for dashboards
         self._web_api = WebApi(
             context,
             self.faults,
             bot_token=bot_token,
             app_token=app_token,
             bot_scopes=self.bot_scopes,
+            sign_in=self.sign_in,
         )
-        self._server = SandboxServer(self._web_api, self.workspace, self._hub)
+        self._server = SandboxServer(self._web_api, context, self.sign_in, self._hub)
         self.driver = Driver(self)
 
     @classmethod

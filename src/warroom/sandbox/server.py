@@ -1,6 +1,9 @@
-"""The sandbox's HTTP face: Web API, upload URLs, response_urls and the Socket Mode socket,
-served by uvicorn from a background thread on 127.0.0.1 and an ephemeral port."""
+"""The sandbox's HTTP face: Web API, upload URLs, response_urls, the Socket Mode socket and
+Sign in with Slack's authorize page, served by uvicorn from a background thread on
+127.0.0.1 and an ephemeral port."""
 
+import base64
+import binascii
 import email.parser
 import email.policy
 import json
@@ -13,14 +16,15 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
+from .api_context import ApiContext
 from .api_files import receive_upload
 from .response_urls import handle_response_url
+from .sign_in import SignIn
 from .socket_hub import SocketHub
 from .web_api import WebApi
-from .workspace import Workspace
 
 
 async def _arguments(request: Request) -> dict | None:
@@ -43,9 +47,18 @@ async def _arguments(request: Request) -> dict | None:
 
 
 def _bearer_token(request: Request, arguments: dict) -> str | None:
+    """The token; a Basic header (the app's client id and secret, as slack_sdk sends them to
+    `openid.connect.token`) goes into the arguments, where Slack also takes them."""
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         return header[len("bearer ") :].strip()
+    if header.lower().startswith("basic "):
+        try:
+            pair = base64.b64decode(header[len("basic ") :]).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            pair = ""
+        client_id, _, client_secret = pair.partition(":")
+        arguments.update(client_id=client_id, client_secret=client_secret)
     return arguments.get("token")
 
 
@@ -62,9 +75,9 @@ def _uploaded_bytes(content_type: str, body: bytes) -> bytes:
 
 
 class SandboxServer:
-    def __init__(self, web_api: WebApi, ws: Workspace, hub: SocketHub) -> None:
+    def __init__(self, web_api: WebApi, ctx: ApiContext, sign_in: SignIn, hub: SocketHub):
         self._web_api = web_api
-        self._ws = ws
+        self._ctx, self._ws, self._sign_in = ctx, ctx.ws, sign_in
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind(("127.0.0.1", 0))
@@ -75,6 +88,7 @@ class SandboxServer:
                 Route("/upload/{file_id}", self._upload, methods=["POST", "PUT"]),
                 Route("/response/{token}", self._response_url, methods=["POST"]),
                 WebSocketRoute("/socket", hub.serve),
+                Route("/openid/connect/authorize", self._authorize, methods=["GET"]),
             ]
         )
         config = uvicorn.Config(
@@ -115,6 +129,10 @@ class SandboxServer:
             self._web_api.call, request.path_params["method"], arguments, token
         )
         return JSONResponse(answer.body, status_code=answer.status, headers=answer.headers)
+
+    async def _authorize(self, request: Request) -> Response:
+        page = self._sign_in.authorize_page(self._ctx, dict(request.query_params))
+        return HTMLResponse(page)
 
     async def _upload(self, request: Request) -> Response:
         content = _uploaded_bytes(request.headers.get("content-type", ""), await request.body())

@@ -9,6 +9,7 @@ from .args import Args, decode_arguments
 from .errors import SlackError
 from .faults import Faults
 from .scopes import method_scope
+from .sign_in import SignIn
 from .workspace import CallRecord
 
 METHODS = {
@@ -18,8 +19,11 @@ METHODS = {
     **api_misc.METHODS,
     **api_views.METHODS,
 }
-# Socket Mode is opened with the app-level token; everything else takes the bot token.
+# Socket Mode is opened with the app-level token; Sign in with Slack's code is exchanged with
+# the app's client id and secret, and the user token it gives answers who signed in;
+# everything else takes the bot token.
 APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
+SIGN_IN_METHODS = frozenset({"openid.connect.token", "openid.connect.userInfo"})
 
 
 @dataclass
@@ -38,9 +42,11 @@ class WebApi:
         bot_token: str,
         app_token: str,
         bot_scopes: frozenset[str] | None = None,
+        sign_in: SignIn,
     ):
         """`bot_scopes`: what the bot token was granted; None grants every scope."""
         self._ctx = ctx
+        self._sign_in = sign_in
         self._faults = faults
         self._bot_token = bot_token
         self._app_token = app_token
@@ -78,6 +84,8 @@ class WebApi:
 
     def _run(self, method: str, args: dict, token: str | None) -> dict:
         try:
+            if method in SIGN_IN_METHODS:
+                return self._signing_in(method, args, token)
             self._check_token(method, token)
             handler = METHODS.get(method)
             if handler is None:
@@ -89,6 +97,11 @@ class WebApi:
         if scope:
             self.scopes_used.add(scope)
         return answer
+
+    def _signing_in(self, method: str, args: dict, token: str | None) -> dict:
+        if method == "openid.connect.token":
+            return self._sign_in.token(self._ctx, Args(args))
+        return self._sign_in.user_info(self._ctx, token)
 
     def _check_scope(self, method: str, args: dict, token: str) -> str | None:
         """The scope the call needs, refused with Slack's `missing_scope` when not granted."""

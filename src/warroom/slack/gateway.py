@@ -70,8 +70,17 @@ class SlackGateway:
     @cached_property
     def identity(self) -> tuple[str, str]:
         """The bot's own user id and bot id, to recognise its own messages."""
-        response = self.client.auth_test()
+        response = self._auth
         return response["user_id"], response["bot_id"]
+
+    @property
+    def team_id(self) -> str:
+        """The workspace warroom is installed in."""
+        return self._auth["team_id"]
+
+    @cached_property
+    def _auth(self) -> dict:
+        return self.client.auth_test().data
 
     def display_name(self, user_id: str | None) -> str:
         """@name for documents people read outside Slack; @user-id when Slack cannot say."""

@@ -6,7 +6,7 @@ twice, or being fetched again by a backfill, stays one entry.
 
 from datetime import datetime
 
-from sqlalchemy import Connection, Row, select, update
+from sqlalchemy import Connection, Row, func, select, update
 from sqlalchemy.orm import Session
 
 from warroom.domain.timeline import EntryKind
@@ -149,20 +149,36 @@ def last_message_ts(session: Session, channel_id: str) -> str | None:
     return session.scalar(query.order_by(TimelineEntry.occurred_at.desc()).limit(1))
 
 
-def entries(session: Session, incident_id: int, *, highlighted_only: bool = False) -> list[Entry]:
-    """The incident's entries in the order they happened, deleted ones left out.
+def entries(
+    session: Session,
+    incident_id: int,
+    *,
+    highlighted_only: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[Entry]:
+    """The incident's entries in the order they happened, deleted ones left out (`limit` of
+    them from `offset`, for a page).
 
     Read-only rows with the entry's columns as attributes: reports read thousands of entries,
     and building ORM objects was most of a 10,000-entry postmortem.
     """
     query = (
         select(*TimelineEntry.__table__.columns)
-        .where(TimelineEntry.incident_id == incident_id, TimelineEntry.deleted_at.is_(None))
+        .where(*_shown(incident_id, highlighted_only))
         .order_by(TimelineEntry.occurred_at, TimelineEntry.slack_ts, TimelineEntry.id)
     )
-    if highlighted_only:
-        query = query.where(TimelineEntry.highlighted)
-    return session.connection().execute(query).all()
+    return session.connection().execute(query.limit(limit).offset(offset)).all()
+
+
+def count(session: Session, incident_id: int, *, highlighted_only: bool = False) -> int:
+    query = select(func.count()).select_from(TimelineEntry)
+    return session.scalar(query.where(*_shown(incident_id, highlighted_only)))
+
+
+def _shown(incident_id: int, highlighted_only: bool) -> list:
+    shown = [TimelineEntry.incident_id == incident_id, TimelineEntry.deleted_at.is_(None)]
+    return shown + [TimelineEntry.highlighted] if highlighted_only else shown
 
 
 def details_of(session: Session, incident_id: int, kind: str) -> list[dict]:

@@ -4,7 +4,6 @@ customers (app/status_page.py), never an incident's own record."""
 
 from collections.abc import Callable
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -12,14 +11,8 @@ from starlette.routing import Route
 
 from warroom.app import status_page
 from warroom.app.core import Core
-from warroom.app.postmortem_draft import BUNDLED_TEMPLATES
+from warroom.web.pages import PAGES
 
-PAGES = Environment(
-    loader=FileSystemLoader(str(BUNDLED_TEMPLATES)),
-    autoescape=select_autoescape(["html.j2", "atom.j2"]),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 # Customers' browsers and a CDN in front may keep the page this long, so a crowd reloading
 # during an incident does not reach the database behind it; an incident moves slower.
 CACHE = {"Cache-Control": "public, max-age=30"}

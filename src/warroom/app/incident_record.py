@@ -1,0 +1,88 @@
+"""An incident's record as the dashboard's incident page shows it: milestones and what they
+measure, who held which role when, the links around it (channel, status page, runbooks,
+dashboards; tickets are the items'; pages are in the timeline), its recent deploys, a
+page of its timeline and its action items.
+
+The timeline is read a page at a time, so a 10,000-entry incident costs what a short one
+does; the postmortem is a page of its own for the same reason.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from warroom.catalog import Catalog, Link
+from warroom.domain.milestones import Figures, Milestone, figures
+from warroom.domain.timeline import Entry
+from warroom.store import action_items, deploys, incidents, status_updates, timeline
+from warroom.store.models import ActionItem, Deploy, Incident, RoleAssignment
+
+ENTRIES_PER_PAGE = 100
+RECENT_DEPLOYS = 5
+
+
+@dataclass(frozen=True)
+class IncidentRecord:
+    incident: Incident
+    milestones: list[tuple[Milestone, datetime | None]]
+    measured: Figures
+    terms: list[RoleAssignment]
+    links: list[Link]
+    deploys: list[Deploy]
+    entries: list[Entry]
+    entries_total: int
+    page: int
+    everything: bool  # every entry, or the key events only
+    items: list[ActionItem]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.entries_total // ENTRIES_PER_PAGE))
+
+
+def record(
+    session: Session,
+    incident_id: int,
+    catalog: Catalog,
+    channel_link,
+    *,
+    everything: bool,
+    page: int,
+) -> IncidentRecord:
+    """`channel_link(channel_id)` is the address of a Slack channel."""
+    incident = incidents.get(session, incident_id)
+    key_only = not everything
+    entries = timeline.entries(
+        session,
+        incident_id,
+        highlighted_only=key_only,
+        limit=ENTRIES_PER_PAGE,
+        offset=(page - 1) * ENTRIES_PER_PAGE,
+    )
+    found, _ = catalog.find(incident.services)
+    return IncidentRecord(
+        incident=incident,
+        milestones=list(incident.milestones.items()),
+        measured=figures(incident.milestones),
+        terms=incidents.terms(session, incident_id),
+        links=_links(session, incident, found, channel_link),
+        deploys=deploys.latest(session, incident.services, RECENT_DEPLOYS),
+        entries=entries,
+        entries_total=timeline.count(session, incident_id, highlighted_only=key_only),
+        page=page,
+        everything=everything,
+        items=action_items.of_incident(session, incident_id),
+    )
+
+
+def _links(session: Session, incident: Incident, services, channel_link) -> list[Link]:
+    links = []
+    if incident.channel_id:
+        name = f"#{incident.channel_name or incident.channel_id}"
+        links.append(Link(name, channel_link(incident.channel_id)))
+    if not incident.is_private and status_updates.last_of(session, incident.id):
+        links.append(Link("Status page", "/status"))
+    for service in services:
+        links += [*service.runbooks, *service.dashboards]
+    return links

@@ -1,0 +1,136 @@
+"""Finding incidents for the dashboard: by status, severity, service, IC and declare dates,
+newest first, a page at a time; private ones only where the caller may see them.
+
+Rows are read as plain columns, not as mapped objects: a page of fifty, or an export of
+thousands, costs one query and no object per row.
+"""
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from warroom.domain.incident import Role, Severity, Status
+from warroom.store.models import AffectedService, Incident, RoleAssignment
+
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class Filters:
+    statuses: tuple[Status, ...] = ()
+    severities: tuple[Severity, ...] = ()
+    service: str | None = None
+    commander: str | None = None  # a Slack user id: incidents they were ever IC of
+    declared_from: date | None = None
+    declared_to: date | None = None  # inclusive
+
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    title: str
+    severity: str
+    status: str
+    is_private: bool
+    declared_at: datetime
+    mitigated_at: datetime | None
+    resolved_at: datetime | None
+    commander: str | None
+    services: tuple[str, ...]
+
+
+def private_incidents(session: Session) -> list[tuple[int, str | None, str]]:
+    """Every private incident: its id, channel and declarer (who may see it is Slack's to
+    say)."""
+    query = select(Incident.id, Incident.channel_id, Incident.declared_by)
+    return [tuple(row) for row in session.execute(query.where(Incident.is_private))]
+
+
+def search(
+    session: Session, filters: Filters, visible_private: Collection[int], page: int = 1
+) -> tuple[list[Row], int]:
+    """One page of the incidents matching `filters`, and how many match in all."""
+    query = _matching(filters, visible_private)
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = session.execute(query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    return _rows(session, rows), total
+
+
+def every(session: Session, filters: Filters, visible_private: Collection[int]) -> list[Row]:
+    """All of them, for an export."""
+    return _rows(session, session.execute(_matching(filters, visible_private)).all())
+
+
+def _matching(filters: Filters, visible_private: Collection[int]) -> Select:
+    query = select(
+        Incident.id,
+        Incident.title,
+        Incident.severity,
+        Incident.status,
+        Incident.is_private,
+        Incident.declared_at,
+        Incident.mitigated_at,
+        Incident.resolved_at,
+    )
+    query = query.where(or_(~Incident.is_private, Incident.id.in_(list(visible_private))))
+    if filters.statuses:
+        query = query.where(Incident.status.in_(filters.statuses))
+    if filters.severities:
+        query = query.where(Incident.severity.in_(filters.severities))
+    if filters.service:
+        query = query.where(
+            exists().where(
+                AffectedService.incident_id == Incident.id,
+                AffectedService.service == filters.service,
+            )
+        )
+    if filters.commander:
+        query = query.where(
+            exists().where(
+                RoleAssignment.incident_id == Incident.id,
+                RoleAssignment.role == Role.IC,
+                RoleAssignment.user_id == filters.commander,
+            )
+        )
+    if filters.declared_from:
+        query = query.where(Incident.declared_at >= _midnight(filters.declared_from))
+    if filters.declared_to:
+        query = query.where(Incident.declared_at < _midnight(filters.declared_to + timedelta(1)))
+    return query.order_by(Incident.declared_at.desc(), Incident.id.desc())  # newest first
+
+
+def _rows(session: Session, rows) -> list[Row]:
+    """The rows with their current IC and services, two queries for all of them."""
+    ids = [row.id for row in rows]
+    commanders = dict(
+        session.execute(
+            select(RoleAssignment.incident_id, RoleAssignment.user_id).where(
+                and_(
+                    RoleAssignment.incident_id.in_(ids),
+                    RoleAssignment.role == Role.IC,
+                    RoleAssignment.ended_at.is_(None),
+                )
+            )
+        ).all()
+    )
+    services: dict[int, list[str]] = {}
+    affected = select(AffectedService.incident_id, AffectedService.service).where(
+        AffectedService.incident_id.in_(ids)
+    )
+    for incident_id, service in session.execute(affected.order_by(AffectedService.position)):
+        services.setdefault(incident_id, []).append(service)
+    return [
+        Row(
+            **row._asdict(),
+            commander=commanders.get(row.id),
+            services=tuple(services.get(row.id, ())),
+        )
+        for row in rows
+    ]
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UTC)

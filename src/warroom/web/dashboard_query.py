@@ -1,0 +1,66 @@
+"""The dashboard's filters as a URL says them (`?severity=sev1&severity=sev2&service=payments
+&ic=U0ALICE&from=2026-01-01&to=2026-03-31&page=2`), so any view can be shared by its link;
+a value that means nothing is left out of the filter, and said so on the page."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlencode
+
+from starlette.datastructures import QueryParams
+
+from warroom.domain.incident import Severity, Status
+from warroom.store.incident_search import Filters
+
+
+@dataclass(frozen=True)
+class Query:
+    filters: Filters
+    page: int = 1
+    problems: list[str] = field(default_factory=list)
+
+    def link(self, **changes) -> str:
+        """This view's query string with `changes` (page=2, format...)."""
+        pairs = [("status", s.value) for s in self.filters.statuses]
+        pairs += [("severity", s.value) for s in self.filters.severities]
+        single = {
+            "service": self.filters.service,
+            "ic": self.filters.commander,
+            "from": self.filters.declared_from,
+            "to": self.filters.declared_to,
+            "page": self.page if self.page > 1 else None,
+        }
+        single |= changes
+        pairs += [(name, str(value)) for name, value in single.items() if value]
+        return urlencode(pairs)
+
+
+def parse(params: QueryParams) -> Query:
+    problems: list[str] = []
+
+    def enums(name: str, kind) -> tuple:
+        chosen = []
+        for value in params.getlist(name):
+            try:
+                chosen.append(kind(value))
+            except ValueError:
+                problems.append(f"{name} {value!r} is not one warroom knows")
+        return tuple(chosen)
+
+    def day(name: str) -> date | None:
+        value = params.get(name) or ""
+        try:
+            return date.fromisoformat(value) if value else None
+        except ValueError:
+            problems.append(f"{name} {value!r} is no date (YYYY-MM-DD)")
+            return None
+
+    page = params.get("page", "1")
+    filters = Filters(
+        statuses=enums("status", Status),
+        severities=enums("severity", Severity),
+        service=params.get("service") or None,
+        commander=params.get("ic") or None,
+        declared_from=day("from"),
+        declared_to=day("to"),
+    )
+    return Query(filters, int(page) if page.isdigit() and int(page) > 0 else 1, problems)

@@ -1,0 +1,118 @@
+"""The dashboard over real HTTP, signed in through the sandbox's Sign in with Slack: the
+incident list and its filters, exports of the same view, an incident's page, and private
+incidents shown to their channel's members only."""
+
+import csv
+import io
+
+import httpx
+
+from tests.conftest import settle
+from tests.e2e.dashboard_fixtures import dashboard, port, settings, sign_in  # noqa: F401
+from tests.e2e.incident_fixtures import declare_and_settle, declare_private_and_settle, run
+
+
+def test_sign_in_filter_open_and_export(sandbox, general, dashboard, db, announce_channel):
+    payments = declare_and_settle(sandbox, db, "sev1 Payments failing")
+    declare_and_settle(sandbox, db, "sev3 Search slow")
+    run(sandbox, payments, "role ic me")
+    run(sandbox, payments, "update Rolled back the deploy")
+    settle(sandbox)
+    alice = sandbox.user_id("alice")
+    browser = sign_in(sandbox, dashboard.url, "alice")
+
+    listed = browser.get("/incidents").text
+    assert "INC-1</a> Payments failing" in listed and "INC-2</a> Search slow" in listed
+    sev1 = browser.get("/incidents?severity=sev1").text
+    assert "Payments failing" in sev1 and "Search slow" not in sev1
+    assert "Payments failing" in browser.get(f"/incidents?ic={alice}").text
+    assert "1 incident ·" in browser.get("/incidents?severity=sev3").text
+    wrong = browser.get("/incidents?severity=sev9&from=yesterday").text
+    assert "Left out of the filter: severity &#39;sev9&#39; is not one warroom knows" in wrong
+    assert "from &#39;yesterday&#39; is no date (YYYY-MM-DD)" in wrong
+
+    exported = browser.get("/incidents.csv?severity=sev1")
+    assert exported.headers["content-disposition"] == 'attachment; filename="incidents.csv"'
+    [row] = list(csv.DictReader(io.StringIO(exported.text)))
+    assert (row["reference"], row["title"], row["severity"], row["commander"]) == (
+        "INC-1",
+        "Payments failing",
+        "sev1",
+        "alice",
+    )
+    as_json = browser.get("/incidents.json").json()
+    assert [r["reference"] for r in as_json] == ["INC-2", "INC-1"]
+
+    page = browser.get("/incidents/1").text
+    assert "INC-1: Payments failing" in page and "Incident Commander" in page
+    assert "Time to acknowledge" in page
+    everything = browser.get("/incidents/1?timeline=all").text
+    assert "Rolled back the deploy" in everything
+    assert "There is no incident INC-99" in browser.get("/incidents/99").text
+
+
+def test_a_private_incident_exists_only_for_its_channels_members(
+    sandbox, general, dashboard, db, announce_channel
+):
+    declare_and_settle(sandbox, db, "sev2 Search slow")
+    secret = declare_private_and_settle(sandbox, db, "Contractor laptop stolen")
+    member = sign_in(sandbox, dashboard.url, "alice")  # declared it: in its channel
+    stranger = sign_in(sandbox, dashboard.url, "bob")
+
+    assert "Contractor laptop stolen" in member.get("/incidents").text
+    assert "Contractor laptop stolen" in member.get(f"/incidents/{secret.id}").text
+    for path in ("/incidents", "/incidents.csv", "/incidents.json", f"/incidents/{secret.id}"):
+        shown = stranger.get(path).text
+        assert "Contractor laptop stolen" not in shown, path
+        assert "Search slow" in shown or path.endswith(str(secret.id)), path
+    assert (
+        f"There is no incident INC-{secret.id} that you may see"
+        in stranger.get(f"/incidents/{secret.id}").text
+    )
+
+
+def test_sign_in_refuses_what_it_should_and_sign_out_needs_the_form_token(
+    sandbox, general, dashboard, db, announce_channel
+):
+    anonymous = httpx.Client(base_url=dashboard.url, timeout=10)
+    sent = anonymous.get("/incidents.json?severity=sev1")
+    assert sent.status_code == 303
+    assert sent.headers["location"] == "/sign-in?next=%2Fincidents.json%3Fseverity%3Dsev1"
+    assert anonymous.get("/sign-in/callback?code=x&state=forged").status_code == 400
+    to_slack = anonymous.get("/sign-in")
+    assert (
+        to_slack.status_code == 303 and "/openid/connect/authorize?" in to_slack.headers["location"]
+    )
+    cookie = to_slack.headers["set-cookie"].lower()
+    assert cookie.startswith("warroom_session=") and "httponly" in cookie
+    assert "samesite=lax" in cookie
+
+    browser = sign_in(sandbox, dashboard.url, "alice", "/incidents?severity=sev2")
+    assert browser.post("/sign-out", data={"csrf": "forged"}).status_code == 403
+    assert browser.get("/incidents").url.path == "/incidents"  # still signed in
+    assert browser.post("/sign-out", data={"csrf": _csrf(browser)}).text == "Signed out of warroom."
+    assert browser.get("/incidents").url.path == "/openid/connect/authorize"
+
+
+def test_a_sign_in_link_never_leads_off_the_site(sandbox, general, dashboard, db):
+    browser = sign_in(sandbox, dashboard.url, "alice", "/incidents")
+    browser.post("/sign-out", data={"csrf": _csrf(browser)})
+    consent = browser.get("/sign-in?next=https://evil.example.com/")
+    link = consent.text.split('<a href="')[1].split('"')[0].replace("&amp;", "&")
+    assert browser.get(link).url.path == "/incidents"
+
+
+def _csrf(browser) -> str:
+    return browser.get("/incidents").text.split('name="csrf" value="')[1].split('"')[0]
+
+
+def test_people_of_another_workspace_are_not_let_in(
+    sandbox, general, dashboard, db, announce_channel, bot
+):
+    assert bot.services.slack.team_id == sandbox.workspace.team_id  # warroom's, as it knows it
+    sandbox.workspace.team_id = "T0ELSEWHERE"  # the same person, signing in from elsewhere
+    browser = httpx.Client(base_url=dashboard.url, follow_redirects=True, timeout=10)
+    consent = browser.get("/incidents")
+    link = consent.text.split('<a href="')[1].split('"')[0].replace("&amp;", "&")
+    refused = browser.get(link)
+    assert refused.status_code == 403 and "another workspace" in refused.text
