@@ -2,23 +2,13 @@
 published from Slack reads the same with JavaScript off, on a phone-sized screen without
 sideways scrolling, and by role and name as assistive technology finds it."""
 
-import os
-import shutil
-
 import pytest
-from playwright.sync_api import sync_playwright
 
+from tests.browser_support import DESKTOP, PHONE, chromium_browser, needs_chromium
 from tests.e2e.incident_fixtures import declare_and_settle, run
 from tests.e2e.status_page_fixtures import publish, with_status_page
 
-CHROMIUM = shutil.which("chromium")  # Debian's package; .ci/run installs it
-# A developer's machine may lack the browser and says so; CI installs it, so there a missing
-# browser fails the run instead of skipping the tests.
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None and not os.environ.get("CI"),
-    reason="Debian's chromium is not installed (apt-get install chromium)",
-)
-PHONE, DESKTOP = {"width": 360, "height": 740}, {"width": 1280, "height": 800}
+pytestmark = needs_chromium
 
 
 @pytest.fixture
@@ -28,10 +18,8 @@ def settings(settings, tmp_path):
 
 @pytest.fixture(scope="module")
 def chromium():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+    with chromium_browser() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.mark.parametrize("screen", [PHONE, DESKTOP], ids=["phone", "desktop"])

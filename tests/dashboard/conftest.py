@@ -1,5 +1,6 @@
-"""A warroom with its dashboard on a port known in advance (Sign in with Slack returns to
-it), and a person's way in: through the sandbox's authorize page, as a browser goes."""
+"""The dashboard's tests: a warroom with its dashboard on a port known in advance (Sign in
+with Slack returns to it), and a person's way in, through the sandbox's authorize page as a
+browser goes."""
 
 import re
 import socket

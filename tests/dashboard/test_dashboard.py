@@ -8,7 +8,7 @@ import io
 import httpx
 
 from tests.conftest import settle
-from tests.e2e.dashboard_fixtures import dashboard, port, settings, sign_in  # noqa: F401
+from tests.dashboard.conftest import sign_in
 from tests.e2e.incident_fixtures import declare_and_settle, declare_private_and_settle, run
 
 
