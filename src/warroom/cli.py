@@ -1,25 +1,31 @@
-"""The `warroom` command: serve | migrate | doctor | demo | timeline | postmortem | catalog."""
+"""The `warroom` command: serve | migrate | doctor | demo | timeline | postmortem | insights |
+catalog."""
 
 import argparse
+import csv
+import io
+import json
 import logging
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib.metadata import version
 from pathlib import Path
 
 import uvicorn
 
 from warroom.app.exports import timeline_json, timeline_markdown
+from warroom.app.insights import insights
 from warroom.app.postmortem_draft import PostmortemTemplateError, gather, render
 from warroom.bot import start_bot
 from warroom.catalog import CatalogError, Service, parse
 from warroom.config import ConfigError, Settings, load_settings
 from warroom.demo.run import run_demo
 from warroom.domain.incident import IncidentError
+from warroom.domain.insights import quarter_of
 from warroom.logs import configure_logging
 from warroom.slack.app import socket_mode
 from warroom.slack.doctor import run_doctor, verify_bot_token
-from warroom.store import incidents, timeline
+from warroom.store import incident_search, incidents, timeline
 from warroom.store.db import ANSWER_WITHIN, Database, migrate
 from warroom.web.server import KEEP_ALIVE_SECONDS
 
@@ -51,6 +57,10 @@ def parser() -> argparse.ArgumentParser:
     report = commands.add_parser("postmortem", help="print an incident's postmortem for export")
     report.add_argument("incident", help="the incident, as INC-12 or 12")
     report.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    figures = commands.add_parser("insights", help="print how incidents went over a period")
+    figures.add_argument("--from", dest="start", type=date.fromisoformat, help="YYYY-MM-DD")
+    figures.add_argument("--to", dest="end", type=date.fromisoformat, help="default: today")
+    figures.add_argument("--format", choices=("json", "csv"), default="json")
     catalog = commands.add_parser("catalog", help="the service catalog")
     catalog.add_argument("action", choices=("check",), help="check: validate it and list it")
     catalog.add_argument("file", nargs="?", type=Path, help="default: WARROOM_CATALOG")
@@ -77,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
             print(export_timeline(settings, args.incident, args.all, args.format), end="")
         elif args.command == "postmortem":
             print(export_postmortem(settings, args.incident, args.format), end="")
+        elif args.command == "insights":
+            print(export_insights(settings, args.start, args.end, args.format), end="")
         elif args.command == "catalog":
             if settings.warroom_catalog is None:
                 raise ConfigError(
@@ -118,6 +130,30 @@ def export_postmortem(settings: Settings, reference: str, form: str) -> str:
     if form == "json":
         return draft.as_json() + "\n"
     return render(draft, settings.warroom_templates_dir)
+
+
+def export_insights(settings: Settings, start: date | None, end: date | None, form: str) -> str:
+    """The dashboard's figures, of every incident (the operator sees private ones too);
+    the period defaults to this quarter so far."""
+    now = utc_now()
+    first, _ = quarter_of(now.date())
+    with _database(settings).transaction() as session:
+        private = [number for number, _, _ in incident_search.private_incidents(session)]
+        found = insights(
+            session,
+            start or first,
+            end or now.date(),
+            visible_private=private,
+            postmortem_due=settings.nag_policy().postmortem_due,
+            now=now,
+        )
+    if form == "json":
+        return json.dumps(found.as_json(), indent=2, default=str) + "\n"
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(("figure", "group", "count", "median / p90"))
+    writer.writerows(found.as_rows())
+    return out.getvalue()
 
 
 def check_catalog(path: Path) -> int:

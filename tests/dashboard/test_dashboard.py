@@ -116,3 +116,21 @@ def test_people_of_another_workspace_are_not_let_in(
     link = consent.text.split('<a href="')[1].split('"')[0].replace("&amp;", "&")
     refused = browser.get(link)
     assert refused.status_code == 403 and "another workspace" in refused.text
+
+
+def test_insights_count_only_what_the_reader_may_see(
+    sandbox, general, dashboard, db, announce_channel
+):
+    declare_and_settle(sandbox, db, "sev2 Search slow")
+    declare_private_and_settle(sandbox, db, "Contractor laptop stolen")
+    member = sign_in(sandbox, dashboard.url, "alice", "/insights")
+    stranger = sign_in(sandbox, dashboard.url, "bob", "/insights")
+    shown = member.get("/insights").text
+    assert "2 incidents declared from 2026-01-01 to 2026-03-11." in shown
+    assert "<title>Week of 2026-03-09: 1 SEV1</title>" in shown  # the bar of the chart
+    assert "1 incident declared from" in stranger.get("/insights").text
+    assert "1 SEV1" not in stranger.get("/insights").text
+    wrong = stranger.get("/insights?from=last+week").text
+    assert (
+        "from &#39;last week&#39; is no date (YYYY-MM-DD): the period's default is used." in wrong
+    )

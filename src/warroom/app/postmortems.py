@@ -47,5 +47,7 @@ def _move(core: Core, incident_id: int, wanted: PostmortemStatus) -> events.Post
             status = PostmortemStatus(incident.postmortem_status).after(wanted)
         except ValueError as refused:
             raise IncidentError(f"The postmortem of {incident.reference}: {refused}") from None
+        if status == PostmortemStatus.PUBLISHED and incident.postmortem_published_at is None:
+            incident.postmortem_published_at = change.at  # on time or late, for the insights
         incident.postmortem_status = status
         return change.emit(events.PostmortemChanged(incident_id=incident_id, status=status))

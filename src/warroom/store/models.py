@@ -62,6 +62,7 @@ class Incident(Base):
     """One incident. Its primary key is its human number (INC-<id>)."""
 
     __tablename__ = "incidents"
+    __table_args__ = (Index("ix_incidents_declared_at", "declared_at"),)  # lists, insights
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(Text)
@@ -89,6 +90,7 @@ class Incident(Base):
     postmortem_status: Mapped[PostmortemStatus] = mapped_column(
         String(16), default=PostmortemStatus.NONE, server_default=PostmortemStatus.NONE.value
     )
+    postmortem_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     roles: Mapped[list["RoleAssignment"]] = relationship(
         back_populates="incident", order_by="RoleAssignment.started_at"

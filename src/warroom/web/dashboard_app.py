@@ -10,6 +10,7 @@ from starlette.routing import Mount
 from warroom.slack.services import Services
 from warroom.slack.visibility import ChannelMembers
 from warroom.web.dashboard import Sources, dashboard_routes
+from warroom.web.insights_page import insights_routes
 from warroom.web.sign_in import sign_in_routes
 
 SESSION_HOURS = 12  # a working day and then some: a new sign-in each morning
@@ -42,5 +43,7 @@ def dashboard_mount(services: Services) -> Mount:
         same_site="lax",
         https_only=settings.warroom_public_url.startswith("https://"),
     )
-    app = Starlette(routes=routes + dashboard_routes(sources), middleware=[session])
+    routes += dashboard_routes(sources)
+    routes += insights_routes(sources, settings.nag_policy().postmortem_due)
+    app = Starlette(routes=routes, middleware=[session])
     return Mount("/", app=app)

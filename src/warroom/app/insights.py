@@ -1,0 +1,215 @@
+"""How we are doing on incidents over a period: how many, of which severity, week by week;
+how long detecting, acknowledging, mitigating and resolving took (median and p90, by
+severity and by service); which services break most; whether action items get done and
+postmortems published on time; and who carries the incidents out of hours.
+
+Every figure counts the incidents declared in the period that the reader may see (a private
+one only for its channel's members). A few queries of plain columns, however many incidents.
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Collection, Mapping
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from warroom.domain.action_items import ActionStatus
+from warroom.domain.incident import Severity
+from warroom.domain.insights import Spread, out_of_hours, spread, week_of
+from warroom.domain.milestones import Milestone, figures
+from warroom.store.models import ActionItem, AffectedService, Incident, RoleAssignment
+
+MEASURES = ("detect", "acknowledge", "mitigate", "resolve")
+TOP_SERVICES = 10
+
+
+@dataclass(frozen=True)
+class Insights:
+    start: date
+    end: date
+    incidents: int
+    per_week: list[tuple[date, dict[str, int]]]  # Monday -> count by severity
+    times: dict[str, dict[str, Spread]]  # measure -> "SEV1" / a service -> spread
+    top_services: list[tuple[str, int]]
+    items: dict[str, int]  # by status, and how many open ones are overdue
+    overdue_age: Spread  # how long past due the overdue ones are
+    postmortems: dict[str, int]  # on_time, late, overdue, not_due_yet (SEV1/2 resolved)
+    out_of_hours: list[tuple[str, int]]  # person -> incidents they held a role in, out of hours
+
+    @property
+    def time_groups(self) -> list[str]:
+        """All incidents, then each severity, then each service, as far as any was timed."""
+        timed = {group for groups in self.times.values() for group in groups}
+        severities = [s.label for s in Severity if s.label in timed]
+        return ["all", *severities, *sorted(timed - {"all", *severities})]
+
+    def as_json(self) -> dict:
+        shown = asdict(self)
+        shown["per_week"] = [{"week": str(w), **counts} for w, counts in self.per_week]
+        shown["times"] = {
+            measure: {group: _spread_json(s) for group, s in groups.items()}
+            for measure, groups in self.times.items()
+        }
+        shown["overdue_age"] = _spread_json(self.overdue_age)
+        shown["start"], shown["end"] = str(self.start), str(self.end)
+        return shown
+
+    def as_rows(self) -> list[tuple[str, str, str, str]]:
+        """(figure, group, count, median / p90 in minutes): one table for a spreadsheet."""
+        rows = [("incidents", "all", str(self.incidents), "")]
+        rows += [
+            ("per_week", f"{w} {sev}", str(n), "") for w, c in self.per_week for sev, n in c.items()
+        ]
+        for measure, groups in self.times.items():
+            for group, s in groups.items():
+                rows.append((f"time_to_{measure}", group, str(s.count), _minutes(s)))
+        rows += [("top_service", name, str(n), "") for name, n in self.top_services]
+        rows += [("action_items", status, str(n), "") for status, n in self.items.items()]
+        rows.append(
+            ("overdue_age_days", "open", str(self.overdue_age.count), _days(self.overdue_age))
+        )
+        rows += [("postmortems", outcome, str(n), "") for outcome, n in self.postmortems.items()]
+        rows += [("out_of_hours", person, str(n), "") for person, n in self.out_of_hours]
+        return rows
+
+
+def insights(
+    session: Session,
+    start: date,
+    end: date,
+    *,
+    visible_private: Collection[int],
+    postmortem_due: Mapping[Severity, timedelta | None],
+    now: datetime,
+) -> Insights:
+    """The figures of the incidents declared from `start` to `end` (both included)."""
+    chosen = _declared_between(start, end, visible_private)
+    rows = session.execute(chosen).all()
+    services = defaultdict(list)
+    affected = select(AffectedService.incident_id, AffectedService.service).where(
+        AffectedService.incident_id.in_(chosen.with_only_columns(Incident.id))
+    )
+    for incident_id, service in session.execute(affected):
+        services[incident_id].append(service)
+    return Insights(
+        start=start,
+        end=end,
+        incidents=len(rows),
+        per_week=_per_week(rows),
+        times=_times(rows, services),
+        top_services=Counter(s for names in services.values() for s in names).most_common(
+            TOP_SERVICES
+        ),
+        items=_items(session, chosen, now.date()),
+        overdue_age=_overdue_age(session, chosen, now.date()),
+        postmortems=_postmortems(rows, postmortem_due, now),
+        out_of_hours=_out_of_hours(session, chosen, rows),
+    )
+
+
+def _declared_between(start: date, end: date, visible_private: Collection[int]) -> Select:
+    since = datetime.combine(start, time(0), tzinfo=UTC)
+    until = datetime.combine(end + timedelta(days=1), time(0), tzinfo=UTC)
+    return select(
+        Incident.id,
+        Incident.severity,
+        Incident.postmortem_published_at,
+        *(getattr(Incident, m.column) for m in Milestone),
+    ).where(
+        Incident.declared_at >= since,
+        Incident.declared_at < until,
+        or_(~Incident.is_private, Incident.id.in_(list(visible_private))),
+    )
+
+
+def _per_week(rows) -> list[tuple[date, dict[str, int]]]:
+    weeks: dict[date, Counter] = defaultdict(Counter)
+    for row in rows:
+        weeks[week_of(row.declared_at)][Severity(row.severity).label] += 1
+    return [(week, dict(sorted(weeks[week].items()))) for week in sorted(weeks)]
+
+
+def _times(rows, services) -> dict[str, dict[str, Spread]]:
+    taken: dict[str, dict[str, list[timedelta]]] = {m: defaultdict(list) for m in MEASURES}
+    for row in rows:
+        measured = figures({m: getattr(row, m.column) for m in Milestone})
+        groups = ["all", Severity(row.severity).label, *services.get(row.id, ())]
+        for measure in MEASURES:
+            span = getattr(measured, f"time_to_{measure}")
+            if span is not None:
+                for group in groups:
+                    taken[measure][group].append(span)
+    return {
+        m: {g: spread(spans) for g, spans in sorted(groups.items())} for m, groups in taken.items()
+    }
+
+
+def _items(session: Session, chosen: Select, today: date) -> dict[str, int]:
+    of_chosen = ActionItem.incident_id.in_(chosen.with_only_columns(Incident.id))
+    counts = dict(
+        session.execute(
+            select(ActionItem.status, func.count()).where(of_chosen).group_by(ActionItem.status)
+        ).all()
+    )
+    shown = {status.value: counts.get(status.value, 0) for status in ActionStatus}
+    shown["overdue"] = session.scalar(
+        select(func.count()).where(
+            of_chosen, ActionItem.status == ActionStatus.OPEN, ActionItem.due_on < today
+        )
+    )
+    return shown
+
+
+def _overdue_age(session: Session, chosen: Select, today: date) -> Spread:
+    overdue = session.scalars(
+        select(ActionItem.due_on).where(
+            ActionItem.incident_id.in_(chosen.with_only_columns(Incident.id)),
+            ActionItem.status == ActionStatus.OPEN,
+            ActionItem.due_on < today,
+        )
+    )
+    return spread([today - due for due in overdue])
+
+
+def _postmortems(rows, due: Mapping[Severity, timedelta | None], now: datetime) -> dict[str, int]:
+    outcomes = Counter({"on_time": 0, "late": 0, "overdue": 0, "not_due_yet": 0})
+    for row in rows:
+        allowed = due.get(Severity(row.severity))
+        if allowed is None or row.resolved_at is None:
+            continue
+        deadline, published = row.resolved_at + allowed, row.postmortem_published_at
+        if published is not None:
+            outcomes["on_time" if published <= deadline else "late"] += 1
+        else:
+            outcomes["overdue" if now > deadline else "not_due_yet"] += 1
+    return dict(outcomes)
+
+
+def _out_of_hours(session: Session, chosen: Select, rows) -> list[tuple[str, int]]:
+    late = {row.id for row in rows if out_of_hours(row.declared_at)}
+    held = session.execute(
+        select(RoleAssignment.incident_id, RoleAssignment.user_id)
+        .where(RoleAssignment.incident_id.in_(chosen.with_only_columns(Incident.id)))
+        .distinct()
+    )
+    load = Counter(user for incident_id, user in held if incident_id in late)
+    return load.most_common()
+
+
+def _spread_json(s: Spread) -> dict:
+    seconds = {
+        k: getattr(s, k).total_seconds() if getattr(s, k) else None for k in ("median", "p90")
+    }
+    return {"count": s.count, "median_seconds": seconds["median"], "p90_seconds": seconds["p90"]}
+
+
+def _minutes(s: Spread) -> str:
+    return (
+        f"{s.median.total_seconds() / 60:.1f} / {s.p90.total_seconds() / 60:.1f}" if s.count else ""
+    )
+
+
+def _days(s: Spread) -> str:
+    return f"{s.median.days} / {s.p90.days}" if s.count else ""
