@@ -24,11 +24,10 @@ def test_the_rules_of_periods_and_spreads():
     assert out_of_hours(datetime(2026, 3, 11, 22, 30, tzinfo=UTC))  # a Wednesday night
     assert out_of_hours(datetime(2026, 3, 14, 11, 0, tzinfo=UTC))  # a Saturday
     assert not out_of_hours(datetime(2026, 3, 11, 9, 0, tzinfo=UTC))
-    minutes = [timedelta(minutes=m) for m in (10, 20, 30, 40, 100)]
-    measured = spread(minutes)
+    measured = spread([60.0 * m for m in (10, 20, 30, 40, 100)])
     assert (measured.count, measured.median) == (5, timedelta(minutes=30))
     assert measured.p90 == timedelta(minutes=76)  # inclusive: 40 + 0.6 * (100 - 40)
-    assert spread([timedelta(minutes=7)]).p90 == timedelta(minutes=7)
+    assert spread([420.0]).p90 == timedelta(minutes=7)
     assert spread([]).median is None
 
 

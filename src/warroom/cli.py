@@ -3,6 +3,7 @@ catalog."""
 
 import argparse
 import csv
+import gc
 import io
 import json
 import logging
@@ -191,11 +192,13 @@ def serve_bot(settings: Settings, host: str, port: int) -> None:
     bot.scheduler.start()
     if settings.slack_app_token is not None:
         socket_mode(bot.app, settings).connect()  # Slack's side; HTTP still serves the rest
+    app = bot.web_app()
+    # What starting made lives as long as the process: the cyclic collector need not walk
+    # it again on every full collection (pauses of some 60 ms on the dashboard's pages).
+    gc.freeze()
     # /healthz, /metrics and the hooks in either mode, and Slack's endpoint in HTTP mode.
     # log_config=None: uvicorn keeps warroom's one-line, redacted log format.
-    uvicorn.run(
-        bot.web_app(), host=host, port=port, log_config=None, timeout_keep_alive=KEEP_ALIVE_SECONDS
-    )
+    uvicorn.run(app, host=host, port=port, log_config=None, timeout_keep_alive=KEEP_ALIVE_SECONDS)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ severity and by service); which services break most; whether action items get do
 postmortems published on time; and who carries the incidents out of hours.
 
 Every figure counts the incidents declared in the period that the reader may see (a private
-one only for its channel's members). A few queries of plain columns, however many incidents.
+one only for its channel's members), drills left out. A few queries of plain columns,
+however many incidents.
 """
 
 from collections import Counter, defaultdict
@@ -12,16 +13,18 @@ from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Date, Select, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from warroom.domain.action_items import ActionStatus
 from warroom.domain.incident import Severity
 from warroom.domain.insights import Spread, out_of_hours, spread, week_of
-from warroom.domain.milestones import Milestone, figures
+from warroom.domain.milestones import DURATIONS, Milestone
+from warroom.store.epoch import epoch
 from warroom.store.models import ActionItem, AffectedService, Incident, RoleAssignment
 
-MEASURES = ("detect", "acknowledge", "mitigate", "resolve")
+MEASURES = tuple(DURATIONS)  # detect, acknowledge, mitigate, resolve
+LABELS = {severity.value: severity.label for severity in Severity}  # "sev1" -> "SEV1"
 TOP_SERVICES = 10
 
 
@@ -87,12 +90,14 @@ def insights(
     """The figures of the incidents declared from `start` to `end` (both included)."""
     chosen = _declared_between(start, end, visible_private)
     rows = session.execute(chosen).all()
+    ids = chosen.with_only_columns(Incident.id)
     services = defaultdict(list)
-    affected = select(AffectedService.incident_id, AffectedService.service).where(
-        AffectedService.incident_id.in_(chosen.with_only_columns(Incident.id))
-    )
-    for incident_id, service in session.execute(affected):
+    affected = select(AffectedService.incident_id, AffectedService.service)
+    for incident_id, service in session.execute(
+        affected.where(AffectedService.incident_id.in_(ids))
+    ):
         services[incident_id].append(service)
+    items, overdue_age = _items(session, ids, now.date())
     return Insights(
         start=start,
         end=end,
@@ -102,96 +107,104 @@ def insights(
         top_services=Counter(s for names in services.values() for s in names).most_common(
             TOP_SERVICES
         ),
-        items=_items(session, chosen, now.date()),
-        overdue_age=_overdue_age(session, chosen, now.date()),
+        items=items,
+        overdue_age=overdue_age,
         postmortems=_postmortems(rows, postmortem_due, now),
-        out_of_hours=_out_of_hours(session, chosen, rows),
+        out_of_hours=_out_of_hours(session, ids, rows),
     )
 
 
 def _declared_between(start: date, end: date, visible_private: Collection[int]) -> Select:
+    """The incidents' figures as numbers of seconds, computed by the database."""
     since = datetime.combine(start, time(0), tzinfo=UTC)
     until = datetime.combine(end + timedelta(days=1), time(0), tzinfo=UTC)
+
+    def at(milestone: Milestone):
+        return getattr(Incident, milestone.column)
+
+    def taken(measure: str):
+        finish, origins = DURATIONS[measure]
+        origin = func.coalesce(*map(at, origins)) if len(origins) > 1 else at(origins[0])
+        return (epoch(at(finish)) - epoch(origin)).label(measure)
+
     return select(
         Incident.id,
         Incident.severity,
-        Incident.postmortem_published_at,
-        *(getattr(Incident, m.column) for m in Milestone),
+        epoch(Incident.declared_at).label("declared"),
+        epoch(Incident.resolved_at).label("resolved"),
+        epoch(Incident.postmortem_published_at).label("published"),
+        *map(taken, MEASURES),
     ).where(
         Incident.declared_at >= since,
         Incident.declared_at < until,
+        ~Incident.is_drill,  # practice, not how we are doing
         or_(~Incident.is_private, Incident.id.in_(list(visible_private))),
     )
+
+
+def _moment(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
 
 
 def _per_week(rows) -> list[tuple[date, dict[str, int]]]:
     weeks: dict[date, Counter] = defaultdict(Counter)
     for row in rows:
-        weeks[week_of(row.declared_at)][Severity(row.severity).label] += 1
+        weeks[week_of(_moment(row.declared))][LABELS[row.severity]] += 1
     return [(week, dict(sorted(weeks[week].items()))) for week in sorted(weeks)]
 
 
 def _times(rows, services) -> dict[str, dict[str, Spread]]:
-    taken: dict[str, dict[str, list[timedelta]]] = {m: defaultdict(list) for m in MEASURES}
+    taken: dict[str, dict[str, list[float]]] = {m: defaultdict(list) for m in MEASURES}
     for row in rows:
-        measured = figures({m: getattr(row, m.column) for m in Milestone})
-        groups = ["all", Severity(row.severity).label, *services.get(row.id, ())]
+        groups = ["all", LABELS[row.severity], *services.get(row.id, ())]
         for measure in MEASURES:
-            span = getattr(measured, f"time_to_{measure}")
-            if span is not None:
-                for group in groups:
-                    taken[measure][group].append(span)
+            if (seconds := getattr(row, measure)) is not None:
+                for group in groups:  # whole seconds: julianday's arithmetic is not exact
+                    taken[measure][group].append(round(seconds))
     return {
         m: {g: spread(spans) for g, spans in sorted(groups.items())} for m, groups in taken.items()
     }
 
 
-def _items(session: Session, chosen: Select, today: date) -> dict[str, int]:
-    of_chosen = ActionItem.incident_id.in_(chosen.with_only_columns(Incident.id))
+def _items(session: Session, ids: Select, today: date) -> tuple[dict[str, int], Spread]:
+    """How many items of each status, how many of the open ones are overdue, and by how
+    long (as the database counts the days)."""
+    of_chosen = ActionItem.incident_id.in_(ids)
     counts = dict(
         session.execute(
             select(ActionItem.status, func.count()).where(of_chosen).group_by(ActionItem.status)
         ).all()
     )
     shown = {status.value: counts.get(status.value, 0) for status in ActionStatus}
-    shown["overdue"] = session.scalar(
-        select(func.count()).where(
+    late_by = epoch(literal(today, Date())) - epoch(ActionItem.due_on)
+    overdue = session.scalars(
+        select(late_by).where(
             of_chosen, ActionItem.status == ActionStatus.OPEN, ActionItem.due_on < today
         )
-    )
-    return shown
-
-
-def _overdue_age(session: Session, chosen: Select, today: date) -> Spread:
-    overdue = session.scalars(
-        select(ActionItem.due_on).where(
-            ActionItem.incident_id.in_(chosen.with_only_columns(Incident.id)),
-            ActionItem.status == ActionStatus.OPEN,
-            ActionItem.due_on < today,
-        )
-    )
-    return spread([today - due for due in overdue])
+    ).all()
+    shown["overdue"] = len(overdue)
+    return shown, spread([round(seconds) for seconds in overdue])
 
 
 def _postmortems(rows, due: Mapping[Severity, timedelta | None], now: datetime) -> dict[str, int]:
     outcomes = Counter({"on_time": 0, "late": 0, "overdue": 0, "not_due_yet": 0})
     for row in rows:
         allowed = due.get(Severity(row.severity))
-        if allowed is None or row.resolved_at is None:
+        if allowed is None or row.resolved is None:
             continue
-        deadline, published = row.resolved_at + allowed, row.postmortem_published_at
-        if published is not None:
-            outcomes["on_time" if published <= deadline else "late"] += 1
+        deadline = row.resolved + allowed.total_seconds()
+        if row.published is not None:
+            outcomes["on_time" if row.published <= deadline else "late"] += 1
         else:
-            outcomes["overdue" if now > deadline else "not_due_yet"] += 1
+            outcomes["overdue" if now.timestamp() > deadline else "not_due_yet"] += 1
     return dict(outcomes)
 
 
-def _out_of_hours(session: Session, chosen: Select, rows) -> list[tuple[str, int]]:
-    late = {row.id for row in rows if out_of_hours(row.declared_at)}
+def _out_of_hours(session: Session, ids: Select, rows) -> list[tuple[str, int]]:
+    late = {row.id for row in rows if out_of_hours(_moment(row.declared))}
     held = session.execute(
         select(RoleAssignment.incident_id, RoleAssignment.user_id)
-        .where(RoleAssignment.incident_id.in_(chosen.with_only_columns(Incident.id)))
+        .where(RoleAssignment.incident_id.in_(ids))
         .distinct()
     )
     load = Counter(user for incident_id, user in held if incident_id in late)

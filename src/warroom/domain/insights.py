@@ -37,11 +37,12 @@ class Spread:
     p90: timedelta | None
 
 
-def spread(durations: list[timedelta]) -> Spread:
-    """Median and 90th percentile (inclusive: p90 of one value is that value)."""
+def spread(durations: list[float]) -> Spread:
+    """Median and 90th percentile of durations in seconds (inclusive: the p90 of one value
+    is that value)."""
     if not durations:
         return Spread(0, None, None)
-    seconds = sorted(span.total_seconds() for span in durations)
+    seconds = sorted(durations)
     p90 = (
         seconds[0]
         if len(seconds) == 1

@@ -101,25 +101,35 @@ class Figures:
         return self.impact_end - self.impact_start if self.impact_end else None
 
 
+# The impact's start, when nobody recorded it, is its detection, or else the declaration.
+IMPACT_ORIGINS = (Milestone.IMPACT_STARTED, Milestone.DETECTED, Milestone.DECLARED)
+# Each figure: the instant it runs to, and the instants it runs from (the first recorded).
+# Time to detect needs a recorded impact start; to acknowledge runs from the detection (or
+# the declaration); to mitigate and resolve, from the impact's start.
+DURATIONS = {
+    "detect": (Milestone.DETECTED, (Milestone.IMPACT_STARTED,)),
+    "acknowledge": (Milestone.ACKNOWLEDGED, (Milestone.DETECTED, Milestone.DECLARED)),
+    "mitigate": (Milestone.MITIGATED, IMPACT_ORIGINS),
+    "resolve": (Milestone.RESOLVED, IMPACT_ORIGINS),
+}
+
+
+def duration(instants: Mapping[Milestone, datetime | None], measure: str) -> timedelta | None:
+    """One of the `DURATIONS`, or None while either end is unknown."""
+    end, origins = DURATIONS[measure]
+    origin = next((instants[m] for m in origins if instants[m]), None)
+    return instants[end] - origin if origin and instants[end] else None
+
+
 def figures(instants: Mapping[Milestone, datetime | None]) -> Figures:
-    """Time to detect runs from the impact's start to its detection; to acknowledge, from
-    detection (or the declaration) to an IC taking it; to mitigate and resolve, from the
-    impact's start, which is the detection or the declaration when nobody recorded it."""
-    start_from = next(
-        m for m in (Milestone.IMPACT_STARTED, Milestone.DETECTED, Milestone.DECLARED) if instants[m]
-    )
-    start = instants[start_from]
-    noticed = instants[Milestone.DETECTED] or instants[Milestone.DECLARED]
-
-    def since(origin: datetime | None, moment: datetime | None) -> timedelta | None:
-        return moment - origin if origin and moment else None
-
+    """The `DURATIONS`, and the impact from its start to its mitigation (or resolution)."""
+    start_from = next(m for m in IMPACT_ORIGINS if instants[m])
     return Figures(
-        impact_start=start,
+        impact_start=instants[start_from],
         impact_start_from=start_from,
         impact_end=instants[Milestone.MITIGATED] or instants[Milestone.RESOLVED],
-        time_to_detect=since(instants[Milestone.IMPACT_STARTED], instants[Milestone.DETECTED]),
-        time_to_acknowledge=since(noticed, instants[Milestone.ACKNOWLEDGED]),
-        time_to_mitigate=since(start, instants[Milestone.MITIGATED]),
-        time_to_resolve=since(start, instants[Milestone.RESOLVED]),
+        time_to_detect=duration(instants, "detect"),
+        time_to_acknowledge=duration(instants, "acknowledge"),
+        time_to_mitigate=duration(instants, "mitigate"),
+        time_to_resolve=duration(instants, "resolve"),
     )

@@ -83,7 +83,8 @@ class SlackGateway:
         return self.client.auth_test().data
 
     def display_name(self, user_id: str | None) -> str:
-        """@name for documents people read outside Slack; @user-id when Slack cannot say."""
+        """@name for documents people read outside Slack; @user-id when Slack cannot say
+        (remembered too: a page naming forty people must not ask forty times again)."""
         if user_id is None:
             return "warroom"
         if user_id not in self._names:
@@ -92,7 +93,7 @@ class SlackGateway:
                 profile = user.get("profile") or {}
                 self._names[user_id] = profile.get("display_name") or user.get("name") or user_id
             except SlackApiError:
-                return f"@{user_id}"
+                self._names[user_id] = user_id
         return f"@{self._names[user_id]}"
 
     def email_of(self, user_id: str) -> str | None:
