@@ -220,3 +220,12 @@ def test_an_action_that_is_only_a_ticket_link_imports_the_ticket(link):
     assert parsed.ticket_url == link.strip("<>").split("|")[0]
     words = commands.parse(f"action Read {link} first <@U7> due TBD", "U1", NOW)
     assert words.ticket_url is None and words.text.startswith("Read")
+
+
+@pytest.mark.parametrize(
+    "typed", ["declare --drill sev2 DB failover", "declare sev2 —drill DB failover"]
+)
+def test_a_drill_is_declared_with_its_flag_as_people_type_it(typed):
+    parsed = commands.parse(typed, "U1", NOW)
+    assert (parsed.drill, parsed.severity, parsed.title) == (True, "sev2", "DB failover")
+    assert commands.parse("declare sev2 Drill press broken", "U1", NOW).drill is False

@@ -1,5 +1,4 @@
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
 
 import pytest
 
@@ -14,6 +13,7 @@ from warroom.domain.status_page import (
     overall,
 )
 from warroom.slack.status_page_views import draft_metadata, draft_of
+from warroom.store.models import Incident
 
 DOWN, SLOW = Condition.MAJOR_OUTAGE, Condition.DEGRADED
 
@@ -69,11 +69,11 @@ def test_the_no_public_update_nag_waits_for_its_severities_and_stops_once_told()
     )
 
     def due(**changes):
-        incident = SimpleNamespace(
+        incident = Incident(
             severity=Severity.SEV1,
             status=Status.INVESTIGATING,
-            is_open=True,
             is_private=False,
+            is_drill=False,
             public_update_at=None,
             declared_at=declared,
         )
@@ -85,7 +85,8 @@ def test_the_no_public_update_nag_waits_for_its_severities_and_stops_once_told()
     assert due(severity=Severity.SEV3) is None
     assert due(public_update_at=declared) is None
     assert due(is_private=True) is None
-    assert due(is_open=False) is None
+    assert due(is_drill=True) is None  # a drill tells customers nothing
+    assert due(status=Status.RESOLVED) is None
 
 
 def test_a_draft_in_any_script_fits_the_preview_until_it_is_really_too_long():

@@ -66,6 +66,8 @@ def request_page(
     pageable = [service.name for service in catalog.services().values() if service.pagerduty_key]
     with core.change(incident_id) as change:
         incident = still_open(change, "page anyone")
+        if incident.is_drill:
+            raise IncidentError(f"{incident.reference} is a drill: it pages no one.")
         details: dict = {"services": [], "people": []}
         if people:
             details["through"] = _paged_through(incident, catalog)

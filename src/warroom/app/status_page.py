@@ -17,7 +17,7 @@ from warroom.domain.incident import IncidentError
 from warroom.domain.status_page import Condition, Phase, PublicUpdate, conditions, overall
 from warroom.domain.timeline import EntryKind
 from warroom.store import status_updates
-from warroom.store.models import StatusUpdate
+from warroom.store.models import Incident, StatusUpdate
 
 RECENT = timedelta(days=7)  # how long a resolved incident stays on the page
 FEED_LENGTH = 50
@@ -33,8 +33,8 @@ def publish(core: Core, incident_id: int, update: PublicUpdate, by: str):
     """Publish `update` to the status page; the incident's channel is told."""
     with core.change(incident_id) as change:
         incident = change.incident
-        if incident.is_private:
-            raise IncidentError(private_refusal(incident.reference))
+        if not incident.may_reach_customers:
+            raise IncidentError(refusal(incident))
         status_updates.add(
             change.session,
             incident_id=incident.id,
@@ -59,8 +59,13 @@ def publish(core: Core, incident_id: int, update: PublicUpdate, by: str):
         return emitted(change, events.StatusPagePublished, entry, by)
 
 
-def private_refusal(reference: str) -> str:
-    return f"{reference} is private, and private incidents never appear on the status page."
+def refusal(incident: Incident) -> str:
+    """Why the incident never appears on the status page."""
+    if incident.is_drill:
+        return f"{incident.reference} is a drill: it tells customers nothing."
+    return (
+        f"{incident.reference} is private, and private incidents never appear on the status page."
+    )
 
 
 def last_update(core: Core, incident_id: int) -> StatusUpdate | None:

@@ -12,6 +12,11 @@ _SPECIAL_MENTION = re.compile(r"<!([a-z]+)(?:\^[^>|]*)?(?:\|([^>]*))?>")
 _LINK = re.compile(r"<((?:https?|mailto):[^>|]+)(?:\|([^>]*))?>")
 
 
+def words(slack_text: str) -> str:
+    """Free text as shown to people: Slack markup resolved, runs of spaces folded."""
+    return " ".join(plain_text(slack_text).split())
+
+
 def plain_text(slack_text: str) -> str:
     """What the user saw when typing, from the markup Slack sends us.
 

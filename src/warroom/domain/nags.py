@@ -74,7 +74,8 @@ def incident_due(kind: NagKind, incident, history: History, policy: NagPolicy, h
         return _later(_later(incident.declared_at, last) + policy.no_ic_after, snoozed)
     if kind == NagKind.NO_PUBLIC_UPDATE:
         delay = policy.public_update_after.get(severity)
-        if not incident.is_open or incident.is_private or incident.public_update_at or not delay:
+        untold = incident.may_reach_customers and not incident.public_update_at
+        if not incident.is_open or not untold or not delay:
             return None
         return _later(_later(incident.declared_at, last) + delay, snoozed)
     if kind == NagKind.POSTMORTEM_OVERDUE:

@@ -71,6 +71,10 @@ class PagerDutyIntegration(Integration):
         }
         return [self.name] if wanted.get(type(event)) else []
 
+    def _pages_on_declare(self, incident: Incident) -> bool:
+        """A drill pages no one; a real incident of a paging severity, its services."""
+        return not incident.is_drill and Severity(incident.severity) in self.page_on_declare
+
     def _pageable(self) -> dict[str, Service]:
         return {name: s for name, s in self.catalog.services().items() if s.pagerduty_key}
 
@@ -78,7 +82,7 @@ class PagerDutyIntegration(Integration):
         with self.core.db.transaction() as session:
             incident = incidents.get(session, event.incident_id)
         match event:
-            case events.IncidentDeclared() if Severity(incident.severity) in self.page_on_declare:
+            case events.IncidentDeclared() if self._pages_on_declare(incident):
                 self._page(incident, incident.services, "", delivery)
             case events.PageRequested() if event.people:
                 self._page_people(incident, _asked(self.core, event), delivery)

@@ -118,7 +118,10 @@ class Tracker(Integration):
             delivery.step("update the ticket", lambda: self.update(item, incident, item.ticket_url))
 
     def project_for(self, incident: Incident) -> str | None:
-        """Where the incident's items open tickets in this tracker; None: not in this one."""
+        """Where the incident's items open tickets in this tracker; None: not in this one
+        (nor anywhere, for a drill's)."""
+        if incident.is_drill:
+            return None
         found, _ = self.catalog.find(incident.services)
         first = found[0] if found else None
         if ((first.tracker if first else None) or self.default_tracker) != self.name:

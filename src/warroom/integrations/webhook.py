@@ -103,6 +103,7 @@ def _incident(incident: Incident) -> dict:
         "severity": incident.severity,
         "status": incident.status,
         "is_private": incident.is_private,
+        "is_drill": incident.is_drill,
         **{
             milestone.column: moment.isoformat() if moment else None
             for milestone, moment in incident.milestones.items()

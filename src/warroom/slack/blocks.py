@@ -23,7 +23,7 @@ from warroom.catalog import Service
 from warroom.domain.durations import format_duration
 from warroom.domain.incident import IncidentError, Role, RoleAlreadyHeld, Severity, Status
 from warroom.domain.milestones import figures
-from warroom.domain.timeline import Entry, EntryKind, describe
+from warroom.domain.timeline import EntryKind, describe
 from warroom.slack.command_types import CommandError
 from warroom.slack.commands import SUBCOMMANDS
 from warroom.store.models import Deploy, Incident, TimelineEntry
@@ -134,6 +134,9 @@ def recent_deploys(
     return text, [section(text)]
 
 
+DRILL_NOTE = ":test_tube: A drill: it pages no one, announces nowhere and counts in no insight."
+
+
 def headline(incident: Incident, services: Sequence[Service] = ()) -> tuple[str, list[Block]]:
     """The pinned message at the top of the incident channel: everything at a glance,
     with the catalog's runbooks and dashboards of the services it is about."""
@@ -143,6 +146,8 @@ def headline(incident: Incident, services: Sequence[Service] = ()) -> tuple[str,
         SectionBlock(fields=lifecycle_fields(incident)),
         context(f"{severity.label}: {severity.rubric}"),
     ]
+    if incident.is_drill:
+        blocks.insert(1, context(DRILL_NOTE))
     if services:
         blocks.append(section("\n".join(service_line(service) for service in services)))
     if incident.description:
@@ -209,6 +214,7 @@ def _role_slot(incident: Incident, role: Role) -> SectionBlock:
 def topic(incident: Incident) -> str:
     ic = incident.holder(Role.IC)
     parts = [
+        *(["DRILL"] if incident.is_drill else []),
         Severity(incident.severity).label,
         Status(incident.status).label,
         f"IC: <@{ic}>" if ic else "IC: unassigned",
@@ -289,51 +295,6 @@ CHANGE_ICONS = {
 def change_notice(entry: TimelineEntry) -> str:
     """What to tell the channel about a recorded change, as a sentence."""
     return CHANGE_ICONS.get(entry.kind, "") + describe(entry, person=user, quote=escape)
-
-
-def entry_line(entry: Entry) -> str:
-    """One timeline entry as a line of the `/incident timeline` answer."""
-    marker = ":pushpin: " if entry.highlighted else ""
-    when = entry.occurred_at.strftime("%m-%d %H:%M:%S")
-    what = describe(entry, person=user, quote=lambda text: escape(clip(text, 400)))
-    return f"`{when}` {marker}{what}"
-
-
-# Four full sections (12,000 characters, about a hundred lines) make a page someone can
-# read on a phone, far inside Slack's 50 blocks per message.
-SECTIONS_PER_PAGE = 4
-
-
-def timeline_page(
-    incident: Incident, entries: list[Entry], everything: bool, page: int
-) -> tuple[str, list[Block]]:
-    """One page of `/incident timeline`: entries packed into sections of at most 3,000
-    characters, a few sections a page."""
-    sections = _pack([entry_line(entry) for entry in entries], SECTION_MAX)
-    pages = max(1, -(-len(sections) // SECTIONS_PER_PAGE))
-    page = min(page, pages)
-    what = "every entry" if everything else "key events"
-    title = f"{incident.reference} timeline, {what}, times in UTC (page {page} of {pages})"
-    shown = sections[(page - 1) * SECTIONS_PER_PAGE : page * SECTIONS_PER_PAGE]
-    page_blocks: list[Block] = [section(f"*{title}*")]
-    page_blocks += [section(text) for text in shown] or [section("_Nothing recorded yet._")]
-    if page < pages:
-        more = f"/incident timeline {'all ' if everything else ''}page {page + 1}"
-        page_blocks.append(context(f"More: `{more}`"))
-    elif not everything:
-        page_blocks.append(context("Every message too: `/incident timeline all`"))
-    return title, page_blocks
-
-
-def _pack(lines: list[str], limit: int) -> list[str]:
-    """Lines joined into chunks of at most `limit` characters, never splitting a line."""
-    chunks: list[str] = []
-    for line in (clip(line, limit) for line in lines):
-        if chunks and len(chunks[-1]) + 1 + len(line) <= limit:
-            chunks[-1] += "\n" + line
-        else:
-            chunks.append(line)
-    return chunks
 
 
 def help_text() -> str:

@@ -29,6 +29,7 @@ class Declare(Command):
     severity: Severity | None = None
     title: str | None = None  # None: ask for the details in a modal
     impact_started_at: datetime | None = None
+    drill: bool = False  # practice: the whole process, but no page, no announcement
 
 
 class AssignRole(Command):

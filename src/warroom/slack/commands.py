@@ -4,14 +4,13 @@ import re
 from collections.abc import Callable, Collection
 from datetime import datetime
 
-from warroom.domain.action_items import ActionKind, Priority
-from warroom.domain.durations import parse_due_date, parse_moment
+from warroom.domain.durations import parse_moment
 from warroom.domain.incident import Role, Severity, Status
-from warroom.domain.markup import USER_MENTION, plain_text
+from warroom.domain.markup import USER_MENTION, plain_text, words
 from warroom.domain.milestones import MILESTONE_WORDS, Milestone
+from warroom.slack.action_commands import action, actions
 from warroom.slack.command_types import (
     POSTMORTEM_STEPS,
-    AddAction,
     AddNote,
     AssignRole,
     ChangeSeverity,
@@ -19,7 +18,6 @@ from warroom.slack.command_types import (
     CommandError,
     Declare,
     Help,
-    ListActions,
     ListIncidents,
     Mitigated,
     Page,
@@ -47,11 +45,6 @@ ROLE_WORDS = {
 UPDATE_STATUSES = (Status.INVESTIGATING, Status.IDENTIFIED, Status.MONITORING)
 
 
-def _words(text: str) -> str:
-    """Free text as shown to people: Slack markup resolved, runs of spaces folded."""
-    return " ".join(plain_text(text).split())
-
-
 def _first_word(rest: str) -> tuple[str, str]:
     first, _, tail = rest.strip().partition(" ")
     return first.lower(), tail.strip()
@@ -67,14 +60,20 @@ _STARTED = re.compile(r"^(?P<title>.*?)\s+started\s+(?P<when>\S+(?:\s+\S+)?)\s*$
 MOMENT_EXAMPLES = "14:54, 2:54pm, yesterday 23:50, 2026-12-01 14:54 or 20m ago (UTC)"
 
 
+# `--drill`, as typed or as a client's smart dashes turn it (—drill).
+_DRILL = re.compile(r"(?:^|\s)(?:--|—|–)drill(?=\s|$)", re.IGNORECASE)
+
+
 def _declare(rest: str, _caller: str, now: datetime) -> Declare:
+    drill = _DRILL.search(rest) is not None
+    rest = _DRILL.sub(" ", rest).strip()
     first, tail = _first_word(rest)
     severity = severity_named(first)
-    title = _words(tail if severity else rest)
+    title = words(tail if severity else rest)
     started = None
     if (found := _STARTED.match(title)) and (started := parse_moment(found["when"], now)):
         title = found["title"]
-    return Declare(severity=severity, title=title or None, impact_started_at=started)
+    return Declare(severity=severity, title=title or None, impact_started_at=started, drill=drill)
 
 
 # "payments, search: Checkout failing": the catalog services a declare is about.
@@ -98,7 +97,7 @@ def _milestone(rest: str, _caller: str, now: datetime) -> SetMilestone:
     if milestone is None:
         names = ", ".join(f"`{m.word}`" for m in Milestone if m is not Milestone.DECLARED)
         raise CommandError(
-            f"`{_words(word)[:40] or '(nothing)'}` is not a milestone. Say which one ({names}) "
+            f"`{words(word)[:40] or '(nothing)'}` is not a milestone. Say which one ({names}) "
             "and when.",
             example=MILESTONE_EXAMPLE,
         )
@@ -106,7 +105,7 @@ def _milestone(rest: str, _caller: str, now: datetime) -> SetMilestone:
         return SetMilestone(milestone=milestone, at=None)
     at = parse_moment(plain_text(when), now)
     if at is None:
-        shown = f"`{_words(when)[:40]}` is not a time I understand" if when.strip() else "Say when"
+        shown = f"`{words(when)[:40]}` is not a time I understand" if when.strip() else "Say when"
         raise CommandError(
             f"{shown}: try {MOMENT_EXAMPLES}, or `clear`.", example=MILESTONE_EXAMPLE
         )
@@ -118,7 +117,7 @@ def _role(rest: str, caller: str) -> AssignRole:
     role = ROLE_WORDS.get(word)
     if role is None:
         raise CommandError(
-            f"`{_words(word)[:40] or '(nothing)'}` is not a role. "
+            f"`{words(word)[:40] or '(nothing)'}` is not a role. "
             "The roles are ic, lead, comms and scribe.",
             example="/incident role ic @priya",
         )
@@ -138,7 +137,7 @@ def _role(rest: str, caller: str) -> AssignRole:
 def _update(rest: str, _caller: str) -> PostUpdate:
     first, tail = _first_word(rest)
     status = Status(first) if first in UPDATE_STATUSES else None
-    text = _words(tail if status else rest)
+    text = words(tail if status else rest)
     if not text:
         raise CommandError(
             "A status update needs its text: what we know, what we are doing, what we need.",
@@ -155,26 +154,26 @@ def _change_severity(rest: str, _caller: str) -> ChangeSeverity:
             "Name the new severity: sev1, sev2, sev3 or sev4, then optionally why.",
             example="/incident severity sev1 All checkouts failing now",
         )
-    return ChangeSeverity(severity=severity, reason=_words(tail))
+    return ChangeSeverity(severity=severity, reason=words(tail))
 
 
 def _rename(rest: str, _caller: str) -> Rename:
-    title = _words(rest)
+    title = words(rest)
     if not title:
         raise CommandError("Give the new title.", example="/incident rename Payments API down")
     return Rename(title=title)
 
 
 def _mitigated(rest: str, _caller: str) -> Mitigated:
-    return Mitigated(note=_words(rest))
+    return Mitigated(note=words(rest))
 
 
 def _resolve(rest: str, _caller: str) -> Resolve:
-    return Resolve(summary=_words(rest))
+    return Resolve(summary=words(rest))
 
 
 def _note(rest: str, _caller: str) -> AddNote:
-    text = _words(rest)
+    text = words(rest)
     if not text:
         raise CommandError(
             "A note needs its text: what happened or was decided.",
@@ -190,9 +189,9 @@ def _page(rest: str, _caller: str) -> Page:
     """`page payments msg`, or `page @alice @bob msg`: the people first, then the message."""
     people = _PAGED_PEOPLE.match(rest)
     if people is None:
-        return Page(text=_words(rest))
+        return Page(text=words(rest))
     users = dict.fromkeys(user for user, _name in USER_MENTION.findall(people[1]))
-    return Page(text=_words(people[2]), people=list(users))
+    return Page(text=words(people[2]), people=list(users))
 
 
 _PAGED_SERVICES = re.compile(
@@ -225,73 +224,6 @@ def _timeline(rest: str, _caller: str) -> ShowTimeline:
     return ShowTimeline(everything=everything, page=pages[0] if pages else 1)
 
 
-# The last " due " starts the date: the text itself may say "due to".
-_DUE = re.compile(r"^(?P<text>.*)\s+due\s+(?P<due>.+?)\s*$", re.IGNORECASE | re.DOTALL)
-_PRIORITY = re.compile(r"(?:^|\s)(?P<priority>[pP][123])(?=\s|$)")
-_KIND = re.compile(r"(?:^|\s)type\s+(?P<kind>mitigate|prevent|process)(?=\s|$)", re.IGNORECASE)
-_LONE_LINK = re.compile(r"^<?(https?://[^\s<>|]+)(?:\|[^>]*)?>?$")  # as Slack escapes it, or not
-UNDECIDED = ("tbd", "tba", "later")
-ACTION_EXAMPLE = "/incident action Add memory alerts on payments @priya due friday p1 type prevent"
-
-
-def _take(pattern: re.Pattern[str], rest: str) -> tuple[str | None, str]:
-    """The pattern's one group where it matches, and the text without it."""
-    if found := pattern.search(rest):
-        return found.group(1).lower(), rest[: found.start()] + rest[found.end() :]
-    return None, rest
-
-
-def _action(rest: str, _caller: str, now: datetime) -> AddAction:
-    today = now.date()
-    if not rest.strip():
-        return AddAction(text=None)
-    priority, rest = _take(_PRIORITY, rest)
-    kind, rest = _take(_KIND, rest)
-    problems = []
-    due_on = None
-    if found := _DUE.match(rest):
-        due = plain_text(found.group("due"))
-        rest = found.group("text")
-        if due.strip().lower() not in UNDECIDED:
-            due_on = parse_due_date(due, today)
-            if due_on is None:
-                problems.append(
-                    f"`{_words(due)[:40]}` is not a date I understand "
-                    "(try 2026-12-01, friday, tomorrow, in 3 days, or TBD)"
-                )
-            elif due_on < today:
-                problems.append(f"the due date {due_on} is in the past")
-    else:
-        problems.append("it has no due date (end with `due <date>`, or `due TBD`)")
-    owners = USER_MENTION.findall(rest)
-    if len(owners) != 1:
-        problems.append("it has no owner" if not owners else "it names more than one owner")
-    text = _words(USER_MENTION.sub(" ", rest))
-    ticket = _LONE_LINK.match(USER_MENTION.sub(" ", rest).strip())
-    if not text:
-        problems.append("it says nothing to do")
-    if problems:
-        raise CommandError(
-            "An action item needs exactly one owner and a due date: " + "; ".join(problems) + ".",
-            example=ACTION_EXAMPLE,
-        )
-    return AddAction(
-        text=None if ticket else text,
-        ticket_url=ticket[1] if ticket else None,
-        owner_id=owners[0][0],
-        due_on=due_on,
-        priority=Priority(priority) if priority else None,
-        kind=ActionKind(kind) if kind else None,
-    )
-
-
-def _actions(rest: str, _caller: str) -> ListActions:
-    word = rest.strip().lower()
-    if word not in ("", "mine"):
-        raise CommandError("Say `mine` or nothing.", example="/incident actions mine")
-    return ListActions(mine=word == "mine")
-
-
 def _postmortem(rest: str, _caller: str) -> WritePostmortem:
     step = rest.strip().lower() or "draft"
     if step not in POSTMORTEM_STEPS:
@@ -310,8 +242,9 @@ def _without_arguments(command: type[Command]) -> Callable[[str, str], Command]:
 SUBCOMMANDS: dict[str, tuple[Callable[..., Command], str, str]] = {
     "declare": (
         _declare,
-        "/incident declare [sev1|sev2|sev3|sev4] [service[, service]:] <title> [started <time>]",
-        "Declare a new incident (no title opens a form).",
+        "/incident declare [--drill] [sev1|sev2|sev3|sev4] [service[, service]:] <title> "
+        "[started <time>]",
+        "Declare a new incident (no title opens a form); a drill pages and announces nothing.",
     ),
     "role": (
         _role,
@@ -338,13 +271,13 @@ SUBCOMMANDS: dict[str, tuple[Callable[..., Command], str, str]] = {
         "Record when something happened (UTC), e.g. when the impact really began.",
     ),
     "action": (
-        _action,
+        action,
         "/incident action <text|ticket link> @owner due <date|TBD> [p1|p2|p3] "
         "[type mitigate|prevent|process]",
         "Add an action item (a ticket's link makes it one; no text opens a form).",
     ),
     "actions": (
-        _actions,
+        actions,
         "/incident actions [mine]",
         "List this incident's action items, or yours everywhere.",
     ),

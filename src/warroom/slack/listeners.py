@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from warroom.app import incidents as running
 from warroom.app import milestones, paging, postmortems
 from warroom.domain.incident import IncidentError, Severity
-from warroom.slack import blocks, capture, commands, forms, interactions
+from warroom.slack import blocks, capture, commands, forms, interactions, timeline_blocks
 from warroom.slack.action_items import ActionItems
 from warroom.slack.command_types import (
     AddAction,
@@ -185,12 +185,13 @@ class IncidentCommand:
                 impact_started_at=parsed.impact_started_at,
                 services=affected,
                 reply_to={"response_url": command["response_url"]},
+                is_drill=parsed.drill,
             )
         except IncidentError as error:
             answer(ack, blocks.incident_error(error))
             return None
         started = parsed.impact_started_at
-        facts = [severity.label, *affected]
+        facts = [*(["a drill"] if parsed.drill else []), severity.label, *affected]
         if started:
             facts.append(f"impact started {started:%Y-%m-%d %H:%M} UTC")
         notice = f"Declaring INC-{declared.incident_id} ({', '.join(facts)}) ...{hint}"
@@ -306,7 +307,9 @@ class IncidentCommand:
     def _timeline(self, parsed: ShowTimeline, incident: Incident, ack: Ack) -> None:
         with self.services.db.transaction() as session:
             entries = timeline.entries(session, incident.id, highlighted_only=not parsed.everything)
-        text, page = blocks.timeline_page(incident, entries, parsed.everything, parsed.page)
+        text, page = timeline_blocks.timeline_page(
+            incident, entries, parsed.everything, parsed.page
+        )
         ack(response_type="ephemeral", text=text, blocks=page)
 
     def _follow_up(self, command: dict, follow_up, respond: Respond) -> None:

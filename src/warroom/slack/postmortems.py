@@ -50,7 +50,8 @@ def post(services: Services, changed: PostmortemChanged, delivery: Delivery) -> 
     attach = guarded(slack.upload, channel, markdown, filename, summary_ts)
     delivery.step("attach the full draft", attach)
     announce_to = services.settings.warroom_announce_channel
-    if changed.status == PostmortemStatus.PUBLISHED and announce_to and not incident.is_private:
+    published = changed.status == PostmortemStatus.PUBLISHED
+    if published and announce_to and not (incident.is_private or incident.is_drill):
         ts = delivery.step(
             *posting(slack, delivery, "post it for stakeholders", announce_to, text, page)
         )

@@ -115,7 +115,7 @@ def _furnishing(services: Services, incident: Incident, delivery: Delivery, rule
             recent = deploys.latest(session, [s.name for s in affected], RECENT_DEPLOYS)
         listed = blocks.recent_deploys(affected, recent)
         steps.append(posting(slack, delivery, "list recent deploys", channel_id, *listed))
-    if announce_to:
+    if announce_to and not incident.is_drill:  # a drill announces nowhere
         announcement = [
             posting(slack, delivery, "announce it", announce_to, *blocks.announcement(incident)),
             ("link the announcement", link_announcement),

@@ -28,7 +28,7 @@ class StatusPageForms:
 
     def command(self, incident: Incident, command: dict, ack: Ack) -> FollowUp:
         """`/incident statuspage`: the form, unless the incident may never be shown."""
-        if incident.is_private:
+        if not incident.may_reach_customers:
             ack(response_type="ephemeral", text=_refused(incident))
             return None
         ack()
@@ -48,7 +48,7 @@ class StatusPageForms:
         except IncidentError as error:
             tell(blocks.incident_error(error))
             return
-        if incident.is_private:
+        if not incident.may_reach_customers:
             tell(_refused(incident))
         else:
             self._open(body["trigger_id"], incident, closing)
@@ -108,4 +108,4 @@ def _say(ack: Ack, text: str) -> None:
 
 
 def _refused(incident: Incident) -> str:
-    return f":lock: {blocks.escape(status_page.private_refusal(incident.reference))}"
+    return f":lock: {blocks.escape(status_page.refusal(incident))}"

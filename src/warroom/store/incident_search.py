@@ -35,6 +35,7 @@ class Row:
     severity: str
     status: str
     is_private: bool
+    is_drill: bool
     declared_at: datetime
     mitigated_at: datetime | None
     resolved_at: datetime | None
@@ -71,6 +72,7 @@ def _matching(filters: Filters, visible_private: Collection[int]) -> Select:
         Incident.severity,
         Incident.status,
         Incident.is_private,
+        Incident.is_drill,
         Incident.declared_at,
         Incident.mitigated_at,
         Incident.resolved_at,

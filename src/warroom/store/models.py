@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -70,6 +71,9 @@ class Incident(Base):
     severity: Mapped[Severity] = mapped_column(String(8))
     status: Mapped[Status] = mapped_column(String(16), default=Status.INVESTIGATING)
     is_private: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A practice incident: it runs the whole process, but pages and announces nothing, never
+    # reaches the status page or a tracker, and counts in no insight.
+    is_drill: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     declared_by: Mapped[str] = mapped_column(String(32))
     # The milestones (see domain/milestones.py); each edit is also a timeline entry.
     impact_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -111,6 +115,11 @@ class Incident(Base):
     @property
     def is_open(self) -> bool:
         return self.status != Status.RESOLVED
+
+    @property
+    def may_reach_customers(self) -> bool:
+        """Whether it may appear on the status page: not private, not a drill."""
+        return not self.is_private and not self.is_drill
 
     @property
     def milestones(self) -> dict[Milestone, datetime | None]:
@@ -211,7 +220,11 @@ class ActionItem(Base):
     outlives its incident."""
 
     __tablename__ = "action_items"
-    __table_args__ = (Index("ix_action_items_owner_status", "owner_id", "status"),)
+    __table_args__ = (
+        Index("ix_action_items_owner_status", "owner_id", "status"),
+        # An incident's items by status and due date, read without the rows (insights).
+        Index("ix_action_items_incident_status_due", "incident_id", "status", "due_on"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)

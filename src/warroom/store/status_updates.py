@@ -5,7 +5,8 @@ from sqlalchemy.orm import Session
 
 from warroom.store.models import Incident, StatusUpdate
 
-PUBLIC = Incident.is_private.is_(False)  # a private incident's updates are never read out
+# A private incident's updates, or a drill's, are never read out.
+PUBLIC = Incident.is_private.is_(False) & Incident.is_drill.is_(False)
 
 
 def add(session: Session, **update) -> StatusUpdate:

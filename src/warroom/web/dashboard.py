@@ -170,7 +170,7 @@ def _exported(row: incident_search.Row, sources: Sources) -> dict:
 
 def _csv(rows: list[dict]) -> str:
     out = io.StringIO()
-    columns = ["reference", "title", "severity", "status", "is_private", "commander"]
+    columns = ["reference", "title", "severity", "status", "is_private", "is_drill", "commander"]
     columns += ["services", "declared_at", "mitigated_at", "resolved_at"]
     writer = csv.DictWriter(out, columns, extrasaction="ignore")
     writer.writeheader()
