@@ -134,3 +134,33 @@ def test_insights_count_only_what_the_reader_may_see(
     assert (
         "from &#39;last week&#39; is no date (YYYY-MM-DD): the period's default is used." in wrong
     )
+
+
+def test_an_incident_page_lists_the_recent_incidents_it_looks_like(
+    sandbox, general, dashboard, db, announce_channel, bot, clock
+):
+    from warroom.app import postmortems
+
+    first = declare_and_settle(sandbox, db, "sev2 Refunds failing")
+    postmortems.save_notes(
+        bot.core, first.id, by="U1", contributing_factors="Retry storm\n- No backoff"
+    )
+    clock.advance(hours=1)
+    second = declare_and_settle(sandbox, db, "sev3 Search slow")
+    postmortems.save_notes(bot.core, second.id, by="U1", contributing_factors="no backoff")
+    clock.advance(hours=1)
+    secret = declare_private_and_settle(sandbox, db, "Card data exposed")
+    postmortems.save_notes(bot.core, secret.id, by="U1", contributing_factors="No backoff")
+    clock.advance(hours=1)
+    third = declare_and_settle(sandbox, db, "sev2 Refunds failing again")
+    postmortems.save_notes(
+        bot.core, third.id, by="U1", contributing_factors="Retry storm\nNo backoff"
+    )
+
+    stranger = sign_in(sandbox, dashboard.url, "bob", f"/incidents/{third.id}")
+    page = stranger.get(f"/incidents/{third.id}").text
+    alike = page.split("Looks like")[1].split("</ol>")[0]
+    assert alike.index("INC-1") < alike.index("INC-2")  # two factors in common, then one
+    assert "Retry storm, No backoff" in alike and "Card data exposed" not in page
+    member = sign_in(sandbox, dashboard.url, "alice", f"/incidents/{third.id}")
+    assert "Card data exposed" in member.get(f"/incidents/{third.id}").text

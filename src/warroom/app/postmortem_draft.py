@@ -21,7 +21,7 @@ from warroom.domain.durations import format_duration
 from warroom.domain.incident import Role, Severity, Status
 from warroom.domain.lint import ActionItemText, Finding, PostmortemText, lint
 from warroom.domain.milestones import Figures, Milestone, figures
-from warroom.domain.postmortem import DEFAULT_DEPTH, Depth, PostmortemStatus
+from warroom.domain.postmortem import DEFAULT_DEPTH, Depth, PostmortemStatus, factors
 from warroom.domain.timeline import Entry, EntryKind, describe
 from warroom.store import action_items, deploys, incidents, timeline
 from warroom.store.db import package_folder
@@ -145,11 +145,7 @@ def gather(
         impact_duration=_duration(measured.impact_duration),
         impact_window=_impact_window(measured),
         notes={name: (getattr(notes, name) or "").strip() for name in NOTE_FIELDS},
-        contributing_factors=[
-            line.strip(" -*\t")
-            for line in (notes.contributing_factors or "").splitlines()
-            if line.strip(" -*\t")
-        ],
+        contributing_factors=factors(notes.contributing_factors),
         severity_changes=[
             event(e) for e in entries if e.kind == EntryKind.SEVERITY and "from" in e.details
         ],

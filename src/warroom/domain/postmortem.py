@@ -46,3 +46,8 @@ class PostmortemStatus(StrEnum):
         if wanted is PostmortemStatus.NONE:
             raise ValueError("A postmortem cannot be undrafted.")
         return wanted
+
+
+def factors(text: str) -> list[str]:
+    """The contributing factors people wrote, one a line, list marks and spaces trimmed."""
+    return [line.strip(" -*\t") for line in (text or "").splitlines() if line.strip(" -*\t")]

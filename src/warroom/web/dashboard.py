@@ -19,6 +19,7 @@ from starlette.routing import Route
 
 from warroom.app.core import Core
 from warroom.app.incident_record import record
+from warroom.app.similar_incidents import similar_to
 from warroom.catalog import Catalog
 from warroom.domain.action_items import ActionStatus
 from warroom.domain.incident import IncidentError, Role, Severity, Status
@@ -105,8 +106,9 @@ def dashboard_routes(sources: Sources) -> list[Route]:
         return Response(_csv(rows), media_type="text/csv; charset=utf-8", headers=_attachment())
 
     def incident_record(who: Viewer, number: int, everything: bool, at: int):
-        if not _may_open(sources, who, number):
-            return None
+        """The incident's record and the incidents like it; None when it is not to be seen
+        (or does not exist: the page says the same either way)."""
+        allowed = visible_private(sources, who)
         with sources.core.db.transaction() as session:
             try:
                 found = record(
@@ -119,8 +121,11 @@ def dashboard_routes(sources: Sources) -> list[Route]:
                 )
             except IncidentError:
                 return None
+            if found.incident.is_private and number not in allowed:
+                return None
+            alike = similar_to(session, found.incident, allowed)
             session.expunge_all()
-            return found
+            return found, alike
 
     async def incident(request: Request, who: Viewer) -> Response:
         number = request.path_params["number"]
@@ -133,7 +138,8 @@ def dashboard_routes(sources: Sources) -> list[Route]:
         return page(
             request,
             "dashboard_incident.html.j2",
-            record=shown,
+            record=shown[0],
+            similar=shown[1],
             person=sources.person,
             describe=lambda entry: describe(entry, person=sources.person, quote=str),
             ActionStatus=ActionStatus,
@@ -145,16 +151,6 @@ def dashboard_routes(sources: Sources) -> list[Route]:
         Route("/incidents.{format:str}", signed_in(export), methods=["GET"]),
         Route("/incidents/{number:int}", signed_in(incident), methods=["GET"]),
     ]
-
-
-def _may_open(sources: Sources, who: Viewer, number: int) -> bool:
-    """Whether `who` may open that incident's page (one that does not exist says so)."""
-    with sources.core.db.transaction() as session:
-        private = {i: (c, d) for i, c, d in incident_search.private_incidents(session)}
-    if number not in private:
-        return True
-    channel_id, declarer = private[number]
-    return may_see(who.user_id, channel_id, declarer, sources.members)
 
 
 def _exported(row: incident_search.Row, sources: Sources) -> dict:
