@@ -164,3 +164,20 @@ def test_an_incident_page_lists_the_recent_incidents_it_looks_like(
     assert "Retry storm, No backoff" in alike and "Card data exposed" not in page
     member = sign_in(sandbox, dashboard.url, "alice", f"/incidents/{third.id}")
     assert "Card data exposed" in member.get(f"/incidents/{third.id}").text
+
+
+def test_the_postmortem_reads_with_what_the_linter_finds(
+    sandbox, general, dashboard, db, announce_channel
+):
+    declared = declare_and_settle(sandbox, db, "sev2 Refunds failing")
+    run(sandbox, declared, "resolve Rolled back")
+    secret = declare_private_and_settle(sandbox, db, "Card data exposed")
+    run(sandbox, secret, "resolve Keys rotated")
+    browser = sign_in(sandbox, dashboard.url, "bob")
+    assert "/incidents/1/postmortem" in browser.get("/incidents/1").text  # drafted on resolve
+    page = browser.get("/incidents/1/postmortem").text
+    assert "INC-1 postmortem: Refunds failing" in page and "What the linter finds" in page
+    assert "<li><strong>" in page  # a SEV2 with no action items is one finding at least
+    assert "# INC-1" in page  # the Markdown draft, as Slack gets it
+    hidden = browser.get(f"/incidents/{secret.id}/postmortem").text
+    assert "Card data exposed" not in hidden and "There is no incident" in hidden

@@ -9,8 +9,9 @@ figures leave it out for anyone else, and its page answers 404, as for no incide
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -19,10 +20,12 @@ from starlette.routing import Route
 
 from warroom.app.core import Core
 from warroom.app.incident_record import record
+from warroom.app.postmortem_draft import PostmortemTemplateError, gather, render
 from warroom.app.similar_incidents import similar_to
 from warroom.catalog import Catalog
 from warroom.domain.action_items import ActionStatus
 from warroom.domain.incident import IncidentError, Role, Severity, Status
+from warroom.domain.postmortem import Depth
 from warroom.domain.timeline import describe
 from warroom.slack.visibility import may_see
 from warroom.store import incident_search
@@ -40,6 +43,8 @@ class Sources:
     person: Callable[[str | None], str]  # "@priya" for a Slack user id
     members: Callable[[str], set[str]]  # who is in a channel
     channel_link: Callable[[str], str]  # a Slack channel's address
+    depths: Mapping[Severity, Depth]  # how much postmortem each severity needs
+    templates_dir: Path | None  # the operator's postmortem template, if any
 
 
 def visible_private(sources: Sources, who: Viewer) -> set[int]:
@@ -109,6 +114,8 @@ def dashboard_routes(sources: Sources) -> list[Route]:
         """The incident's record and the incidents like it; None when it is not to be seen
         (or does not exist: the page says the same either way)."""
         allowed = visible_private(sources, who)
+        if _hidden(sources, number, allowed):
+            return None
         with sources.core.db.transaction() as session:
             try:
                 found = record(
@@ -120,8 +127,6 @@ def dashboard_routes(sources: Sources) -> list[Route]:
                     page=at,
                 )
             except IncidentError:
-                return None
-            if found.incident.is_private and number not in allowed:
                 return None
             alike = similar_to(session, found.incident, allowed)
             session.expunge_all()
@@ -146,11 +151,40 @@ def dashboard_routes(sources: Sources) -> list[Route]:
             Role=Role,
         )
 
+    def drafted(who: Viewer, number: int):
+        if _hidden(sources, number, visible_private(sources, who)):
+            return None
+        with sources.core.db.transaction() as session:
+            try:
+                return gather(session, number, sources.person, sources.depths)
+            except IncidentError:
+                return None
+
+    async def postmortem(request: Request, who: Viewer) -> Response:
+        number = request.path_params["number"]
+        draft = await run_in_threadpool(drafted, who, number)
+        if draft is None:
+            return page(request, "dashboard_missing.html.j2", number=number)
+        try:
+            markdown = render(draft, sources.templates_dir)
+        except PostmortemTemplateError as error:
+            markdown = str(error)
+        shown = {"draft": draft, "markdown": markdown, "number": number}
+        return page(request, "dashboard_postmortem.html.j2", **shown)
+
     return [
         Route("/incidents", signed_in(incidents), methods=["GET"]),
+        Route("/incidents/{number:int}/postmortem", signed_in(postmortem), methods=["GET"]),
         Route("/incidents.{format:str}", signed_in(export), methods=["GET"]),
         Route("/incidents/{number:int}", signed_in(incident), methods=["GET"]),
     ]
+
+
+def _hidden(sources: Sources, number: int, allowed: set[int]) -> bool:
+    """Whether the incident is private and not among those the reader may see."""
+    with sources.core.db.transaction() as session:
+        private = {i for i, _, _ in incident_search.private_incidents(session)}
+    return number in private and number not in allowed
 
 
 def _exported(row: incident_search.Row, sources: Sources) -> dict:

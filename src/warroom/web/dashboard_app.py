@@ -27,6 +27,8 @@ def dashboard_mount(services: Services) -> Mount:
         channel_link=lambda channel_id: (
             f"{site}/app_redirect?channel={channel_id}&team={slack.team_id}"
         ),
+        depths=settings.postmortem_depths(),
+        templates_dir=settings.warroom_templates_dir,
     )
     routes = sign_in_routes(
         client_id=settings.slack_client_id,
