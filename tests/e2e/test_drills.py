@@ -6,10 +6,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.e2e.incident_fixtures import declare_and_settle, headline, run
+from tests.conftest import settle
+from tests.e2e.incident_fixtures import declare_and_settle, headline, open_declare_modal, run
 from tests.e2e.paging_fixtures import PAGE, emulator, paged
 from warroom.app.insights import insights
 from warroom.domain.incident import Severity
+from warroom.store import incidents
 
 
 @pytest.fixture
@@ -54,3 +56,20 @@ def test_a_drill_pages_no_one_announces_nothing_and_counts_in_no_insight(
             now=clock(),
         )
     assert found.incidents == 1 and found.per_week[0][1] == {"SEV2": 1}
+
+
+def test_the_declare_form_declares_a_drill_too(sandbox, general, warroom, db, announce_channel):
+    view_id = open_declare_modal(sandbox)
+    fields = {
+        "title": {"value": "Game day: lose the primary database"},
+        "severity": {"value": "sev2"},
+        "private": {"value": ["drill"]},
+    }
+    answer = sandbox.driver.submit_view(sandbox.user_id("alice"), view_id, fields)
+    assert answer.status == 200, answer
+    settle(sandbox)
+    with db.transaction() as session:
+        incident = incidents.get(session, 1)
+        assert incident.is_drill and not incident.is_private
+        assert incident.channel_id and incident.announcement_ts is None
+    assert sandbox.messages(announce_channel) == []

@@ -62,13 +62,19 @@ def test_slack_markup_becomes_what_the_user_saw():
 def test_form_errors_are_per_field():
     with pytest.raises(FormErrors) as caught:
         declare_form(
-            title="  ", severity=None, description=None, private=False, started="soon", now=NOW
+            title="  ", severity=None, description=None, ticked=set(), started="soon", now=NOW
         )
     assert set(caught.value.errors) == {"title", "severity", "started"}
     form = declare_form(
-        title=" DB  down ", severity="sev2", description="", private=True, started="15:40", now=NOW
+        title=" DB  down ",
+        severity="sev2",
+        description="",
+        ticked={"private"},
+        started="15:40",
+        now=NOW,
     )
     assert (form.title, form.severity, form.is_private) == ("DB down", Severity.SEV2, True)
+    assert not form.is_drill
     assert form.impact_started_at == datetime(2026, 11, 24, 15, 40, tzinfo=UTC)
 
 

@@ -23,6 +23,7 @@ class DeclareForm(BaseModel):
     severity: Severity
     description: str = ""
     is_private: bool = False
+    is_drill: bool = False
     impact_started_at: datetime | None = None
     services: list[str] = []
 
@@ -46,13 +47,14 @@ def declare_form(
     title: str | None,
     severity: str | None,
     description: str | None,
-    private: bool,
+    ticked: set[str],
     started: str | None,
     now: datetime,
     services: list[str] | None = None,
 ) -> DeclareForm:
     """Validate the declare modal's fields, all at once so the user fixes them in one go;
-    `started` (when the impact began) is read against `now`."""
+    `ticked` holds its options (private, drill); `started` (when the impact began) is read
+    against `now`."""
     errors = {}
     title = " ".join((title or "").split())
     if not title:
@@ -71,7 +73,8 @@ def declare_form(
         title=title,
         severity=chosen,
         description=(description or "").strip(),
-        is_private=private,
+        is_private="private" in ticked,
+        is_drill="drill" in ticked,
         impact_started_at=impact_started_at,
         services=services or [],
     )

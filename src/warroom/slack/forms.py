@@ -130,7 +130,12 @@ def declare_modal(
                             value="private",
                             text="Private incident (security, HR...)",
                             description="Private channel; announcements carry no title or detail.",
-                        )
+                        ),
+                        Option(
+                            value="drill",
+                            text="A drill (practice)",
+                            description="Pages no one, announces nowhere, counts in no insight.",
+                        ),
                     ],
                 ),
             ),

@@ -92,7 +92,9 @@ class Interactions:
                     "value"
                 ),
                 description=input_value(values, "description").get("value"),
-                private=bool(input_value(values, "private").get("selected_options")),
+                ticked={
+                    o["value"] for o in input_value(values, "private").get("selected_options") or []
+                },
                 started=input_value(values, "started").get("value"),
                 now=self.services.now(),
                 services=[
@@ -122,6 +124,7 @@ class Interactions:
                 by=body["user"]["id"],
                 description=form.description,
                 is_private=form.is_private,
+                is_drill=form.is_drill,
                 impact_started_at=form.impact_started_at,
                 services=form.services,
                 reply_to={"view_id": view["id"]},
