@@ -8,7 +8,8 @@ from warroom.demo.run import run_demo
 
 def test_the_demo_plays_a_whole_incident_and_writes_its_postmortem(tmp_path, monkeypatch):
     out, started = io.StringIO(), time.monotonic()
-    monkeypatch.setattr("sys.stdin", io.StringIO("/incident status\nlooks calm now\n"))
+    typed = "/incident status\nlooks calm now\n/incident timeline all\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(typed))
     assert run_demo(speed=100_000, keep=True, output=tmp_path / "pm.md", out=out) == 0
     assert time.monotonic() - started < 60
     shown = out.getvalue()
@@ -27,3 +28,5 @@ def test_the_demo_plays_a_whole_incident_and_writes_its_postmortem(tmp_path, mon
     kept = shown.split("warroom keeps running at", 1)[1]  # --keep: then a person types
     assert "(only alice sees) *INC-1: Payments service down*" in kept
     assert "alice\n    looks calm now" in kept
+    timeline = kept.split("(only alice sees) *INC-1 timeline, every entry")[1]
+    assert "Deployed payments v2.8.0" in timeline  # the entries, not only the header

@@ -14,8 +14,9 @@ from pathlib import Path
 from warroom.bot import start_bot
 from warroom.config import load_settings
 from warroom.demo.script import POSTMORTEM_NOTES, STORY, Step
+from warroom.demo.web_view import web_view
 from warroom.sandbox import Sandbox
-from warroom.sandbox.terminal import plain, render_message
+from warroom.sandbox.terminal import body_lines, render_message
 from warroom.slack.manifest import manifest
 from warroom.store.db import Database, migrate
 from warroom.web.background import BackgroundServer
@@ -49,11 +50,13 @@ def run_demo(speed: float = 600, keep: bool = False, output: Path | None = None,
         )
         bot = start_bot(settings, db, lambda: datetime.fromtimestamp(sandbox.clock.now(), UTC))
         server = BackgroundServer(bot.web_app()).start()
+        view = BackgroundServer(web_view(sandbox)).start()
         try:
             sandbox.connect_http(f"{server.url}/slack/events")
             screen = Screen(sandbox, general, out)
             screen.say(
                 f"warroom is serving {server.url}, talking to a local Slack at {sandbox.api_url}."
+                f"\nSee the channels as Slack draws them, and click, at {view.url}/"
                 "\nThe incident below plays at its own times, compressed. Watch the channels."
             )
             for step in STORY:
@@ -66,6 +69,7 @@ def run_demo(speed: float = 600, keep: bool = False, output: Path | None = None,
             if keep:
                 screen.keep_playing(server.url)
         finally:
+            view.stop()
             server.stop()
             bot.stop()
             db.dispose()
@@ -77,7 +81,7 @@ class Screen:
 
     def __init__(self, sandbox: Sandbox, general: str, out):
         self.sandbox, self.general, self.out = sandbox, general, out
-        self.shown: set[str] = set()
+        self.shown: dict[str, str] = {}  # each message as last drawn, by its ts
 
     @property
     def incident_channel(self) -> str | None:
@@ -108,7 +112,7 @@ class Screen:
             self.say(f"\n{step.when:%H:%M}  {step.who} types /incident {step.text}")
             answer = driver.slash_command(user, where, self._as_slack_sends(step.text))
             if isinstance(answer.body, dict) and answer.body.get("text"):
-                self._private(step.who, answer.body["text"])
+                self._private(step.who, answer.body)
         elif step.what == "claim":
             self._click_headline(user, step.text)
         elif step.what == "pin":
@@ -121,7 +125,7 @@ class Screen:
             self._publish_status(step, user)
         self.sandbox.settle()
         for reply in self.sandbox.ephemeral_messages(user)[before + 1 :]:
-            self._private(step.who, reply["text"])
+            self._private(step.who, reply)
         self._show_new(self.general)
         if self.incident_channel:
             self._show_new(self.incident_channel)
@@ -135,8 +139,12 @@ class Screen:
             text,
         )
 
-    def _private(self, who: str, text: str) -> None:
-        self.say(f"       (only {who} sees) {plain(text, self.names())[:300]}")
+    def _private(self, who: str, answer: dict) -> None:
+        """An answer only `who` sees, drawn whole: blocks, not just their fallback text."""
+        lines = body_lines(answer, self.names())
+        self.say(f"       (only {who} sees) {lines[0].strip() if lines else ''}")
+        for line in lines[1:]:
+            self.say(f"       {line}")
 
     def _find(self, channel: str, start: str) -> str:
         return next(m["ts"] for m in self.sandbox.messages(channel) if start in m["text"])
@@ -201,9 +209,10 @@ class Screen:
         names = self.names()
         name = self.sandbox.channel(channel_id).name
         for message in self.sandbox.messages(channel_id, include_replies=True):
-            if message["ts"] not in self.shown:
-                self.shown.add(message["ts"])
-                self.say(f"  #{name}  " + render_message(message, names).replace("\n", "\n  "))
+            drawn = render_message(message, names)
+            if self.shown.get(message["ts"]) != drawn:  # new, or edited in place since
+                self.shown[message["ts"]] = drawn
+                self.say(f"  #{name}  " + drawn.replace("\n", "\n  "))
 
     def show_channel(self, channel_id: str, title: str) -> None:
         self.say(f"\n----- {title} -----")
@@ -236,10 +245,10 @@ class Screen:
                     alice, self.incident_channel, self._as_slack_sends(text[9:].strip())
                 )
                 if isinstance(answer.body, dict) and answer.body.get("text"):
-                    self._private("alice", answer.body["text"])
+                    self._private("alice", answer.body)
             elif text:
                 self.sandbox.driver.post_message(alice, self.incident_channel, text)
             self.sandbox.settle()
             for reply in self.sandbox.ephemeral_messages(alice)[before + 1 :]:
-                self._private("alice", reply["text"])
+                self._private("alice", reply)
             self._show_new(self.incident_channel)

@@ -1,4 +1,5 @@
-"""Show a sandbox channel in a terminal, roughly as the Slack client would draw it."""
+"""Show a sandbox channel in a terminal, roughly as the Slack client would draw it: Block
+Kit as lines, files by name, edits marked."""
 
 import re
 from datetime import UTC, datetime
@@ -40,14 +41,22 @@ def block_lines(block: dict, names: dict[str, str]) -> list[str]:
     return ["  " + line for t in texts for line in plain(t["text"], names).splitlines()]
 
 
+def body_lines(message: dict, names: dict[str, str]) -> list[str]:
+    """What a message (or an answer only its asker sees) shows: its blocks when it has
+    them, else its text; and the files attached to it."""
+    if message.get("blocks"):
+        lines = [line for block in message["blocks"] for line in block_lines(block, names)]
+    else:
+        lines = ["  " + line for line in plain(message.get("text", ""), names).splitlines()]
+    for attached in message.get("files", []):
+        name = attached.get("name") or attached.get("title") or attached.get("id")
+        lines.append(f"  [file: {name}]")
+    return lines
+
+
 def render_message(message: dict, names: dict[str, str]) -> str:
     author = names.get(message.get("user", ""), message.get("user", "?"))
     when = datetime.fromtimestamp(float(message["ts"]), UTC).strftime("%H:%M:%S")
     pinned = "  (pinned)" if message.get("pinned_to") or message.get("pinned") else ""
-    lines = [f"{when}  {author}{pinned}"]
-    if message.get("blocks"):
-        for block in message["blocks"]:
-            lines += block_lines(block, names)
-    else:
-        lines += ["  " + line for line in plain(message.get("text", ""), names).splitlines()]
-    return "\n".join(lines)
+    edited = "  (edited)" if message.get("edited") else ""
+    return "\n".join([f"{when}  {author}{pinned}{edited}", *body_lines(message, names)])
