@@ -1,5 +1,5 @@
-"""The `warroom` command: serve | migrate | doctor | demo | timeline | postmortem | insights |
-catalog."""
+"""The `warroom` command: serve | migrate | doctor | demo | drill | timeline | postmortem |
+insights | catalog."""
 
 import argparse
 import csv
@@ -8,12 +8,14 @@ import io
 import json
 import logging
 import sys
+import time
 from datetime import UTC, date, datetime
 from importlib.metadata import version
 from pathlib import Path
 
 import uvicorn
 
+from warroom.app import drills
 from warroom.app.exports import timeline_json, timeline_markdown
 from warroom.app.insights import insights
 from warroom.app.postmortem_draft import PostmortemTemplateError, gather, render
@@ -21,6 +23,7 @@ from warroom.bot import start_bot
 from warroom.catalog import CatalogError, Service, parse
 from warroom.config import ConfigError, Settings, load_settings
 from warroom.demo.run import run_demo
+from warroom.domain.drills import SCENARIOS
 from warroom.domain.incident import IncidentError
 from warroom.domain.insights import quarter_of
 from warroom.logs import configure_logging
@@ -29,6 +32,8 @@ from warroom.slack.doctor import run_doctor, verify_bot_token
 from warroom.store import incident_search, incidents, timeline
 from warroom.store.db import ANSWER_WITHIN, Database, migrate
 from warroom.web.server import KEEP_ALIVE_SECONDS
+
+DRILL_DELIVERY_WAIT = 60  # seconds for Slack to take the drill's last steps
 
 
 def utc_now() -> datetime:
@@ -58,6 +63,10 @@ def parser() -> argparse.ArgumentParser:
     report = commands.add_parser("postmortem", help="print an incident's postmortem for export")
     report.add_argument("incident", help="the incident, as INC-12 or 12")
     report.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    drill = commands.add_parser("drill", help="play a game-day scenario as a drill in Slack")
+    drill.add_argument("scenario", choices=sorted(SCENARIOS), help="what goes wrong")
+    drill.add_argument("--by", required=True, help="the facilitator's Slack user id (U...)")
+    drill.add_argument("--speed", type=float, default=1.0, help="time compression (default 1)")
     figures = commands.add_parser("insights", help="print how incidents went over a period")
     figures.add_argument("--from", dest="start", type=date.fromisoformat, help="YYYY-MM-DD")
     figures.add_argument("--to", dest="end", type=date.fromisoformat, help="default: today")
@@ -88,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
             print(export_timeline(settings, args.incident, args.all, args.format), end="")
         elif args.command == "postmortem":
             print(export_postmortem(settings, args.incident, args.format), end="")
+        elif args.command == "drill":
+            print(play_drill(settings, args.scenario, args.by, args.speed))
         elif args.command == "insights":
             print(export_insights(settings, args.start, args.end, args.format), end="")
         elif args.command == "catalog":
@@ -131,6 +142,19 @@ def export_postmortem(settings: Settings, reference: str, form: str) -> str:
     if form == "json":
         return draft.as_json() + "\n"
     return render(draft, settings.warroom_templates_dir)
+
+
+def play_drill(settings: Settings, name: str, by: str, speed: float) -> str:
+    """Declare the drill and play it, delivering it to Slack from this process too (beside
+    any `warroom serve` on the same database), until Slack has it all or a minute passed."""
+    settings.require_slack_credentials()
+    db = _database(settings, answer_within=ANSWER_WITHIN)
+    with start_bot(settings, db, utc_now) as bot:
+        number = drills.play(bot.core, SCENARIOS[name], by=by, speed=speed)
+        deadline = time.monotonic() + DRILL_DELIVERY_WAIT
+        while not drills.delivered(bot.core, number) and time.monotonic() < deadline:
+            time.sleep(0.2)
+    return f"INC-{number}, a drill of the {name} scenario, has played all its steps."
 
 
 def export_insights(settings: Settings, start: date | None, end: date | None, form: str) -> str:

@@ -137,6 +137,13 @@ class NoteAdded(EntryRecorded):
     type: Literal["note_added"] = "note_added"
 
 
+class DrillInjected(EntryRecorded):
+    """The next development of a drill's scenario, for its responders to act on."""
+
+    what: ClassVar[str] = "the drill's next development"
+    type: Literal["drill_injected"] = "drill_injected"
+
+
 class MessageAttached(EntryRecorded):
     what: ClassVar[str] = "the attached message"
     type: Literal["message_attached"] = "message_attached"
@@ -245,6 +252,7 @@ AnyEvent = Annotated[
     | Paged
     | PageChanged
     | NoteAdded
+    | DrillInjected
     | MessageAttached
     | AlertNoted
     | AlertGroupChanged

@@ -32,6 +32,7 @@ class EntryKind(StrEnum):
     ALERT = "alert"  # an alert of the incident's fired or resolved
     NOTE = "note"
     ATTACHED = "attached"
+    INJECT = "inject"  # what a drill's scenario makes happen next
     MESSAGE = "message"
     FILE = "file"
     JOINED = "joined"
@@ -168,6 +169,7 @@ _SENTENCES = {
     EntryKind.MITIGATED: lambda e, by, d, p, q: f"{by} marked the impact mitigated: {q(e.text)}",
     EntryKind.REOPENED: lambda e, by, d, p, q: f"{by} reopened the incident.",
     EntryKind.NOTE: lambda e, by, d, p, q: f"{by} noted: {q(e.text)}",
+    EntryKind.INJECT: lambda e, by, d, p, q: f"Drill: {q(e.text)}",
     EntryKind.JOINED: lambda e, by, d, p, q: f"{by} joined the channel.",
     EntryKind.LEFT: lambda e, by, d, p, q: f"{by} left the channel.",
     EntryKind.SETUP_FAILED: lambda e, by, d, p, q: f"Slack setup failed: {q(e.text)}",

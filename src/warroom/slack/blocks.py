@@ -282,6 +282,7 @@ CHANGE_ICONS = {
     EntryKind.RESOLVED: ":white_check_mark: ",
     EntryKind.REOPENED: ":warning: ",
     EntryKind.NOTE: ":pushpin: ",
+    EntryKind.INJECT: ":clapper: ",
     EntryKind.ATTACHED: ":paperclip: ",
     EntryKind.MILESTONE: ":stopwatch: ",
     EntryKind.PAGE_REQUESTED: ":rotating_light: ",
