@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from slack_sdk.errors import SlackApiError
 from starlette.applications import Starlette
 
 from warroom.app import action_items
@@ -25,7 +24,6 @@ from warroom.integrations.trackers import Owner, Tracker
 from warroom.integrations.webhook import WebhookIntegration
 from warroom.metrics import Metrics
 from warroom.slack.app import SlackApp, build_app, build_services, catch_up_in_background
-from warroom.slack.gateway import SlackGateway
 from warroom.slack.integration import SlackIntegration
 from warroom.slack.services import Services
 from warroom.store import incidents, outbox
@@ -162,7 +160,10 @@ def _trackers(settings: Settings, core: Core, services: Services) -> list[Tracke
     """GitHub Issues and Jira, each when set up; both answer `/incident action <ticket url>`
     and the reconcile, and each takes the items of the services that choose it."""
     tls, trackers = trusting(settings.warroom_ca_bundle), []
-    choice = {"default_tracker": settings.default_tracker, "owner_of": _owner_of(services.slack)}
+    choice = {
+        "default_tracker": settings.default_tracker,
+        "owner_of": lambda user: Owner(*services.slack.person(user)),
+    }
     if token := settings.secret("warroom_github_token"):
         github = GitHubIssuesIntegration(
             core,
@@ -188,19 +189,6 @@ def _trackers(settings: Settings, core: Core, services: Services) -> list[Tracke
         )
         trackers.append(jira)
     return trackers
-
-
-def _owner_of(slack: SlackGateway) -> Callable[[str], Owner]:
-    """An item's owner as Slack shows them; no email address when Slack will not say."""
-
-    def owner_of(user_id: str) -> Owner:
-        try:
-            email = slack.email_of(user_id)
-        except SlackApiError:
-            email = None
-        return Owner(slack.display_name(user_id), email)
-
-    return owner_of
 
 
 def _statuspage(settings: Settings, core: Core) -> StatuspageIntegration:

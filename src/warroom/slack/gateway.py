@@ -101,6 +101,15 @@ class SlackGateway:
         user = self.client.users_info(user=user_id)["user"]
         return (user.get("profile") or {}).get("email")
 
+    def person(self, user_id: str) -> tuple[str, str | None]:
+        """@name and email address of someone others are told of (a ticket's owner); the
+        address None when Slack shows none or cannot say."""
+        try:
+            email = self.email_of(user_id)
+        except SlackApiError:
+            email = None
+        return self.display_name(user_id), email
+
     def user_by_email(self, email: str) -> str | None:
         """The Slack user with this email address (None: nobody in the workspace)."""
         try:

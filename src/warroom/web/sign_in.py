@@ -1,4 +1,4 @@
-"""Sign in with Slack for the dashboard (OpenID Connect through slack_sdk): `/sign-in` sends
+"""Sign in with Slack for the dashboard (OpenID Connect, slack/sign_in.py): `/sign-in` sends
 the browser to Slack's authorize page with a one-time `state` kept in the session,
 `/sign-in/callback` exchanges Slack's code for a user token (`openid.connect.token`) and asks
 who it is (`openid.connect.userInfo`), and `POST /sign-out` forgets them.
@@ -15,15 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-from slack_sdk.oauth import OpenIDConnectAuthorizeUrlGenerator
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-SCOPES = ["openid", "profile", "email"]
+from warroom.slack.sign_in import SignInRefused, SlackSignIn
 
 
 @dataclass(frozen=True)
@@ -70,31 +67,15 @@ def sign_in_routes(
     slack_api_url: str,
     team_id: Callable[[], str],
 ) -> list[Route]:
-    """`slack_api_url` is the Web API's base (`https://slack.com/api/`); Slack's authorize
-    page is beside it. `team_id()` is warroom's own workspace."""
-    site = slack_api_url.removesuffix("/").removesuffix("/api")
-    authorize = OpenIDConnectAuthorizeUrlGenerator(
-        client_id=client_id,
-        redirect_uri=f"{public_url}/sign-in/callback",
-        scopes=SCOPES,
-        authorization_url=f"{site}/openid/connect/authorize",
-    )
-    slack = WebClient(base_url=slack_api_url)
+    """`slack_api_url` is the Web API's base (`https://slack.com/api/`). `team_id()` is
+    warroom's own workspace."""
+    slack = SlackSignIn(client_id, client_secret, f"{public_url}/sign-in/callback", slack_api_url)
 
     async def start(request: Request) -> Response:
         state = secrets.token_urlsafe(24)
         request.session["state"] = state
         request.session["next"] = _local(request.query_params.get("next", "/incidents"))
-        return RedirectResponse(authorize.generate(state=state), status_code=303)
-
-    def who(code: str) -> dict:
-        token = slack.openid_connect_token(
-            client_id=client_id,
-            client_secret=client_secret,
-            code=code,
-            redirect_uri=authorize.redirect_uri,
-        )["access_token"]
-        return WebClient(token=token, base_url=slack_api_url).openid_connect_userInfo().data
+        return RedirectResponse(slack.authorize_url(state), status_code=303)
 
     async def callback(request: Request) -> Response:
         state = request.session.pop("state", None)
@@ -104,12 +85,12 @@ def sign_in_routes(
         if request.query_params.get("error"):
             return _refused("Slack did not sign you in: " + request.query_params["error"])
         try:
-            person = await run_in_threadpool(who, request.query_params.get("code", ""))
-        except SlackApiError as error:
-            return _refused(f"Slack refused the sign-in ({error.response.get('error')}).")
-        if person.get("https://slack.com/team_id") != await run_in_threadpool(team_id):
+            person = await run_in_threadpool(slack.who, request.query_params.get("code", ""))
+        except SignInRefused as refused:
+            return _refused(f"Slack refused the sign-in ({refused}).")
+        if person.team_id != await run_in_threadpool(team_id):
             return _refused("That Slack account is of another workspace than warroom's.", 403)
-        request.session["viewer"] = {"user_id": person["sub"], "name": person.get("name", "")}
+        request.session["viewer"] = {"user_id": person.user_id, "name": person.name}
         csrf_token(request)
         return RedirectResponse(request.session.pop("next", "/incidents"), status_code=303)
 
