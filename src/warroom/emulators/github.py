@@ -14,7 +14,6 @@ import hashlib
 import hmac
 import itertools
 import json
-import threading
 from datetime import UTC, datetime
 
 import httpx
@@ -24,13 +23,10 @@ from githubkit_schemas.latest.models import (
     ReposOwnerRepoIssuesPostBody,
 )
 from pydantic import ValidationError
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
-from warroom.emulators.faults import FaultPlan
-from warroom.web.background import BackgroundServer
+from warroom.emulators.served import ServedEmulator
 
 WEB = "https://github.example"  # where html_url points: a website nobody serves
 
@@ -51,34 +47,22 @@ def _user(login: str, user_id: int) -> dict:
     return user | {"type": "User", "site_admin": False}
 
 
-class GitHubEmulator:
+class GitHubEmulator(ServedEmulator):
     def __init__(self, token: str = "github-test-token", webhook_secret: str | None = None):
         self.token, self.webhook_secret = token, webhook_secret
         self.webhook_url: str | None = None  # a test points it at warroom once it runs
-        self._lock = threading.Lock()
         self._ids = itertools.count(1001)
         self.issues: dict[str, list[dict]] = {}  # by "owner/repo"
-        self.calls: list[tuple[str, str, int]] = []
         self.deliveries: list[int] = []  # the status warroom answered each webhook with
-        self._faults = FaultPlan()
         issues = "/repos/{owner}/{repo}/issues"
-        self._server = BackgroundServer(
-            Starlette(
-                routes=[
-                    Route(issues, self._endpoint(self._create), methods=["POST"]),
-                    Route(issues, self._endpoint(self._list), methods=["GET"]),
-                    Route(f"{issues}/{{number}}", self._endpoint(self._update), methods=["PATCH"]),
-                    Route(f"{issues}/{{number}}", self._endpoint(self._get), methods=["GET"]),
-                ]
-            )
+        super().__init__(
+            [
+                (issues, self._create, "POST"),
+                (issues, self._list, "GET"),
+                (f"{issues}/{{number}}", self._update, "PATCH"),
+                (f"{issues}/{{number}}", self._get, "GET"),
+            ]
         )
-
-    def __enter__(self) -> "GitHubEmulator":
-        self._server.start()
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self._server.stop()
 
     @property
     def api_url(self) -> str:
@@ -87,12 +71,6 @@ class GitHubEmulator:
     def add_repo(self, slug: str) -> None:
         with self._lock:
             self.issues.setdefault(slug, [])
-
-    def fail(self, status: int, times: int | None = None, retry_after: int | None = None) -> None:
-        self._faults.fail(status, times, retry_after)
-
-    def recover(self) -> None:
-        self._faults.recover()
 
     def open_issue(self, slug: str, title: str) -> dict:
         """As if someone opened an issue on the website."""
@@ -123,18 +101,7 @@ class GitHubEmulator:
         with self._lock:
             self.deliveries.append(answer.status_code)
 
-    def _endpoint(self, handler):
-        async def endpoint(request: Request) -> Response:
-            response = self._refusal(request) or await handler(request)
-            with self._lock:
-                self.calls.append((request.method, request.url.path, response.status_code))
-            return response
-
-        return endpoint
-
-    def _refusal(self, request: Request) -> Response | None:
-        if (failed := self._faults.answer()) is not None:
-            return failed
+    def _refused(self, request: Request) -> Response | None:
         given = request.headers.get("authorization", "")
         if given not in (f"Bearer {self.token}", f"token {self.token}"):
             return JSONResponse({"message": "Bad credentials"}, 401)

@@ -22,18 +22,14 @@ spirit.
 import base64
 import itertools
 import re
-import threading
 import time
 from datetime import date
 
 import httpx
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
-from warroom.emulators.faults import FaultPlan
-from warroom.web.background import BackgroundServer
+from warroom.emulators.served import ServedEmulator
 
 API = "/rest/api/3"
 # The simplified workflow every new Jira project starts with: name, id, status category.
@@ -52,17 +48,14 @@ def refused(status: int, messages: list[str] = (), errors: dict | None = None) -
     return JSONResponse({"errorMessages": list(messages), "errors": errors or {}}, status)
 
 
-class JiraEmulator:
+class JiraEmulator(ServedEmulator):
     def __init__(self, email: str = "warroom@example.com", token: str = "jira-test-token"):
         self.email, self.token = email, token
         self.webhook_url: str | None = None  # a test points it at warroom once it runs
-        self._lock = threading.Lock()
         self._ids = itertools.count(10001)
         self.projects: dict[str, list[dict]] = {}  # issues by project key, oldest first
         self.users: list[dict] = []
-        self.calls: list[tuple[str, str, int]] = []
         self.deliveries: list[int] = []  # the status warroom answered each webhook with
-        self._faults = FaultPlan()
         issue = f"{API}/issue/{{key}}"
         routes = [
             (f"{API}/issue", self._create, "POST"),
@@ -75,16 +68,7 @@ class JiraEmulator:
             (f"{API}/field", self._fields, "GET"),
             (f"{API}/serverInfo", self._server_info, "GET"),
         ]
-        self._server = BackgroundServer(
-            Starlette(routes=[Route(p, self._endpoint(h), methods=[m]) for p, h, m in routes])
-        )
-
-    def __enter__(self) -> "JiraEmulator":
-        self._server.start()
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self._server.stop()
+        super().__init__(routes)
 
     @property
     def url(self) -> str:
@@ -112,12 +96,6 @@ class JiraEmulator:
     def issue(self, key: str) -> dict:
         with self._lock:
             return self._find(key)
-
-    def fail(self, status: int, times: int | None = None, retry_after: int | None = None) -> None:
-        self._faults.fail(status, times, retry_after)
-
-    def recover(self) -> None:
-        self._faults.recover()
 
     def move(self, key: str, status: str, by: str = "Jo Admin") -> None:
         """As if `by` moved the issue to `status` on the website: the webhook follows
@@ -149,18 +127,7 @@ class JiraEmulator:
 
     # the API
 
-    def _endpoint(self, handler):
-        async def endpoint(request: Request) -> Response:
-            response = self._refusal(request) or await handler(request)
-            with self._lock:
-                self.calls.append((request.method, request.url.path, response.status_code))
-            return response
-
-        return endpoint
-
-    def _refusal(self, request: Request) -> Response | None:
-        if (failed := self._faults.answer()) is not None:
-            return failed
+    def _refused(self, request: Request) -> Response | None:
         expected = base64.b64encode(f"{self.email}:{self.token}".encode()).decode()
         if request.headers.get("authorization") != f"Basic {expected}":
             return Response(status_code=401)  # the description gives most 401s no body

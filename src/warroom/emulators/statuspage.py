@@ -16,16 +16,12 @@ their status, as Statuspage does.
 """
 
 import itertools
-import threading
 from datetime import UTC, datetime
 
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
-from warroom.emulators.faults import FaultPlan
-from warroom.web.background import BackgroundServer
+from warroom.emulators.served import ServedEmulator
 
 INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved")
 COMPONENT_STATUSES = (
@@ -41,35 +37,22 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-class StatuspageEmulator:
+class StatuspageEmulator(ServedEmulator):
     def __init__(self, page_id: str = "kctbh9vrtdwd", api_key: str = "statuspage-test-key"):
         self.page_id, self.api_key = page_id, api_key
-        self._lock = threading.Lock()
         self._ids = (f"{n:012x}" for n in itertools.count(0xA0000000))
         self.components: dict[str, dict] = {}  # by id
         self.incidents: dict[str, dict] = {}  # by id, as the API shows them
-        self.calls: list[tuple[str, str, int]] = []
-        self._faults = FaultPlan()
         self._lost = 0
         base = "/v1/pages/{page_id}"
-        routes = [
-            Route(f"{base}/components", self._endpoint(self._list_components), methods=["GET"]),
-            Route(f"{base}/incidents", self._endpoint(self._create), methods=["POST"]),
-            Route(
-                f"{base}/incidents/unresolved", self._endpoint(self._unresolved), methods=["GET"]
-            ),
-            Route(
-                f"{base}/incidents/{{incident_id}}", self._endpoint(self._patch), methods=["PATCH"]
-            ),
-        ]
-        self._server = BackgroundServer(Starlette(routes=routes))
-
-    def __enter__(self) -> "StatuspageEmulator":
-        self._server.start()
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self._server.stop()
+        super().__init__(
+            [
+                (f"{base}/components", self._list_components, "GET"),
+                (f"{base}/incidents", self._create, "POST"),
+                (f"{base}/incidents/unresolved", self._unresolved, "GET"),
+                (f"{base}/incidents/{{incident_id}}", self._patch, "PATCH"),
+            ]
+        )
 
     @property
     def api_url(self) -> str:
@@ -92,33 +75,18 @@ class StatuspageEmulator:
         with self._lock:
             return next(c["status"] for c in self.components.values() if c["name"] == name)
 
-    def fail(self, status: int, times: int | None = None, retry_after: int | None = None) -> None:
-        """Answer `status` to the next `times` calls (None: until `recover`)."""
-        self._faults.fail(status, times, retry_after)
-
-    def recover(self) -> None:
-        self._faults.recover()
-
     def lose_answers(self, times: int) -> None:
         """Make the next `times` changes, then answer 504 as if the answer was lost."""
         with self._lock:
             self._lost += times
 
-    def _endpoint(self, handler):
-        async def endpoint(request: Request) -> Response:
-            response = self._refusal(request) or await handler(request)
-            with self._lock:
-                if self._lost and request.method != "GET" and response.status_code < 400:
-                    self._lost -= 1
-                    response = JSONResponse({"message": "Gateway Timeout"}, 504)
-                self.calls.append((request.method, request.url.path, response.status_code))
-            return response
+    def _answered(self, request: Request, response: Response) -> Response:
+        if self._lost and request.method != "GET" and response.status_code < 400:
+            self._lost -= 1
+            return JSONResponse({"message": "Gateway Timeout"}, 504)
+        return response
 
-        return endpoint
-
-    def _refusal(self, request: Request) -> Response | None:
-        if (failed := self._faults.answer()) is not None:
-            return failed
+    def _refused(self, request: Request) -> Response | None:
         if request.headers.get("authorization") != f"OAuth {self.api_key}":
             return JSONResponse({"message": "Could not authenticate"}, 401)
         if request.path_params["page_id"] != self.page_id:
