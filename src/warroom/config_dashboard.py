@@ -1,10 +1,10 @@
 """The settings of the dashboard: Sign in with Slack (the Slack app's client id and secret),
 the address people reach warroom at, and the secret its session cookies are signed with."""
 
-import re
-
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings
+
+from warroom.config_types import Site
 
 
 class DashboardSettings(BaseSettings):
@@ -16,7 +16,7 @@ class DashboardSettings(BaseSettings):
     slack_client_secret: SecretStr | None = Field(
         None, description="Client Secret from the same page."
     )
-    warroom_public_url: str | None = Field(
+    warroom_public_url: Site = Field(
         None,
         description="The address people reach warroom at (`https://warroom.example.com`); "
         "Sign in with Slack returns to `<it>/sign-in/callback`, the app's redirect URL.",
@@ -26,13 +26,6 @@ class DashboardSettings(BaseSettings):
         description="Signs the dashboard's session cookies: a long random string (32 bytes "
         "or more); changing it signs everyone out.",
     )
-
-    @field_validator("warroom_public_url")
-    @classmethod
-    def _is_web_address(cls, value: str | None) -> str | None:
-        if value and not re.match(r"^https?://[^/\s]+", value):
-            raise ValueError("must be an http:// or https:// address")
-        return value.rstrip("/") if value else None
 
     @model_validator(mode="after")
     def _dashboard_has_what_sign_in_needs(self) -> "DashboardSettings":

@@ -2,14 +2,13 @@
 Jira, which of them takes the items of services that choose neither, and how often warroom
 checks the tickets against their items."""
 
-import re
 from datetime import timedelta
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings
 
-from warroom.config_types import OptionalDuration
+from warroom.config_types import OptionalDuration, Site
 
 
 class TrackerSettings(BaseSettings):
@@ -32,7 +31,7 @@ class TrackerSettings(BaseSettings):
     warroom_github_api_url: str = Field(
         "https://api.github.com", description="GitHub's REST API (GitHub Enterprise: its own)."
     )
-    warroom_jira_url: str | None = Field(
+    warroom_jira_url: Site = Field(
         None,
         description="Your Jira Cloud site (`https://example.atlassian.net`): action items "
         "become issues in their service's `jira/project-key` project, or in "
@@ -62,13 +61,6 @@ class TrackerSettings(BaseSettings):
         description="How often every open action item's ticket is read back, in case a "
         "webhook was missed (`off`: never).",
     )
-
-    @field_validator("warroom_jira_url")
-    @classmethod
-    def _jira_is_https(cls, value: str | None) -> str | None:
-        if value and not re.match(r"^https?://[^/\s]+", value):
-            raise ValueError("must be the https:// address of your Jira site")
-        return value.rstrip("/") if value else None
 
     @model_validator(mode="after")
     def _jira_has_its_account(self) -> "TrackerSettings":

@@ -1,6 +1,7 @@
 """How settings are written in the environment: durations (`15m`, `off`), comma-separated
 lists (`sev1,sev2`, `Checkout, API`) and auto-declare rules, each read into its value."""
 
+import re
 from datetime import timedelta
 from typing import Annotated
 
@@ -35,7 +36,15 @@ def _rules(value):
     return value
 
 
+def _site(value):
+    if isinstance(value, str) and value and not re.match(r"^https?://[^/\s]+", value):
+        raise ValueError("must be an http:// or https:// address")
+    return value.rstrip("/") if value else None
+
+
 Duration = Annotated[timedelta, BeforeValidator(_duration_or_off)]
+# "https://example.atlassian.net/": a site's address, without its trailing slash.
+Site = Annotated[str | None, BeforeValidator(_site)]
 # "sev1,sev2" in the environment (NoDecode: not JSON, as lists otherwise are).
 Severities = Annotated[tuple[Severity, ...], NoDecode, BeforeValidator(_comma_list)]
 # "severity=critical:sev1,team=db:sev2" (see `AutoDeclare`).

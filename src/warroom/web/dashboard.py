@@ -114,8 +114,6 @@ def dashboard_routes(sources: Sources) -> list[Route]:
         """The incident's record and the incidents like it; None when it is not to be seen
         (or does not exist: the page says the same either way)."""
         allowed = visible_private(sources, who)
-        if _hidden(sources, number, allowed):
-            return None
         with sources.core.db.transaction() as session:
             try:
                 found = record(
@@ -127,6 +125,8 @@ def dashboard_routes(sources: Sources) -> list[Route]:
                     page=at,
                 )
             except IncidentError:
+                return None
+            if found.incident.is_private and number not in allowed:
                 return None
             alike = similar_to(session, found.incident, allowed)
             session.expunge_all()
@@ -152,13 +152,13 @@ def dashboard_routes(sources: Sources) -> list[Route]:
         )
 
     def drafted(who: Viewer, number: int):
-        if _hidden(sources, number, visible_private(sources, who)):
-            return None
         with sources.core.db.transaction() as session:
             try:
-                return gather(session, number, sources.person, sources.depths)
+                draft = gather(session, number, sources.person, sources.depths)
             except IncidentError:
                 return None
+        hidden = draft.is_private and number not in visible_private(sources, who)
+        return None if hidden else draft
 
     async def postmortem(request: Request, who: Viewer) -> Response:
         number = request.path_params["number"]
@@ -178,13 +178,6 @@ def dashboard_routes(sources: Sources) -> list[Route]:
         Route("/incidents.{format:str}", signed_in(export), methods=["GET"]),
         Route("/incidents/{number:int}", signed_in(incident), methods=["GET"]),
     ]
-
-
-def _hidden(sources: Sources, number: int, allowed: set[int]) -> bool:
-    """Whether the incident is private and not among those the reader may see."""
-    with sources.core.db.transaction() as session:
-        private = {i for i, _, _ in incident_search.private_incidents(session)}
-    return number in private and number not in allowed
 
 
 def _exported(row: incident_search.Row, sources: Sources) -> dict:
