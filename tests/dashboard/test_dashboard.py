@@ -4,12 +4,18 @@ incidents shown to their channel's members only."""
 
 import csv
 import io
+import re
 
 import httpx
 
 from tests.conftest import settle
 from tests.dashboard.conftest import sign_in
-from tests.e2e.incident_fixtures import declare_and_settle, declare_private_and_settle, run
+from tests.e2e.incident_fixtures import (
+    declare_and_settle,
+    declare_in_form,
+    declare_private_and_settle,
+    run,
+)
 
 
 def test_sign_in_filter_open_and_export(sandbox, general, dashboard, db, announce_channel):
@@ -181,3 +187,39 @@ def test_the_postmortem_reads_with_what_the_linter_finds(
     assert "# INC-1" in page  # the Markdown draft, as Slack gets it
     hidden = browser.get(f"/incidents/{secret.id}/postmortem").text
     assert "Card data exposed" not in hidden and "There is no incident" in hidden
+
+
+def test_search_finds_words_in_titles_and_timelines_and_never_a_hidden_incident(
+    sandbox, general, dashboard, db, announce_channel
+):
+    replica = declare_and_settle(sandbox, db, "sev2 Checkout errors")
+    declare_in_form(sandbox, db, "Search slow", "p99 at 4 s for 100% of queries", severity="sev3")
+    secret = declare_private_and_settle(sandbox, db, "Replica keys leaked")
+    alice = sandbox.user_id("alice")
+    sandbox.driver.post_message(alice, replica.channel_id, "The REPLICA is 40 s behind")
+    gone = sandbox.driver.post_message(alice, replica.channel_id, "failover in progress")
+    sandbox.driver.delete_message(alice, replica.channel_id, gone)
+    settle(sandbox)
+    member = sign_in(sandbox, dashboard.url, "alice")
+    stranger = sign_in(sandbox, dashboard.url, "bob")
+
+    def found(browser, words: str) -> list[str]:
+        shown = browser.get("/incidents", params={"q": words}).text
+        return re.findall(r'<a href="/incidents/\d+">(INC-\d+)</a>', shown)
+
+    assert found(member, "replica") == [f"INC-{secret.id}", f"INC-{replica.id}"]
+    assert found(stranger, "replica") == [f"INC-{replica.id}"]  # a message, whatever its case
+    assert found(stranger, "replica behind") == [f"INC-{replica.id}"]  # every word
+    assert found(stranger, "replica slow") == []
+    assert found(stranger, "100%") == ["INC-2"]  # in the description; % is no wildcard
+    assert found(stranger, "1_0%") == []
+    assert found(stranger, "failover") == []  # deleted in Slack, out of the search too
+    assert found(stranger, "inc-2") == ["INC-2"]
+    assert found(stranger, "keys") == [] and found(stranger, f"INC-{secret.id}") == []
+    hidden = stranger.get("/incidents.json?q=leaked").json()
+    assert hidden == [] and len(member.get("/incidents.json?q=leaked").json()) == 1
+    shared = member.get("/incidents?q=replica&severity=sev2").text
+    assert 'value="replica"' in shared and "Replica keys leaked" not in shared
+    assert "/incidents.csv?q=replica&amp;severity=sev2" in shared  # the export is the view
+    many = member.get("/incidents", params={"q": "a b c d e f g h i"}).text
+    assert "Left out of the filter: the search&#39;s words after the first 8" in many

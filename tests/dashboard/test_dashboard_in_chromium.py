@@ -1,11 +1,13 @@
 """The dashboard in a real browser (Playwright driving Debian's Chromium, JavaScript off): a
 person signs in with Slack, filters, opens an incident and exports what they see; a person
-outside a private incident's channel never sees it."""
+outside a private incident's channel never sees it: not in the list, a search, an export,
+its page, its postmortem, the insights or another incident's "Looks like"."""
 
 import pytest
 
 from tests.browser_support import DESKTOP, PHONE, chromium_browser, needs_chromium
 from tests.e2e.incident_fixtures import declare_and_settle, declare_private_and_settle, run
+from warroom.app import postmortems
 
 pytestmark = needs_chromium
 
@@ -59,15 +61,47 @@ def test_sign_in_filter_open_and_export_in_a_browser(
 
 
 def test_a_stranger_to_a_private_incident_never_sees_it_in_a_browser(
-    chromium, sandbox, general, dashboard, db, announce_channel
+    chromium, sandbox, general, dashboard, db, announce_channel, bot, clock
 ):
-    declare_and_settle(sandbox, db, "sev2 Search slow")
     secret = declare_private_and_settle(sandbox, db, "Contractor laptop stolen")
-    stranger = signed_in(
-        chromium, dashboard, sandbox.workspace.users[sandbox.user_id("bob")].real_name
-    )
-    assert "Search slow" in stranger.content()
-    assert "Contractor laptop stolen" not in stranger.content()
-    stranger.goto(f"{dashboard.url}/incidents/{secret.id}")
-    assert "There is no incident" in stranger.content()
-    assert "Contractor laptop stolen" not in stranger.content()
+    clock.advance(hours=1)
+    public = declare_and_settle(sandbox, db, "sev2 Search slow")  # later: looks like it
+    for declared in (public, secret):  # the same contributing factor
+        postmortems.save_notes(bot.core, declared.id, by="U1", contributing_factors="No MFA")
+    run(sandbox, secret, "resolve Laptop wiped")  # its postmortem is drafted
+    users = sandbox.workspace.users
+    member = signed_in(chromium, dashboard, users[sandbox.user_id("alice")].real_name)
+    stranger = signed_in(chromium, dashboard, users[sandbox.user_id("bob")].real_name)
+
+    def shown(page, path: str) -> str:
+        page.goto(f"{dashboard.url}{path}")
+        return page.content()
+
+    def exported(page) -> str:
+        page.goto(f"{dashboard.url}/incidents")
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Export CSV").click()
+        return download.value.path().read_text()
+
+    def searched(page, words: str) -> str:
+        page.goto(f"{dashboard.url}/incidents")
+        page.get_by_role("searchbox", name="Search").fill(words)
+        page.get_by_role("button", name="Filter").click()
+        return page.get_by_role("table").inner_text()
+
+    title = "Contractor laptop stolen"
+    views = {
+        "list": lambda page: shown(page, "/incidents"),
+        "search": lambda page: searched(page, "laptop wiped"),
+        "CSV export": exported,
+        "JSON export": lambda page: shown(page, "/incidents.json"),
+        "its page": lambda page: shown(page, f"/incidents/{secret.id}"),
+        "its postmortem": lambda page: shown(page, f"/incidents/{secret.id}/postmortem"),
+        "looks like": lambda page: shown(page, f"/incidents/{public.id}"),
+    }
+    for view, read in views.items():
+        assert title in read(member), view  # so its absence below means something
+        assert title not in read(stranger), view
+    assert "There is no incident" in shown(stranger, f"/incidents/{secret.id}")
+    assert "2 incidents declared" in shown(member, "/insights")
+    assert "1 incident declared" in shown(stranger, "/insights")

@@ -36,12 +36,19 @@ def declare_private_and_settle(
     sandbox, db, title: str, description: str = "", user="alice"
 ) -> Declared:
     """Declare a SEV1 through the form with its private option ticked."""
+    return declare_in_form(sandbox, db, title, description, private=True, user=user)
+
+
+def declare_in_form(
+    sandbox, db, title: str, description: str = "", *, severity="sev1", private=False, user="alice"
+) -> Declared:
+    """Declare through the form, as the fields say."""
     view_id = open_declare_modal(sandbox, user)
     fields = {
         "title": {"value": title},
-        "severity": {"value": "sev1"},
+        "severity": {"value": severity},
         "description": {"value": description},
-        "private": {"value": ["private"]},
+        "private": {"value": ["private"] if private else []},
     }
     answer = sandbox.driver.submit_view(sandbox.user_id(user), view_id, fields)
     assert answer.status == 200, answer

@@ -1,5 +1,6 @@
-"""Finding incidents for the dashboard: by status, severity, service, IC and declare dates,
-newest first, a page at a time; private ones only where the caller may see them.
+"""Finding incidents for the dashboard: by words in their title, description or timeline,
+status, severity, service, IC and declare dates, newest first, a page at a time; private
+ones only where the caller may see them.
 
 Rows are read as plain columns, not as mapped objects: a page of fifty, or an export of
 thousands, costs one query and no object per row.
@@ -13,13 +14,14 @@ from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from warroom.domain.incident import Role, Severity, Status
-from warroom.store.models import AffectedService, Incident, RoleAssignment
+from warroom.store.models import AffectedService, Incident, RoleAssignment, TimelineEntry
 
 PER_PAGE = 50
 
 
 @dataclass(frozen=True)
 class Filters:
+    words: tuple[str, ...] = ()  # each in the title, the description or a timeline message
     statuses: tuple[Status, ...] = ()
     severities: tuple[Severity, ...] = ()
     service: str | None = None
@@ -43,6 +45,10 @@ class Row:
     services: tuple[str, ...]
 
 
+_COLUMNS = ("id", "title", "severity", "status", "is_private", "is_drill")
+_COLUMNS += ("declared_at", "mitigated_at", "resolved_at")
+
+
 def private_incidents(session: Session) -> list[tuple[int, str | None, str]]:
     """Every private incident: its id, channel and declarer (who may see it is Slack's to
     say)."""
@@ -53,11 +59,14 @@ def private_incidents(session: Session) -> list[tuple[int, str | None, str]]:
 def search(
     session: Session, filters: Filters, visible_private: Collection[int], page: int = 1
 ) -> tuple[list[Row], int]:
-    """One page of the incidents matching `filters`, and how many match in all."""
-    query = _matching(filters, visible_private)
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    """One page of the incidents matching `filters`, and how many match in all: one query
+    for both (a search reads the whole timeline, and should once)."""
+    query = _matching(filters, visible_private).add_columns(func.count().over().label("total"))
     rows = session.execute(query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
-    return _rows(session, rows), total
+    if rows:
+        return _rows(session, rows), rows[0].total
+    matching = _matching(filters, visible_private).subquery()  # past the last page
+    return [], session.scalar(select(func.count()).select_from(matching))
 
 
 def every(session: Session, filters: Filters, visible_private: Collection[int]) -> list[Row]:
@@ -66,18 +75,10 @@ def every(session: Session, filters: Filters, visible_private: Collection[int]) 
 
 
 def _matching(filters: Filters, visible_private: Collection[int]) -> Select:
-    query = select(
-        Incident.id,
-        Incident.title,
-        Incident.severity,
-        Incident.status,
-        Incident.is_private,
-        Incident.is_drill,
-        Incident.declared_at,
-        Incident.mitigated_at,
-        Incident.resolved_at,
-    )
+    query = select(*(getattr(Incident, column) for column in _COLUMNS))
     query = query.where(or_(~Incident.is_private, Incident.id.in_(list(visible_private))))
+    for word in filters.words:
+        query = query.where(_mentions(word))
     if filters.statuses:
         query = query.where(Incident.status.in_(filters.statuses))
     if filters.severities:
@@ -104,6 +105,23 @@ def _matching(filters: Filters, visible_private: Collection[int]) -> Select:
     return query.order_by(Incident.declared_at.desc(), Incident.id.desc())  # newest first
 
 
+def _mentions(word: str):
+    """`word` anywhere in the incident's title, description or a message of its timeline
+    that was not deleted, whatever its case; "INC-42" or "42" is incident 42 as well."""
+    said = select(TimelineEntry.incident_id).where(
+        TimelineEntry.text.icontains(word, autoescape=True), TimelineEntry.deleted_at.is_(None)
+    )
+    found = [
+        Incident.title.icontains(word, autoescape=True),
+        Incident.description.icontains(word, autoescape=True),
+        Incident.id.in_(said),
+    ]
+    number = word.upper().removeprefix("INC-")
+    if number.isdigit() and len(number) < 10:  # an id, not a number too big for one
+        found.append(Incident.id == int(number))
+    return or_(*found)
+
+
 def _rows(session: Session, rows) -> list[Row]:
     """The rows with their current IC and services, two queries for all of them."""
     ids = [row.id for row in rows]
@@ -126,7 +144,7 @@ def _rows(session: Session, rows) -> list[Row]:
         services.setdefault(incident_id, []).append(service)
     return [
         Row(
-            **row._asdict(),
+            **{column: getattr(row, column) for column in _COLUMNS},
             commander=commanders.get(row.id),
             services=tuple(services.get(row.id, ())),
         )

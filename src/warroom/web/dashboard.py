@@ -1,7 +1,7 @@
-"""The dashboard, for looking back in a browser: `/incidents` (filtered by status, severity,
-service, IC and declare dates, with CSV and JSON exports of the same view), `/incidents/<n>`
-(an incident's record) and `/insights` (web/insights_page.py). Server-rendered HTML that
-needs no JavaScript, behind Sign in with Slack.
+"""The dashboard, for looking back in a browser: `/incidents` (searched for words, filtered by
+status, severity, service, IC and declare dates, with CSV and JSON exports of the same
+view), `/incidents/<n>` (an incident's record) and `/insights` (web/insights_page.py).
+Server-rendered HTML that needs no JavaScript, behind Sign in with Slack.
 
 A private incident exists here only for members of its channel: the lists, exports and
 figures leave it out for anyone else, and its page answers 404, as for no incident at all.

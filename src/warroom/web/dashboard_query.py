@@ -1,6 +1,7 @@
-"""The dashboard's filters as a URL says them (`?severity=sev1&severity=sev2&service=payments
-&ic=U0ALICE&from=2026-01-01&to=2026-03-31&page=2`), so any view can be shared by its link;
-a value that means nothing is left out of the filter, and said so on the page."""
+"""The dashboard's filters as a URL says them (`?q=replica+lag&severity=sev1&severity=sev2
+&service=payments&ic=U0ALICE&from=2026-01-01&to=2026-03-31&page=2`), so any view can be
+shared by its link; a value that means nothing is left out of the filter, and said so on
+the page."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,6 +12,8 @@ from starlette.datastructures import QueryParams
 from warroom.domain.incident import Severity, Status
 from warroom.store.incident_search import Filters
 
+MOST_WORDS = 8  # each one more reads every timeline message
+
 
 @dataclass(frozen=True)
 class Query:
@@ -20,7 +23,8 @@ class Query:
 
     def link(self, **changes) -> str:
         """This view's query string with `changes` (page=2, format...)."""
-        pairs = [("status", s.value) for s in self.filters.statuses]
+        pairs = [("q", " ".join(self.filters.words))] if self.filters.words else []
+        pairs += [("status", s.value) for s in self.filters.statuses]
         pairs += [("severity", s.value) for s in self.filters.severities]
         single = {
             "service": self.filters.service,
@@ -55,7 +59,11 @@ def parse(params: QueryParams) -> Query:
             return None
 
     page = params.get("page", "1")
+    words = (params.get("q") or "").split()
+    if len(words) > MOST_WORDS:
+        problems.append(f"the search's words after the first {MOST_WORDS}")
     filters = Filters(
+        words=tuple(words[:MOST_WORDS]),
         statuses=enums("status", Status),
         severities=enums("severity", Severity),
         service=params.get("service") or None,
