@@ -5,9 +5,10 @@ entries (10,000 of them in one incident) and 100,000 action items, written with 
 inserts.
 
 Each page is asked for N times in a row (after one request whose time is printed apart);
-the p95 of those answers is the figure. Signing in, just before, asked Slack who is in
-each private channel, which is remembered for a minute. Targets: the incident list and the
-insights p95 <= 150 ms, the 10,000-entry incident's page <= 300 ms.
+the p95 of those answers is the figure. A search reads every timeline message. Signing in,
+just before, asked Slack who is in each private channel, which is remembered for a minute.
+Targets: the incident list and the insights p95 <= 150 ms, the 10,000-entry incident's page
+<= 300 ms.
 """
 
 import argparse
@@ -21,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from html import unescape
 
 import httpx
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from bench.databases import fresh_database
 from bench.harness import SlackSide
@@ -51,6 +52,7 @@ SECRET = "bench-dashboard-session-secret-32-bytes-long"
 PAGES = {
     "incident list": ("/incidents", 150),
     "list, filtered": ("/incidents?severity=sev1&severity=sev2&service=service-03", 150),
+    "list, searched for a word": ("/incidents?q=4242", 150),
     "insights, this quarter": ("/insights", 150),
     "insights, a whole year": ("/insights?from=2025-12-01&to=2026-12-01", 150),
     "incident of 10,000 entries": ("/incidents/1?timeline=all&page=50", 300),
@@ -161,6 +163,9 @@ def _populate(db: Database, sandbox: Sandbox) -> list[str]:
     _insert(db, ActionItem, list(_items(rng)))
     for chunk in _chunked(_entries(incidents), CHUNK):
         _insert(db, TimelineEntry, chunk)
+    if db.engine.dialect.name == "postgresql":  # as autovacuum does a minute after a bulk load
+        with db.transaction() as session:
+            session.execute(text("ANALYZE"))
     return private_channels
 
 

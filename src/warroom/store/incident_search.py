@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from warroom.domain.incident import Role, Severity, Status
 from warroom.store.models import AffectedService, Incident, RoleAssignment, TimelineEntry
+from warroom.store.text_match import holds
 
 PER_PAGE = 50
 
@@ -109,11 +110,11 @@ def _mentions(word: str):
     """`word` anywhere in the incident's title, description or a message of its timeline
     that was not deleted, whatever its case; "INC-42" or "42" is incident 42 as well."""
     said = select(TimelineEntry.incident_id).where(
-        TimelineEntry.text.icontains(word, autoescape=True), TimelineEntry.deleted_at.is_(None)
+        holds(TimelineEntry.text, word), TimelineEntry.deleted_at.is_(None)
     )
     found = [
-        Incident.title.icontains(word, autoescape=True),
-        Incident.description.icontains(word, autoescape=True),
+        holds(Incident.title, word),
+        holds(Incident.description, word),
         Incident.id.in_(said),
     ]
     number = word.upper().removeprefix("INC-")
