@@ -27,6 +27,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
 
+from warroom.file_problems import FileProblems, not_yaml, said
+
 log = logging.getLogger(__name__)
 
 SLACK_CHANNEL = "slack.com/bot-notify"
@@ -74,12 +76,8 @@ class Service:
         return [owner for owner in self.owners if owner.startswith("S")]
 
 
-class CatalogError(ValueError):
+class CatalogError(FileProblems):
     """The catalog does not parse; `problems` says where and why, one line each."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("; ".join(problems))
 
 
 class _Link(BaseModel):
@@ -167,10 +165,7 @@ def _documents(text: str, source: str) -> Iterator[tuple[int, object]]:
     try:
         yield from enumerate(yaml.safe_load_all(text), start=1)
     except yaml.YAMLError as error:
-        where = getattr(error, "problem_mark", None)
-        line = f" at line {where.line + 1}" if where else ""
-        said = getattr(error, "problem", error)
-        raise CatalogError([f"{source} is not YAML{line}: {said}"]) from None
+        raise CatalogError([not_yaml(error, source)]) from None
 
 
 def parse(text: str, source: str = "the catalog") -> dict[str, Service]:
@@ -187,7 +182,7 @@ def parse(text: str, source: str = "the catalog") -> dict[str, Service]:
             entity = _Entity.model_validate(document)
         except ValidationError as error:
             name = (document.get("metadata") or {}).get("name", "?")
-            problems += [f"{where} ({name}): {_said(e)}" for e in error.errors()]
+            problems += [f"{where} ({name}): {said(e)}" for e in error.errors()]
             continue
         name = entity.metadata.name
         if name in services:
@@ -197,12 +192,6 @@ def parse(text: str, source: str = "the catalog") -> dict[str, Service]:
     if problems:
         raise CatalogError(problems)
     return services
-
-
-def _said(error: dict) -> str:
-    where = ".".join(str(part) for part in error["loc"])
-    message = error["msg"].removeprefix("Value error, ")
-    return f"{where} {message}" if where else message
 
 
 class Catalog:

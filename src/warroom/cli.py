@@ -23,9 +23,10 @@ from warroom.bot import start_bot
 from warroom.catalog import CatalogError, Service, parse
 from warroom.config import ConfigError, Settings, load_settings
 from warroom.demo.run import run_demo
-from warroom.domain.drills import SCENARIOS
+from warroom.domain.drills import SCENARIOS, Scenario
 from warroom.domain.incident import IncidentError
 from warroom.domain.insights import quarter_of
+from warroom.drill_files import ScenarioFileError, load_scenario
 from warroom.logs import configure_logging
 from warroom.slack.app import socket_mode
 from warroom.slack.doctor import run_doctor, verify_bot_token
@@ -64,7 +65,9 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("incident", help="the incident, as INC-12 or 12")
     report.add_argument("--format", choices=("markdown", "json"), default="markdown")
     drill = commands.add_parser("drill", help="play a game-day scenario as a drill in Slack")
-    drill.add_argument("scenario", choices=sorted(SCENARIOS), help="what goes wrong")
+    drill.add_argument(
+        "scenario", help=f"what goes wrong: {' or '.join(sorted(SCENARIOS))}, or a scenario file"
+    )
     drill.add_argument("--by", required=True, help="the facilitator's Slack user id (U...)")
     drill.add_argument("--speed", type=float, default=1.0, help="time compression (default 1)")
     figures = commands.add_parser("insights", help="print how incidents went over a period")
@@ -98,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "postmortem":
             print(export_postmortem(settings, args.incident, args.format), end="")
         elif args.command == "drill":
-            print(play_drill(settings, args.scenario, args.by, args.speed))
+            print(play_drill(settings, scenario(args.scenario), args.by, args.speed))
         elif args.command == "insights":
             print(export_insights(settings, args.start, args.end, args.format), end="")
         elif args.command == "catalog":
@@ -114,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, IncidentError, PostmortemTemplateError) as error:
         print(f"warroom: {error}", file=sys.stderr)
         return 2
+    except ScenarioFileError as error:
+        print("\n".join(error.problems), file=sys.stderr)
+        return 1
 
 
 def _incident_number(reference: str) -> int:
@@ -144,17 +150,26 @@ def export_postmortem(settings: Settings, reference: str, form: str) -> str:
     return render(draft, settings.warroom_templates_dir)
 
 
-def play_drill(settings: Settings, name: str, by: str, speed: float) -> str:
+def scenario(named: str) -> Scenario:
+    """A built-in scenario by its name, else the scenario file of that path."""
+    if named in SCENARIOS:
+        return SCENARIOS[named]
+    if not Path(named).suffix:  # a name, mistyped
+        raise ConfigError(f"No scenario {named!r}: say {' or '.join(SCENARIOS)}, or a file.")
+    return load_scenario(Path(named))
+
+
+def play_drill(settings: Settings, chosen: Scenario, by: str, speed: float) -> str:
     """Declare the drill and play it, delivering it to Slack from this process too (beside
     any `warroom serve` on the same database), until Slack has it all or a minute passed."""
     settings.require_slack_credentials()
     db = _database(settings, answer_within=ANSWER_WITHIN)
     with start_bot(settings, db, utc_now) as bot:
-        number = drills.play(bot.core, SCENARIOS[name], by=by, speed=speed)
+        number = drills.play(bot.core, chosen, by=by, speed=speed)
         deadline = time.monotonic() + DRILL_DELIVERY_WAIT
         while not drills.delivered(bot.core, number) and time.monotonic() < deadline:
             time.sleep(0.2)
-    return f"INC-{number}, a drill of the {name} scenario, has played all its steps."
+    return f"INC-{number}, a drill of “{chosen.title}”, has played all its steps."
 
 
 def export_insights(settings: Settings, start: date | None, end: date | None, form: str) -> str:
