@@ -1,6 +1,7 @@
 """The demo's Slack in a browser: a person types an `/incident` command in the composer,
 sees the channel warroom opened with its headline drawn from Block Kit, clicks a button
-there, and sees the headline edited in place and the answer only they see."""
+there, and sees the headline edited in place and the answer only they see; a form warroom
+opens is drawn, refused with its errors beside what was typed, submitted, or closed."""
 
 import re
 from html import unescape
@@ -11,6 +12,7 @@ import pytest
 from tests.conftest import settle
 from warroom.demo.slack_html import mrkdwn
 from warroom.demo.web_view import web_view
+from warroom.store import incidents
 from warroom.web.background import BackgroundServer
 
 
@@ -52,3 +54,53 @@ def test_mrkdwn_is_escaped_then_drawn_and_links_stay_on_the_web():
     assert "<b>Bold</b>" in shown and "<b>@priya</b>" in shown
     assert '<a href="https://x.example/a?b=1&amp;c=2">runbook</a>' in shown
     assert "javascript" not in shown and "&lt;i&gt; &amp; 5 &gt; 3" in shown  # as typed
+
+
+def test_a_form_warroom_opens_is_filled_in_refused_kept_and_submitted(
+    sandbox, general, view, db, announce_channel
+):
+    opened = view.post(f"/channels/{general}/say", data={"text": "/incident declare"}).text
+    dialog = opened.split('role="dialog"')[1].split("</section>")[0]
+    assert '<h2 id="modal-title">Declare an incident</h2>' in dialog
+    assert 'http-equiv="refresh"' not in opened  # a reload would wipe what is typed
+    labels = [label.strip() for label in re.findall(r'<div class="field"><label>([^<]+)', dialog)]
+    assert labels == [
+        "Title",
+        "Severity",
+        "When did the impact start? (UTC)",
+        "What do we know so far?",
+        "Visibility",
+    ]
+    assert '<option value="sev3" selected>' in dialog  # the default severity
+    assert 'value="private"> Private incident' in dialog
+
+    typed = {"channel": general, "input-0": "Checkout <failing>", "input-1": "sev1"}
+    refused = view.post(f"/views/{_view_id(opened)}", data=typed | {"input-2": "yesterday 25:99"})
+    dialog = refused.text.split('role="dialog"')[1]
+    assert 'role="alert">' in dialog.split("When did the impact start?")[1].split("</div>")[0]
+    assert 'value="Checkout &lt;failing&gt;"' in dialog  # nothing typed is lost
+    assert '<option value="sev1" selected>' in dialog
+
+    declared = view.post(f"/views/{_view_id(opened)}", data=typed | {"input-4": "private"})
+    settle(sandbox)
+    with db.transaction() as session:
+        incident = incidents.get(session, 1)
+        assert (incident.title, incident.severity, incident.is_private) == (
+            "Checkout <failing>",
+            "sev1",
+            True,
+        )
+    assert "is open in" in declared.text.split('role="dialog"')[1]  # the form says where
+
+
+def test_a_form_closed_is_gone_and_nothing_is_declared(sandbox, general, view, db):
+    opened = view.post(f"/channels/{general}/say", data={"text": "/incident declare"}).text
+    closed = view.post(f"/views/{_view_id(opened)}", data={"channel": general, "close": "1"})
+    assert 'role="dialog"' not in closed.text and 'http-equiv="refresh"' in closed.text
+    assert sandbox.open_views("declare_incident") == []
+    with db.transaction() as session:
+        assert incidents.open_incidents(session) == []
+
+
+def _view_id(page: str) -> str:
+    return re.search(r'<form method="post" action="/views/(\w+)">', page)[1]

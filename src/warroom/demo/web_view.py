@@ -1,10 +1,11 @@
 """The demo's Slack in a browser, so a newcomer sees what responders see: the sandbox's
 channels, their messages as Block Kit draws them (edits in place, pins marked, files by
-name), the answers only the viewer sees, buttons that click, and a composer that posts a
-message or types an `/incident` command, as one of the sandbox's people.
+name), the answers only the viewer sees, buttons that click, the forms (modals) warroom
+opens, filled in and submitted or closed, and a composer that posts a message or types an
+`/incident` command, as one of the sandbox's people.
 
 Plain HTML forms, no JavaScript: the page reloads itself every few seconds while the demo
-plays.
+plays, except while a modal is open (it would wipe what is being typed).
 """
 
 from dataclasses import dataclass, field
@@ -13,10 +14,12 @@ from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import ImmutableMultiDict
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from warroom.demo.slack_forms import modal_html, submitted
 from warroom.demo.slack_html import block_html, mrkdwn
 from warroom.sandbox import Sandbox
 from warroom.web.pages import PAGES
@@ -31,6 +34,9 @@ class Viewer:
 
     name: str
     answers: dict[str, list[dict]] = field(default_factory=dict)  # by channel
+    refusals: dict[str, tuple[dict[str, str], ImmutableMultiDict]] = field(
+        default_factory=dict
+    )  # by view: the bot's errors by block, and the form it refused
 
 
 def web_view(sandbox: Sandbox, viewer_name: str = "alice") -> Starlette:
@@ -64,6 +70,23 @@ def web_view(sandbox: Sandbox, viewer_name: str = "alice") -> Starlette:
             "edited": bool(message.get("edited")),
         }
 
+    def modal(user: str, known: dict[str, str]) -> dict | None:
+        """The modal in front of the viewer, drawn as a form, or None."""
+        shown = sandbox.modal_shown(user)
+        if shown is None:
+            return None
+        with sandbox.workspace.lock:
+            people = {u.id: u.name for u in sandbox.workspace.users.values() if not u.is_bot}
+        places = {c.id: f"#{c.name}" for c in channels(user)}
+        errors, typed = viewer.refusals.get(shown["id"], ({}, None))
+        return {
+            "id": shown["id"],
+            "title": shown["title"]["text"],
+            "submit": (shown.get("submit") or {}).get("text"),
+            "close": (shown.get("close") or {}).get("text", "Cancel"),
+            "body": modal_html(shown, known, people, places, errors, typed),
+        }
+
     def channel_page(channel_id: str) -> str:
         known = names()
         user = sandbox.user_id(viewer.name)
@@ -74,6 +97,7 @@ def web_view(sandbox: Sandbox, viewer_name: str = "alice") -> Starlette:
             channels=channels(user),
             messages=[drawn(m, channel_id, known) for m in messages],
             private=[drawn(m | {"user": "warroom"}, channel_id, known) for m in private],
+            modal=modal(user, known),
             viewer=viewer.name,
             refresh=REFRESH_SECONDS,
         )
@@ -110,9 +134,30 @@ def web_view(sandbox: Sandbox, viewer_name: str = "alice") -> Starlette:
         )
         sandbox.settle()
 
+    def answer_modal(view_id: str, form: ImmutableMultiDict) -> None:
+        """Submit the modal with what the form holds, or close it; what the bot refuses
+        stays on the form, beside the input it is about, as in Slack."""
+        user = sandbox.user_id(viewer.name)
+        if form.get("close"):
+            sandbox.driver.close_view(user, view_id)
+        else:
+            shown = sandbox.workspace.views.get(view_id)
+            answer = sandbox.driver.submit_view(user, view_id, submitted(shown, form))
+            body = answer.body if isinstance(answer.body, dict) else {}
+            if body.get("response_action") == "errors":
+                viewer.refusals[view_id] = (body["errors"], form)
+            else:
+                viewer.refusals.pop(view_id, None)
+        sandbox.settle()
+
+    async def modal_answered(request: Request) -> Response:
+        form = await _form(request)
+        await run_in_threadpool(answer_modal, request.path_params["view_id"], form)
+        return RedirectResponse(f"/channels/{form.get('channel', '')}", status_code=303)
+
     async def posted(request: Request) -> Response:
         channel_id = request.path_params["channel_id"]
-        form = dict(parse_qsl((await request.body()).decode("utf-8", "replace")))
+        form = await _form(request)
         if request.path_params["what"] == "say":
             await run_in_threadpool(say, channel_id, form.get("text", "").strip())
         else:
@@ -124,5 +169,11 @@ def web_view(sandbox: Sandbox, viewer_name: str = "alice") -> Starlette:
             Route("/", home, methods=["GET"]),
             Route("/channels/{channel_id}", show, methods=["GET"]),
             Route("/channels/{channel_id}/{what:str}", posted, methods=["POST"]),
+            Route("/views/{view_id}", modal_answered, methods=["POST"]),
         ]
     )
+
+
+async def _form(request: Request) -> ImmutableMultiDict:
+    """A posted form's fields (Starlette's own parser needs python-multipart)."""
+    return ImmutableMultiDict(parse_qsl((await request.body()).decode("utf-8", "replace")))

@@ -331,6 +331,10 @@ class Sandbox:
         views = self.views.values()
         return [v for v in views if v["view"].get("callback_id") == callback_id]
 
+    def modal_shown(self, user_id: str) -> dict | None:
+        """The modal in front of the user (the last pushed), or None."""
+        return self.workspace.views.top(user_id)
+
     def home_view(self, user_id: str) -> dict | None:
         """The view last published to the user's App Home, or None."""
         return self.workspace.views.home(user_id)

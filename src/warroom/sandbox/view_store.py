@@ -117,6 +117,12 @@ class ViewStore:
                 self._owners.pop(closed, None)
             del stack[start:]
 
+    def top(self, user_id: str) -> dict | None:
+        """The modal the user is looking at: the top of their stack, if any is open."""
+        with self._lock:
+            stack = self._modal_stacks.get(user_id)
+            return copy.deepcopy(self._views[stack[-1]]) if stack else None
+
     def get(self, view_id: str) -> dict:
         with self._lock:
             if view_id not in self._views:
