@@ -172,6 +172,13 @@ class TimelineEntry(Base):
     __table_args__ = (
         UniqueConstraint("slack_channel_id", "slack_ts"),
         Index("ix_timeline_entries_incident_occurred", "incident_id", "occurred_at"),
+        # The dashboard's search (ILIKE '%word%'), where pg_trgm could be created: 0011.
+        Index(
+            "ix_timeline_entries_text_trigrams",
+            "text",
+            postgresql_using="gin",
+            postgresql_ops={"text": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
