@@ -1,20 +1,20 @@
 """An incident's record as the dashboard's incident page shows it: milestones and what they
-measure, who held which role when, the links around it (channel, status page, runbooks,
-dashboards; tickets are the items'; pages are in the timeline), its recent deploys, a
-page of its timeline and its action items.
+measure, who held which role when, who was paged and how far each page got, the links
+around it (channel, status page, runbooks, dashboards; tickets are the items'), its recent
+deploys, a page of its timeline and its action items.
 
 The timeline is read a page at a time, so a 10,000-entry incident costs what a short one
 does; the postmortem is a page of its own for the same reason.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from warroom.catalog import Catalog, Link
 from warroom.domain.milestones import Figures, Milestone, figures
-from warroom.domain.timeline import Entry
+from warroom.domain.timeline import Entry, EntryKind
 from warroom.store import action_items, deploys, incidents, status_updates, timeline
 from warroom.store.models import ActionItem, Deploy, Incident, RoleAssignment
 
@@ -23,11 +23,23 @@ RECENT_DEPLOYS = 5
 
 
 @dataclass(frozen=True)
+class PageState:
+    """A page the paging service took, and the last it said of it."""
+
+    service: str
+    person: str | None  # the Slack user paged by name; None: the service's on-call
+    on_call: tuple[str, ...]  # who it rang, by the names it gave
+    status: str = "triggered"  # then acknowledged, resolved
+    by: str | None = None  # who acknowledged or resolved it, as the paging service names them
+
+
+@dataclass(frozen=True)
 class IncidentRecord:
     incident: Incident
     milestones: list[tuple[Milestone, datetime | None]]
     measured: Figures
     terms: list[RoleAssignment]
+    paged: list[PageState]  # the pages of the incident, each as far as it got
     links: list[Link]
     deploys: list[Deploy]
     entries: list[Entry]
@@ -66,6 +78,7 @@ def record(
         milestones=list(incident.milestones.items()),
         measured=figures(incident.milestones),
         terms=incidents.terms(session, incident_id),
+        paged=_pages(session, incident_id),
         links=_links(session, incident, found, channel_link),
         deploys=deploys.latest(session, incident.services, RECENT_DEPLOYS),
         entries=entries,
@@ -74,6 +87,20 @@ def record(
         everything=everything,
         items=action_items.of_incident(session, incident_id),
     )
+
+
+def _pages(session: Session, incident_id: int) -> list[PageState]:
+    """Each page, as its latest acknowledgement or resolution left it."""
+    taken = {}
+    for details in timeline.details_of(session, incident_id, EntryKind.PAGED):
+        named = (details["service"], details.get("person"))
+        rang = tuple(someone.get("name") or "?" for someone in details.get("on_call", []))
+        taken[named] = PageState(*named, on_call=rang)
+    for details in timeline.details_of(session, incident_id, EntryKind.PAGE_CHANGED):
+        named = (details["service"], details.get("person"))
+        if named in taken:
+            taken[named] = replace(taken[named], status=details["status"], by=details.get("by"))
+    return list(taken.values())
 
 
 def _links(session: Session, incident: Incident, services, channel_link) -> list[Link]:
