@@ -20,6 +20,12 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """An index the models make on one kind of database only is compared only there."""
+    only_on = getattr(obj, "info", {}).get("only_on")
+    return only_on is None or only_on == context.get_bind().dialect.name
+
+
 def run_migrations() -> None:
     connectable = create_engine(URL, poolclass=pool.NullPool)
     with connectable.connect() as connection:
@@ -30,6 +36,7 @@ def run_migrations() -> None:
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
             render_item=render_item,
+            include_object=include_object,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -178,6 +178,7 @@ class TimelineEntry(Base):
             "text",
             postgresql_using="gin",
             postgresql_ops={"text": "gin_trgm_ops"},
+            info={"only_on": "postgresql"},  # compared there only (migrations/env.py)
         ).ddl_if(dialect="postgresql"),
     )
 
