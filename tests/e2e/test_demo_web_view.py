@@ -8,8 +8,10 @@ from html import unescape
 
 import httpx
 import pytest
+from starlette.datastructures import ImmutableMultiDict
 
 from tests.conftest import settle
+from warroom.demo.slack_forms import modal_html, submitted
 from warroom.demo.slack_html import mrkdwn
 from warroom.demo.web_view import web_view
 from warroom.store import incidents
@@ -63,7 +65,8 @@ def test_a_form_warroom_opens_is_filled_in_refused_kept_and_submitted(
     dialog = opened.split('role="dialog"')[1].split("</section>")[0]
     assert '<h2 id="modal-title">Declare an incident</h2>' in dialog
     assert 'http-equiv="refresh"' not in opened  # a reload would wipe what is typed
-    labels = [label.strip() for label in re.findall(r'<div class="field"><label>([^<]+)', dialog)]
+    field = r'<(?:div class="field"><label|fieldset class="field"><legend)>([^<]+)'
+    labels = [label.strip() for label in re.findall(field, dialog)]
     assert labels == [
         "Title",
         "Severity",
@@ -104,3 +107,27 @@ def test_a_form_closed_is_gone_and_nothing_is_declared(sandbox, general, view, d
 
 def _view_id(page: str) -> str:
     return re.search(r'<form method="post" action="/views/(\w+)">', page)[1]
+
+
+def test_a_refused_form_keeps_an_unchosen_select_unchosen_and_leaves_undrawn_inputs_be():
+    pick = {"type": "static_select", "action_id": "pick", "options": [_option("a"), _option("b")]}
+    far = {"type": "external_select", "action_id": "far", "initial_option": _option("x")}
+    view = {
+        "blocks": [
+            {"type": "input", "block_id": "one", "label": _plain("One"), "element": pick},
+            {"type": "input", "block_id": "two", "label": _plain("Two"), "element": far},
+        ]
+    }
+    typed = ImmutableMultiDict([("input-0", ""), ("input-1", "y")])
+    drawn = modal_html(view, {}, {}, {}, {"one": "Pick one"}, typed)
+    assert '<option value="">Choose…</option>' in drawn and " selected" not in drawn
+    assert 'role="alert">Pick one<' in drawn and "external_select (use it in Slack)" in drawn
+    assert submitted(view, typed) == {"one": {"pick": None}}  # "two" keeps its initial option
+
+
+def _plain(text: str) -> dict:
+    return {"type": "plain_text", "text": text}
+
+
+def _option(value: str) -> dict:
+    return {"text": _plain(value.upper()), "value": value}

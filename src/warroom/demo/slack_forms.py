@@ -16,9 +16,9 @@ from starlette.datastructures import ImmutableMultiDict
 from warroom.demo.slack_html import block_html
 
 _CHOICES = {"static_select", "multi_static_select", "checkboxes", "radio_buttons"}
-_MANY = {"multi_static_select", "checkboxes", "multi_users_select", "multi_channels_select"}
+_MANY = {"multi_static_select", "checkboxes", "multi_users_select"}
 _PEOPLE = {"users_select", "multi_users_select"}
-_PLACES = {"channels_select", "conversations_select", "multi_channels_select"}
+_PLACES = {"channels_select", "conversations_select"}
 _TYPED = {
     "plain_text_input": "text",
     "number_input": "number",
@@ -28,6 +28,7 @@ _TYPED = {
     "timepicker": "time",
 }
 _INITIAL = {"datepicker": "initial_date", "timepicker": "initial_time"}
+_DRAWN = _CHOICES | _PEOPLE | _PLACES | set(_TYPED)
 
 
 def inputs(view: dict) -> list[dict]:
@@ -53,28 +54,39 @@ def modal_html(
             continue
         name = f"input-{position}"
         kept = typed.getlist(name) if typed is not None else None
-        control = _control(block["element"], name, people, places, kept)
+        need = Markup("") if block.get("optional") else Markup(" required")  # as Slack insists
+        control = _control(block["element"], name, people, places, kept, need)
         drawn.append(_field(block, control, errors.get(block.get("block_id", ""))))
         position += 1
     return Markup("").join(drawn)
 
 
 def submitted(view: dict, form: ImmutableMultiDict) -> dict[str, dict]:
-    """{block_id: {action_id: value}} from the form, as the sandbox's driver takes them."""
+    """{block_id: {action_id: value}} from the form, as the sandbox's driver takes them; an
+    input drawn as no control keeps its initial value, as it would in Slack untouched."""
     values: dict[str, dict] = {}
     for position, block in enumerate(inputs(view)):
         element, name = block["element"], f"input-{position}"
         kind = element.get("type", "")
-        chosen = form.getlist(name) if kind in _MANY else (form.get(name) or None)
+        if kind not in _DRAWN:
+            continue
+        chosen = [v for v in form.getlist(name) if v] if kind in _MANY else form.get(name) or None
         values.setdefault(block.get("block_id", ""), {})[element.get("action_id", "")] = chosen
     return values
 
 
 def _field(block: dict, control: Markup, error: str | None) -> Markup:
+    """The input's label around its control; boxes, each labelled, go in a fieldset."""
     label = block.get("label", {}).get("text", "")
     optional = Markup(' <span class="meta">(optional)</span>') if block.get("optional") else ""
     hint = (block.get("hint") or {}).get("text")
-    return Markup('<div class="field"><label>{}{}{}</label>{}{}</div>').format(
+    boxes = block["element"].get("type") in ("checkboxes", "radio_buttons")
+    shape = (
+        '<fieldset class="field"><legend>{}{}</legend>{}{}{}</fieldset>'
+        if boxes
+        else '<div class="field"><label>{}{}{}</label>{}{}</div>'
+    )
+    return Markup(shape).format(
         label,
         optional,
         control,
@@ -89,39 +101,47 @@ def _control(
     people: Mapping[str, str],
     places: Mapping[str, str],
     kept: list[str] | None,
+    need: Markup,
 ) -> Markup:
     """The element's control, holding what was `kept` of a refused form, else its initial
-    value."""
+    value; `need` makes the browser insist on a value, as Slack does for a required input."""
     kind = element.get("type", "")
     if kind in _TYPED:
-        return _typed(element, name, _TYPED[kind], kept[0] if kept else None)
+        return _typed(element, name, _TYPED[kind], kept[0] if kept else None, need)
     if kind in _CHOICES:
         options = _options(element)
-        chosen = set(kept) if kept is not None else _initial_choices(element)
+        chosen = _kept(kept) if kept is not None else _initial_choices(element)
     elif kind in _PEOPLE or kind in _PLACES:
         options = list((people if kind in _PEOPLE else places).items())
-        chosen = set(kept) if kept is not None else _initial_picks(element)
+        chosen = _kept(kept) if kept is not None else _initial_picks(element)
     else:
         return Markup('<span class="picker">{} (use it in Slack)</span>').format(kind)
     if kind in ("checkboxes", "radio_buttons"):
         return _boxes(name, options, chosen, "checkbox" if kind == "checkboxes" else "radio")
-    return _select(name, options, chosen, many=kind in _MANY)
+    return _select(name, options, chosen, many=kind in _MANY, need=need)
 
 
-def _typed(element: dict, name: str, kind: str, kept: str | None) -> Markup:
+def _typed(element: dict, name: str, kind: str, kept: str | None, need: Markup) -> Markup:
     initial = (
         kept if kept is not None else element.get(_INITIAL.get(element["type"], "initial_value"))
     )
     initial = initial or ""
     placeholder = (element.get("placeholder") or {}).get("text", "")
     if element.get("multiline"):
-        return Markup('<textarea name="{}" rows="4" placeholder="{}">{}</textarea>').format(
-            name, placeholder, initial
+        return Markup('<textarea name="{}" rows="4" placeholder="{}"{}>{}</textarea>').format(
+            name, placeholder, need, initial
         )
-    limit = element.get("max_length")
-    return Markup('<input type="{}" name="{}" value="{}" placeholder="{}"{}>').format(
-        kind, name, initial, placeholder, Markup(' maxlength="{}"').format(limit) if limit else ""
+    limit = (
+        Markup(' maxlength="{}"').format(element["max_length"]) if "max_length" in element else ""
     )
+    return Markup('<input type="{}" name="{}" value="{}" placeholder="{}"{}{}>').format(
+        kind, name, initial, placeholder, limit, need
+    )
+
+
+def _kept(kept: list[str]) -> set[str]:
+    """The choices a refused form held ("" is the select's "Choose…": no choice)."""
+    return {value for value in kept if value}
 
 
 def _options(element: dict) -> list[tuple[str, str]]:
@@ -144,11 +164,11 @@ def _initial_picks(element: dict) -> set[str]:
     return {pick for pick in picked if pick}
 
 
-def _select(name: str, options, chosen: set[str], *, many: bool) -> Markup:
+def _select(name: str, options, chosen: set[str], *, many: bool, need: Markup) -> Markup:
     drawn = [] if many or chosen else [Markup('<option value="">Choose…</option>')]
     drawn += [_option(value, label, chosen) for value, label in options]
-    return Markup('<select name="{}"{}>{}</select>').format(
-        name, Markup(" multiple") if many else "", Markup("").join(drawn)
+    return Markup('<select name="{}"{}{}>{}</select>').format(
+        name, Markup(" multiple") if many else "", need, Markup("").join(drawn)
     )
 
 

@@ -138,6 +138,8 @@ def web_view(sandbox: Sandbox, viewer_name: str = "alice") -> Starlette:
         """Submit the modal with what the form holds, or close it; what the bot refuses
         stays on the form, beside the input it is about, as in Slack."""
         user = sandbox.user_id(viewer.name)
+        if view_id not in sandbox.views:
+            return  # already answered (sent twice, or from the browser's history)
         if form.get("close"):
             sandbox.driver.close_view(user, view_id)
         else:
