@@ -5,8 +5,9 @@ entries (10,000 of them in one incident) and 100,000 action items, written with 
 inserts.
 
 Each page is asked for N times in a row (after one request whose time is printed apart);
-the p95 of those answers is the figure. A search reads every timeline message. Signing in,
-just before, asked Slack who is in each private channel, which is remembered for a minute.
+the p95 of those answers is the figure. A search reads every timeline message on SQLite,
+and the trigram index on PostgreSQL. Signing in, just before, asked Slack who is in each
+private channel, which is remembered for a minute.
 Targets: the incident list and the insights p95 <= 150 ms, the 10,000-entry incident's page
 <= 300 ms.
 """

@@ -212,7 +212,7 @@ def test_search_finds_words_in_titles_and_timelines_and_never_a_hidden_incident(
     assert found(stranger, "replica behind") == [f"INC-{replica.id}"]  # every word
     assert found(stranger, "replica slow") == []
     assert found(stranger, "100%") == ["INC-2"]  # in the description; % is no wildcard
-    assert found(stranger, "1_0%") == []
+    assert found(stranger, "1_0%") == [] and found(stranger, "10%s") == []
     assert found(stranger, "failover") == []  # deleted in Slack, out of the search too
     assert found(stranger, "inc-2") == ["INC-2"]
     assert found(stranger, "keys") == [] and found(stranger, f"INC-{secret.id}") == []
@@ -221,5 +221,9 @@ def test_search_finds_words_in_titles_and_timelines_and_never_a_hidden_incident(
     shared = member.get("/incidents?q=replica&severity=sev2").text
     assert 'value="replica"' in shared and "Replica keys leaked" not in shared
     assert "/incidents.csv?q=replica&amp;severity=sev2" in shared  # the export is the view
+    past_the_end = member.get("/incidents?page=9").text
+    assert "3 incidents ·" in past_the_end and "No incident matches." in past_the_end
+    assert "4 incidents ·" not in member.get("/incidents").text  # the window's total, too
+    assert "3 incidents ·" in member.get("/incidents").text
     many = member.get("/incidents", params={"q": "a b c d e f g h i"}).text
     assert "Left out of the filter: the search&#39;s words after the first 8" in many

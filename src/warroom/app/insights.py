@@ -150,7 +150,8 @@ def _incidents(chosen: list) -> Select:
 
     def words(column, of, label: str):
         gathered = func.aggregate_strings(column, " ").label(label)
-        return select(of.label("incident_id"), gathered).group_by(of).subquery()
+        counted = of.in_(select(Incident.id).where(*chosen))  # not every incident's ever
+        return select(of.label("incident_id"), gathered).where(counted).group_by(of).subquery()
 
     services = words(AffectedService.service, AffectedService.incident_id, "services")
     people = words(RoleAssignment.user_id, RoleAssignment.incident_id, "people")
@@ -195,10 +196,11 @@ def _times(rows) -> dict[str, dict[str, Spread]]:
     for measure in MEASURES:
         # whole seconds: julianday's arithmetic is not exact
         taken = [None if (s := getattr(row, measure)) is None else round(s) for row in rows]
-        times[measure] = {
-            group: spread([s for n in positions if (s := taken[n]) is not None])
+        timed = {
+            group: [s for n in positions if (s := taken[n]) is not None]
             for group, positions in sorted(members.items())
         }
+        times[measure] = {group: spread(spans) for group, spans in timed.items() if spans}
     return times
 
 

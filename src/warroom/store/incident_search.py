@@ -3,7 +3,8 @@ status, severity, service, IC and declare dates, newest first, a page at a time;
 ones only where the caller may see them.
 
 Rows are read as plain columns, not as mapped objects: a page of fifty, or an export of
-thousands, costs one query and no object per row.
+thousands, costs three queries (the incidents, with the page's total; their ICs; their
+services) and no object per row.
 """
 
 from collections.abc import Collection
@@ -118,7 +119,7 @@ def _mentions(word: str):
         Incident.id.in_(said),
     ]
     number = word.upper().removeprefix("INC-")
-    if number.isdigit() and len(number) < 10:  # an id, not a number too big for one
+    if number.isascii() and number.isdigit() and len(number) < 10:  # "²" is a digit too
         found.append(Incident.id == int(number))
     return or_(*found)
 

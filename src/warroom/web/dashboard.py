@@ -135,8 +135,7 @@ def dashboard_routes(sources: Sources) -> list[Route]:
     async def incident(request: Request, who: Viewer) -> Response:
         number = request.path_params["number"]
         everything = request.query_params.get("timeline") == "all"
-        at = request.query_params.get("page", "1")
-        at = int(at) if at.isdigit() and int(at) > 0 else 1
+        at = dashboard_query.page_number(request.query_params.get("page", "1"))
         shown = await run_in_threadpool(incident_record, who, number, everything, at)
         if shown is None:
             return page(request, "dashboard_missing.html.j2", number=number)

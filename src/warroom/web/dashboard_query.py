@@ -12,7 +12,7 @@ from starlette.datastructures import QueryParams
 from warroom.domain.incident import Severity, Status
 from warroom.store.incident_search import Filters
 
-MOST_WORDS = 8  # each one more reads every timeline message
+MOST_WORDS = 8  # each word is one more look through every timeline message
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,6 @@ def parse(params: QueryParams) -> Query:
             problems.append(f"{name} {value!r} is no date (YYYY-MM-DD)")
             return None
 
-    page = params.get("page", "1")
     words = (params.get("q") or "").split()
     if len(words) > MOST_WORDS:
         problems.append(f"the search's words after the first {MOST_WORDS}")
@@ -71,4 +70,9 @@ def parse(params: QueryParams) -> Query:
         declared_from=day("from"),
         declared_to=day("to"),
     )
-    return Query(filters, int(page) if page.isdigit() and int(page) > 0 else 1, problems)
+    return Query(filters, page_number(params.get("page", "1")), problems)
+
+
+def page_number(given: str) -> int:
+    """A page's number from the address: 1 for anything that is not a positive number."""
+    return int(given) if given.isascii() and given.isdigit() and int(given) > 0 else 1
