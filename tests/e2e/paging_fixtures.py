@@ -2,7 +2,12 @@
 the tests that page: each module's `pagerduty` fixture enters `emulator()`, and its
 `settings` fixture returns `paged(settings, ...)`."""
 
+import hashlib
+import hmac
+import json
 from contextlib import contextmanager
+
+import httpx
 
 from tests.unit.test_catalog import PAYMENTS
 from warroom.emulators.pagerduty import PagerDutyEmulator
@@ -40,3 +45,25 @@ def paged(settings, tmp_path, sandbox, pagerduty):
             "warroom_ca_bundle": pagerduty.ca_file,
         }
     )
+
+
+def webhook(warroom, body: dict, secret=WEBHOOK_SECRET) -> httpx.Response:
+    """A PagerDuty v3 webhook as PagerDuty signs it, posted to `warroom` (a server)."""
+    raw = json.dumps(body).encode()
+    signature = "v1=" + hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
+    headers = {"x-pagerduty-signature": f"v1=stale, {signature}"}
+    return httpx.post(f"{warroom.url}/hooks/pagerduty", content=raw, headers=headers)
+
+
+def acknowledged(key: str) -> dict:
+    """Bob Builder's acknowledgement of the page `key`, as PagerDuty's webhook says it."""
+    return {
+        "event": {
+            "id": "01DEN4HPBQAAAG05V5QQYBRZMF",
+            "event_type": "incident.acknowledged",
+            "resource_type": "incident",
+            "occurred_at": "2026-03-11T14:20:00Z",
+            "agent": {"id": "PBOB", "type": "user_reference", "summary": "Bob Builder"},
+            "data": {"id": "Q1", "type": "incident", "incident_key": key},
+        }
+    }

@@ -3,11 +3,8 @@ service's on-call, who is offered the IC role and whose acknowledgement (a signe
 webhook) reaches the channel; `/incident page` and the Escalate button page on demand;
 resolving resolves the page; PagerDuty down or refusing is retried or explained."""
 
-import hashlib
-import hmac
 import json
 
-import httpx
 import pytest
 
 from tests.conftest import eventually, settle
@@ -18,7 +15,7 @@ from tests.e2e.incident_fixtures import (
     run,
     told,
 )
-from tests.e2e.paging_fixtures import PAGE, WEBHOOK_SECRET, emulator, paged
+from tests.e2e.paging_fixtures import PAGE, acknowledged, emulator, paged, webhook
 from warroom.store import incidents
 
 
@@ -189,26 +186,6 @@ def test_pagerduty_down_is_retried_and_a_refusal_is_explained(
     clock.advance(minutes=1)
     settle(sandbox)
     assert any("PagerDuty" in t and "HTTP 400" in t for t in channel_texts(sandbox, declared))
-
-
-def webhook(warroom, body: dict, secret=WEBHOOK_SECRET) -> httpx.Response:
-    raw = json.dumps(body).encode()
-    signature = "v1=" + hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
-    headers = {"x-pagerduty-signature": f"v1=stale, {signature}"}
-    return httpx.post(f"{warroom.url}/hooks/pagerduty", content=raw, headers=headers)
-
-
-def acknowledged(key: str) -> dict:
-    return {
-        "event": {
-            "id": "01DEN4HPBQAAAG05V5QQYBRZMF",
-            "event_type": "incident.acknowledged",
-            "resource_type": "incident",
-            "occurred_at": "2026-03-11T14:20:00Z",
-            "agent": {"id": "PBOB", "type": "user_reference", "summary": "Bob Builder"},
-            "data": {"id": "Q1", "type": "incident", "incident_key": key},
-        }
-    }
 
 
 def test_the_webhook_refuses_forgeries_and_records_a_redelivery_once(

@@ -3,8 +3,9 @@ measure, who held which role when, who was paged and how far each page got, the 
 around it (channel, status page, runbooks, dashboards; tickets are the items'), its recent
 deploys, a page of its timeline and its action items.
 
-The timeline is read a page at a time, so a 10,000-entry incident costs what a short one
-does; the postmortem is a page of its own for the same reason.
+The timeline is read a page at a time (the pages' entries aside), so a 10,000-entry
+incident costs about what a short one does; the postmortem is a page of its own for the
+same reason.
 """
 
 from dataclasses import dataclass, replace
@@ -89,18 +90,25 @@ def record(
     )
 
 
+PAGE_PROGRESS = ("triggered", "acknowledged", "resolved")  # news never takes a page back
+
+
 def _pages(session: Session, incident_id: int) -> list[PageState]:
-    """Each page, as its latest acknowledgement or resolution left it."""
-    taken = {}
-    for details in timeline.details_of(session, incident_id, EntryKind.PAGED):
+    """Each page as far as it got; paging the same again starts it over."""
+    taken: dict[tuple, PageState] = {}
+    kinds = [EntryKind.PAGED, EntryKind.PAGE_CHANGED]
+    for kind, details in timeline.kinds_and_details(session, incident_id, kinds):
         named = (details["service"], details.get("person"))
-        rang = tuple(someone.get("name") or "?" for someone in details.get("on_call", []))
-        taken[named] = PageState(*named, on_call=rang)
-    for details in timeline.details_of(session, incident_id, EntryKind.PAGE_CHANGED):
-        named = (details["service"], details.get("person"))
-        if named in taken:
+        if kind == EntryKind.PAGED:
+            rang = tuple(someone.get("name") or "?" for someone in details.get("on_call", []))
+            taken[named] = PageState(*named, on_call=rang)
+        elif named in taken and _further(details["status"], taken[named].status):
             taken[named] = replace(taken[named], status=details["status"], by=details.get("by"))
     return list(taken.values())
+
+
+def _further(status: str, than: str) -> bool:
+    return status in PAGE_PROGRESS and PAGE_PROGRESS.index(status) > PAGE_PROGRESS.index(than)
 
 
 def _links(session: Session, incident: Incident, services, channel_link) -> list[Link]:

@@ -183,9 +183,16 @@ def _shown(incident_id: int, highlighted_only: bool) -> list:
 
 def details_of(session: Session, incident_id: int, kind: str) -> list[dict]:
     """The details of the incident's entries of one kind, oldest first."""
+    return [details for _, details in kinds_and_details(session, incident_id, [kind])]
+
+
+def kinds_and_details(
+    session: Session, incident_id: int, kinds: list[str]
+) -> list[tuple[str, dict]]:
+    """The kind and details of the incident's entries of these kinds, oldest first."""
     query = (
-        select(TimelineEntry.details)
-        .where(TimelineEntry.incident_id == incident_id, TimelineEntry.kind == kind)
+        select(TimelineEntry.kind, TimelineEntry.details)
+        .where(TimelineEntry.incident_id == incident_id, TimelineEntry.kind.in_(kinds))
         .order_by(TimelineEntry.occurred_at, TimelineEntry.id)
     )
-    return list(session.scalars(query))
+    return [tuple(row) for row in session.execute(query)]
