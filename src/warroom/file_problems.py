@@ -15,8 +15,8 @@ class FileProblems(ValueError):
 def not_yaml(error: yaml.YAMLError, source: str) -> str:
     where = getattr(error, "problem_mark", None)
     line = f" at line {where.line + 1}" if where else ""
-    said = getattr(error, "problem", error)
-    return f"{source} is not YAML{line}: {said}"
+    problem = getattr(error, "problem", error)
+    return f"{source} is not YAML{line}: {problem}"
 
 
 def said(error: dict) -> str:

@@ -92,6 +92,9 @@ def test_a_scenario_that_cannot_be_played_is_refused_with_every_problem(
     scenario.write_text("title: [unclosed\n")
     assert main(["drill", str(scenario), "--by", sandbox.user_id("alice")]) == 1
     assert f"{scenario} is not YAML at line 2" in capsys.readouterr().err
+    scenario.write_bytes(b"title: Caf\xe9 down\n")
+    assert main(["drill", str(scenario), "--by", sandbox.user_id("alice")]) == 1
+    assert f"{scenario} is not text in UTF-8" in capsys.readouterr().err
     assert main(["drill", str(tmp_path / "missing.yml"), "--by", "U1"]) == 1
     assert "missing.yml cannot be read: No such file or directory" in capsys.readouterr().err
     assert main(["drill", "chekout", "--by", "U1"]) == 2

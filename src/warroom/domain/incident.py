@@ -93,6 +93,7 @@ def incident_reference(number: int) -> str:
 
 
 CHANNEL_NAME_MAX = 80
+TITLE_MAX = 150  # what the declare form takes, and a drill's scenario file
 _NOT_NAME_CHARS = re.compile(r"[^a-z0-9]+")
 
 

@@ -19,7 +19,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from warroom.catalog import Service
-from warroom.domain.incident import Severity
+from warroom.domain.incident import TITLE_MAX, Severity
 from warroom.slack.blocks import LIST_MAX, SECTION_MAX, clip, context, incident_line, section
 from warroom.slack.commands import UPDATE_STATUSES
 from warroom.store.models import Incident
@@ -28,7 +28,6 @@ DECLARE_CALLBACK = "declare_incident"
 DECLARE_BUTTON = "open_declare_form"
 ATTACH_CALLBACK = "attach_message"
 UPDATE_CALLBACK = "status_update"
-TITLE_MAX = 150
 METADATA_TEXT_MAX = 2000  # private_metadata holds 3,000 characters in all
 
 
