@@ -4,8 +4,11 @@ figures from `warroom insights`."""
 
 import json
 from datetime import UTC, date, datetime, timedelta
+from statistics import median, quantiles
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from warroom.app import action_items, postmortems
 from warroom.app import incidents as running
@@ -15,6 +18,14 @@ from warroom.domain.incident import Role, Severity
 from warroom.domain.insights import out_of_hours, quarter_of, spread, week_of
 
 DUE = {Severity.SEV1: timedelta(days=3), Severity.SEV2: timedelta(days=5)}
+
+
+@given(st.lists(st.integers(0, 10**7), min_size=1, max_size=300))
+def test_a_spread_is_what_the_statistics_module_says(seconds):
+    measured = spread([float(s) for s in seconds])
+    p90 = seconds[0] if len(seconds) == 1 else quantiles(seconds, n=10, method="inclusive")[8]
+    assert measured.median.total_seconds() == pytest.approx(median(seconds), abs=1e-6)
+    assert measured.p90.total_seconds() == pytest.approx(p90, abs=1e-6)
 
 
 def test_the_rules_of_periods_and_spreads():
