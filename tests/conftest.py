@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
+from tests.e2e.paging_fixtures import emulator
 from warroom.sandbox.waiting import eventually  # noqa: F401  (tests import it from here)
 from warroom.store.db import Database, migrate
 from warroom.store.models import Base
@@ -124,6 +125,14 @@ def sandbox():
         manifest(), signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN, app_token=APP_TOKEN
     ) as sb:
         yield sb
+
+
+@pytest.fixture
+def pagerduty():
+    """The PagerDuty emulator (tests/e2e/paging_fixtures.py), for a module whose `settings`
+    are `paged(...)`."""
+    with emulator() as pagerduty:
+        yield pagerduty
 
 
 @pytest.fixture

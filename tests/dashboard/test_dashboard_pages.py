@@ -7,13 +7,7 @@ import pytest
 from tests.conftest import eventually, settle
 from tests.dashboard.conftest import sign_in
 from tests.e2e.incident_fixtures import declare_and_settle
-from tests.e2e.paging_fixtures import PAGE, acknowledged, emulator, paged, webhook
-
-
-@pytest.fixture
-def pagerduty():
-    with emulator() as pagerduty:
-        yield pagerduty
+from tests.e2e.paging_fixtures import PAGE, acknowledged, paged, webhook
 
 
 @pytest.fixture

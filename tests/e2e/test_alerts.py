@@ -15,7 +15,7 @@ from sqlalchemy import select
 from tests.alertmanager import RealAlertmanager
 from tests.conftest import eventually, settle
 from tests.e2e.incident_fixtures import Declared, run
-from tests.e2e.paging_fixtures import PAGE, emulator, paged
+from tests.e2e.paging_fixtures import PAGE, paged
 from warroom.domain.timeline import EntryKind
 from warroom.store import alert_groups, deploys, incidents, timeline
 from warroom.store.models import AlertGroup, Incident
@@ -24,12 +24,6 @@ FIXTURES = Path(__file__).parent.parent / "fixtures"
 TOKEN = "alerts-token"
 LABELS = {"alertname": "HighErrorRate", "service": "payments", "severity": "critical"}
 SUMMARY = "payments 5xx rate above 5% for 5 minutes"
-
-
-@pytest.fixture
-def pagerduty():
-    with emulator() as pagerduty:
-        yield pagerduty
 
 
 @pytest.fixture

@@ -8,16 +8,10 @@ import pytest
 
 from tests.conftest import settle
 from tests.e2e.incident_fixtures import declare_and_settle, headline, open_declare_modal, run
-from tests.e2e.paging_fixtures import PAGE, emulator, paged
+from tests.e2e.paging_fixtures import PAGE, paged
 from warroom.app.insights import insights
 from warroom.domain.incident import Severity
 from warroom.store import incidents
-
-
-@pytest.fixture
-def pagerduty():
-    with emulator() as pagerduty:
-        yield pagerduty
 
 
 @pytest.fixture

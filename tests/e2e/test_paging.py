@@ -15,14 +15,8 @@ from tests.e2e.incident_fixtures import (
     run,
     told,
 )
-from tests.e2e.paging_fixtures import PAGE, acknowledged, emulator, paged, webhook
+from tests.e2e.paging_fixtures import PAGE, acknowledged, paged, webhook
 from warroom.store import incidents
-
-
-@pytest.fixture
-def pagerduty():
-    with emulator() as pagerduty:
-        yield pagerduty
 
 
 @pytest.fixture

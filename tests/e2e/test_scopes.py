@@ -10,14 +10,8 @@ import pytest
 
 from tests.conftest import settle
 from tests.e2e.incident_fixtures import declare_and_settle, declare_private_and_settle, run
-from tests.e2e.paging_fixtures import emulator, paged
+from tests.e2e.paging_fixtures import paged
 from warroom.slack.manifest import bot_scopes
-
-
-@pytest.fixture
-def pagerduty():
-    with emulator() as pagerduty:
-        yield pagerduty
 
 
 @pytest.fixture
