@@ -136,9 +136,10 @@ def _declared_between(start: date, end: date, visible_private: Collection[int]) 
 
 
 def _incidents(chosen: list) -> Select:
-    """One row per incident: its figures as numbers of seconds, computed by the database,
-    and its services and role holders as words, gathered by it (one query, however many
-    incidents: reading the services and the roles apart costs as much again)."""
+    """One row per incident, its columns in Counted's order: its figures as numbers of
+    seconds, computed by the database, and its services and role holders as words,
+    gathered by it (one query, however many incidents: reading the services and the roles
+    apart costs as much again)."""
 
     def at(milestone: Milestone):
         return getattr(Incident, milestone.column)

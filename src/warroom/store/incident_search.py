@@ -8,7 +8,7 @@ services) and no object per row.
 """
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Select, and_, exists, func, or_, select
@@ -47,8 +47,8 @@ class Row:
     services: tuple[str, ...]
 
 
-_COLUMNS = ("id", "title", "severity", "status", "is_private", "is_drill")
-_COLUMNS += ("declared_at", "mitigated_at", "resolved_at")
+# A row's own columns of the incidents table; the IC and services are read apart.
+_COLUMNS = tuple(field.name for field in fields(Row) if field.name not in ("commander", "services"))
 
 
 def private_incidents(session: Session) -> list[tuple[int, str | None, str]]:
