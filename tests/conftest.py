@@ -6,6 +6,7 @@ import logging
 import os
 import shutil
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -191,6 +192,30 @@ def deliver_everything(bot, clock: "FakeClock", timeout: float = 30) -> None:
             raise TimeoutError("the outbox still held deliveries")
 
 
+def watch_bot_work(sandbox, bot) -> None:
+    """Have `sandbox.settle` wait for what the bot does after acknowledging and for what
+    its outbox holds: a follow-up that only answers through its response_url makes no Web
+    API call settle could see."""
+    following_up = _following_up(bot)
+    sandbox.watch_bot_work(lambda: following_up() or _outbox_has_due_work(bot))
+
+
+def _following_up(bot) -> Callable[[], bool]:
+    """Whether work queued on the bot's follow-up pool (command follow-ups and Bolt's lazy
+    listeners, see slack/app.py) is still running or waiting."""
+    pool = bot.services.follow_ups
+    futures = []
+    submit = pool.submit
+
+    def submit_and_keep(*args, **kwargs):
+        future = submit(*args, **kwargs)
+        futures.append(future)
+        return future
+
+    pool.submit = submit_and_keep
+    return lambda: not all(future.done() for future in futures)
+
+
 def _outbox_has_due_work(bot) -> bool:
     """A delivery due by the bot's clock is waiting (or being delivered)."""
     from warroom.store import outbox
@@ -207,6 +232,6 @@ def warroom(sandbox, bot, db):
 
     server = BackgroundServer(bot.web_app()).start()
     sandbox.connect_http(f"{server.url}/slack/events")
-    sandbox.watch_bot_work(lambda: _outbox_has_due_work(bot))
+    watch_bot_work(sandbox, bot)
     yield server
     server.stop()

@@ -9,7 +9,7 @@ from html import unescape
 import httpx
 import pytest
 
-from tests.conftest import _outbox_has_due_work
+from tests.conftest import watch_bot_work
 from warroom.web.background import BackgroundServer
 
 SESSION_SECRET = "dashboard-session-secret-of-32-bytes-or-more"
@@ -44,7 +44,7 @@ def dashboard(sandbox, bot, db, port):
     """warroom serving HTTP on `port`, with the sandbox delivering to it."""
     server = BackgroundServer(bot.web_app(), port=port).start()
     sandbox.connect_http(f"{server.url}/slack/events")
-    sandbox.watch_bot_work(lambda: _outbox_has_due_work(bot))
+    watch_bot_work(sandbox, bot)
     yield server
     server.stop()
 

@@ -29,7 +29,8 @@ class Services:
     # Set when an event could not be recorded: Slack retries a few times, then gives up,
     # so once the database answers again the channels are read back (see slack/app.py).
     events_lost: threading.Event = field(default_factory=threading.Event)
-    # Where a command's answer that needs more Slack calls runs, after its acknowledgement.
+    # Where work runs after its acknowledgement: a command's answer that needs more Slack
+    # calls, and Bolt's lazy listeners.
     follow_ups: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(thread_name_prefix="follow-up")
     )
