@@ -97,7 +97,7 @@ class Settings(TrackerSettings, DashboardSettings):
     warroom_public_update_severities: Severities = Field(
         (Severity.SEV1, Severity.SEV2),
         description="Severities whose customers expect a status page update soon after the "
-        "declare (comma separated).",
+        "declare (comma separated; `none`: none).",
     )
     warroom_action_reminder_interval: Duration = Field(
         timedelta(days=1), description="How often an overdue action item's owner is reminded."
@@ -214,7 +214,7 @@ class Settings(TrackerSettings, DashboardSettings):
     warroom_page_on_declare: Severities = Field(
         (Severity.SEV1, Severity.SEV2),
         description="Severities whose declare pages the on-call of every affected service "
-        "that has a `pagerduty.com/integration-key` (comma separated; empty: none).",
+        "that has a `pagerduty.com/integration-key` (comma separated; `none`: none).",
     )
     warroom_ca_bundle: Path | None = Field(
         None,

@@ -1,5 +1,5 @@
 """How settings are written in the environment: durations (`15m`, `off`), comma-separated
-lists (`sev1,sev2`, `Checkout, API`) and auto-declare rules, each read into its value."""
+lists (`sev1,sev2` or `none`, `Checkout, API`) and auto-declare rules, each read into its value."""
 
 import re
 from datetime import timedelta
@@ -25,9 +25,11 @@ def _names(value):
     return value
 
 
-def _comma_list(value):
-    names = _names(value)
-    return [name.lower() for name in names] if isinstance(value, str) else names
+def _severities(value):
+    if not isinstance(value, str):
+        return value
+    # An empty variable reads as unset (env_ignore_empty), so "none" is how to say none.
+    return [] if value.strip().lower() == "none" else [name.lower() for name in _names(value)]
 
 
 def _rules(value):
@@ -45,8 +47,8 @@ def _site(value):
 Duration = Annotated[timedelta, BeforeValidator(_duration_or_off)]
 # "https://example.atlassian.net/": a site's address, without its trailing slash.
 Site = Annotated[str | None, BeforeValidator(_site)]
-# "sev1,sev2" in the environment (NoDecode: not JSON, as lists otherwise are).
-Severities = Annotated[tuple[Severity, ...], NoDecode, BeforeValidator(_comma_list)]
+# "sev1,sev2" or "none" in the environment (NoDecode: not JSON, as lists otherwise are).
+Severities = Annotated[tuple[Severity, ...], NoDecode, BeforeValidator(_severities)]
 # "severity=critical:sev1,team=db:sev2" (see `AutoDeclare`).
 AutoDeclareRules = Annotated[tuple[AutoDeclare, ...], NoDecode, BeforeValidator(_rules)]
 # "Checkout, API": names as people write them.

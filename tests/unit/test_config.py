@@ -101,3 +101,15 @@ def test_a_catalog_that_does_not_parse_stops_start_up_saying_where(monkeypatch, 
     monkeypatch.setenv("WARROOM_CATALOG", str(catalog))
     with pytest.raises(ConfigError, match="^WARROOM_CATALOG: the catalog is wrong: .*document 1"):
         load_settings()
+
+
+@pytest.mark.parametrize(
+    "variable", ["WARROOM_PAGE_ON_DECLARE", "WARROOM_PUBLIC_UPDATE_SEVERITIES"]
+)
+def test_a_severity_list_can_say_none_where_empty_means_the_default(monkeypatch, variable):
+    monkeypatch.setenv(variable, "")
+    assert getattr(load_settings(_env_file=None), variable.lower()) == ("sev1", "sev2")
+    monkeypatch.setenv(variable, " None ")
+    assert getattr(load_settings(_env_file=None), variable.lower()) == ()
+    monkeypatch.setenv(variable, "SEV1, sev3")
+    assert getattr(load_settings(_env_file=None), variable.lower()) == ("sev1", "sev3")
