@@ -5,14 +5,16 @@ opens is drawn, refused with its errors beside what was typed, submitted, or clo
 
 import re
 from html import unescape
+from pathlib import Path
 
 import httpx
 import pytest
 from starlette.datastructures import ImmutableMultiDict
 
+import warroom
 from tests.conftest import settle
 from warroom.demo.slack_forms import modal_html, submitted
-from warroom.demo.slack_html import mrkdwn
+from warroom.demo.slack_html import EMOJI, block_html, mrkdwn
 from warroom.demo.web_view import web_view
 from warroom.store import incidents
 from warroom.web.background import BackgroundServer
@@ -56,6 +58,24 @@ def test_mrkdwn_is_escaped_then_drawn_and_links_stay_on_the_web():
     assert "<b>Bold</b>" in shown and "<b>@priya</b>" in shown
     assert '<a href="https://x.example/a?b=1&amp;c=2">runbook</a>' in shown
     assert "javascript" not in shown and "&lt;i&gt; &amp; 5 &gt; 3" in shown  # as typed
+
+
+def test_the_demo_knows_every_emoji_warroom_writes():
+    source = "".join(path.read_text() for path in Path(warroom.__file__).parent.rglob("*.py"))
+    written = set(re.findall(r":([a-z][a-z0-9_+-]+):", source)) - {"memory"}  # SQLite's
+    assert written - EMOJI.keys() == set()
+
+
+def test_the_emoji_warroom_uses_are_drawn_and_other_colons_stay_as_written():
+    shown = mrkdwn(":white_check_mark: Resolved at 14:18:00 :no_such_emoji: `a:b`", {})
+    assert shown == "\u2705 Resolved at 14:18:00 :no_such_emoji: <code>a:b</code>"
+    header = block_html(
+        {"type": "header", "text": {"type": "plain_text", "text": ":rotating_light: <SEV1>"}},
+        {},
+        "",
+        "",
+    )
+    assert header == "<h3>\U0001f6a8 &lt;SEV1&gt;</h3>"
 
 
 def test_a_form_warroom_opens_is_filled_in_refused_kept_and_submitted(

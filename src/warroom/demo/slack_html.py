@@ -1,6 +1,7 @@
 """Slack's messages as the browser view of the demo draws them: mrkdwn as HTML (bold,
-italics, code, links, mentions by name) and Block Kit's header, section, context, divider and
-actions blocks, each button a form that clicks it. Everything people wrote is escaped."""
+italics, code, links, mentions by name, the emoji warroom uses) and Block Kit's header,
+section, context, divider and actions blocks, each button a form that clicks it. Everything
+people wrote is escaped."""
 
 import re
 
@@ -14,6 +15,33 @@ _STYLES = (
     (re.compile(r"`([^`\n]+)`"), r"<code>\1</code>"),
 )
 
+# The shortcodes warroom's messages use, as Slack draws them; any other stays as typed.
+EMOJI = {
+    "alarm_clock": "\u23f0",
+    "bell": "\U0001f514",
+    "bulb": "\U0001f4a1",
+    "calendar": "\U0001f4c6",
+    "clapper": "\U0001f3ac",
+    "eyes": "\U0001f440",
+    "globe_with_meridians": "\U0001f310",
+    "hourglass": "\u231b",
+    "large_green_circle": "\U0001f7e2",
+    "lock": "\U0001f512",
+    "mag": "\U0001f50d",
+    "memo": "\U0001f4dd",
+    "pager": "\U0001f4df",
+    "paperclip": "\U0001f4ce",
+    "pushpin": "\U0001f4cc",
+    "rocket": "\U0001f680",
+    "rotating_light": "\U0001f6a8",
+    "stopwatch": "\u23f1\ufe0f",
+    "sunny": "\u2600\ufe0f",
+    "test_tube": "\U0001f9ea",
+    "warning": "\u26a0\ufe0f",
+    "white_check_mark": "\u2705",
+}
+_SHORTCODE = re.compile(r":([a-z0-9_+-]+):")
+
 
 def _decoded(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
@@ -24,7 +52,16 @@ def _styled(text: str) -> str:
     shown = str(escape(_decoded(text)))
     for pattern, tag in _STYLES:
         shown = pattern.sub(tag, shown)
-    return shown.replace("\n", "<br>")
+    return _with_emoji(shown).replace("\n", "<br>")
+
+
+def _with_emoji(shown: str) -> str:
+    return _SHORTCODE.sub(lambda code: EMOJI.get(code[1], code[0]), shown)
+
+
+def _plain(text: str) -> Markup:
+    """plain_text as Slack draws it with `emoji: true`: escaped, its shortcodes drawn."""
+    return Markup(_with_emoji(str(escape(text))))
 
 
 def _link(match: re.Match, names: dict[str, str]) -> str:
@@ -53,7 +90,7 @@ def mrkdwn(text: str, names: dict[str, str]) -> Markup:
 def block_html(block: dict, names: dict[str, str], ts: str, channel_id: str) -> Markup:
     kind = block.get("type")
     if kind == "header":
-        return Markup("<h3>{}</h3>").format(block["text"]["text"])
+        return Markup("<h3>{}</h3>").format(_plain(block["text"]["text"]))
     if kind == "divider":
         return Markup("<hr>")
     if kind == "section":
@@ -72,7 +109,7 @@ def block_html(block: dict, names: dict[str, str], ts: str, channel_id: str) -> 
 def _text(element: dict, names: dict[str, str]) -> Markup:
     if element.get("type") == "mrkdwn":
         return mrkdwn(element["text"], names)
-    return escape(element.get("text", ""))
+    return _plain(element.get("text", ""))
 
 
 def _element(element: dict, block: dict, ts: str, channel_id: str) -> Markup:
@@ -92,5 +129,5 @@ def _element(element: dict, block: dict, ts: str, channel_id: str) -> Markup:
         block=block.get("block_id", ""),
         value=element.get("value", ""),
         ts=ts,
-        label=element["text"]["text"],
+        label=_plain(element["text"]["text"]),
     )
