@@ -2,7 +2,6 @@
 pointed at the sandbox, so its memory is its own: VmRSS from /proc/<pid>/status."""
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -13,15 +12,10 @@ import httpx
 from bench.harness import EVENTS_PATH
 from warroom.sandbox import Sandbox
 from warroom.sandbox.waiting import eventually
+from warroom.web.background import free_port
 
 # Whatever the bench's own environment says about warroom must not leak into the child.
 OWN_SETTINGS = ("SLACK_", "WARROOM_", "DATABASE_URL")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def memory_mb(pid: int) -> dict[str, float]:

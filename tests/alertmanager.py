@@ -6,7 +6,6 @@ Without it a test using the harness is skipped on a developer's machine and fail
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -16,6 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
+
+from warroom.web.background import free_port
 
 ALERTMANAGER_BINARY = "/usr/bin/prometheus-alertmanager"
 # Debian's package ships amtool beside the server; it names the config's mistakes more
@@ -36,12 +37,6 @@ def alertmanager_binary() -> str:
     if os.environ.get("CI"):
         pytest.fail(f"{reason} (CI installs it: see .ci/run)", pytrace=False)
     pytest.skip(reason)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _timestamp(moment: datetime) -> str:
@@ -126,7 +121,7 @@ class RealAlertmanager:
             )
             if check.returncode != 0:
                 raise RuntimeError(f"amtool refuses the config:\n{check.stdout}{check.stderr}")
-        port = _free_port()
+        port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         # Its log goes to a file, not a pipe nobody reads (which would block it once full).
         self._log = open(self._dir / "stderr.log", "w+b")  # noqa: SIM115  (closed in __exit__)

@@ -3,22 +3,15 @@ with Slack returns to it), and a person's way in, through the sandbox's authoriz
 browser goes."""
 
 import re
-import socket
 from html import unescape
 
 import httpx
 import pytest
 
 from tests.conftest import watch_bot_work
-from warroom.web.background import BackgroundServer
+from warroom.web.background import BackgroundServer, free_port
 
 SESSION_SECRET = "dashboard-session-secret-of-32-bytes-or-more"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

@@ -14,13 +14,7 @@ import pytest
 from tests.conftest import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, eventually, settle
 from warroom.bot import start_bot
 from warroom.store import incidents
-from warroom.web.background import BackgroundServer
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from warroom.web.background import BackgroundServer, free_port
 
 
 @pytest.fixture

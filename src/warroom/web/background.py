@@ -1,11 +1,20 @@
 """An ASGI app served by uvicorn on a thread of this process."""
 
+import socket
 import threading
 import time
 
 import uvicorn
 
 from .server import KEEP_ALIVE_SECONDS
+
+
+def free_port() -> int:
+    """A port free now on 127.0.0.1, for a server whose address must be known before it
+    starts (Sign in with Slack's redirect URL names it)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 class BackgroundServer:
