@@ -5,6 +5,7 @@ shape while the waits between steps are compressed by `speed`.
 """
 
 import re
+import secrets
 import sys
 import tempfile
 import time
@@ -19,7 +20,7 @@ from warroom.sandbox import Sandbox
 from warroom.sandbox.terminal import body_lines, render_message
 from warroom.slack.manifest import manifest
 from warroom.store.db import Database, migrate
-from warroom.web.background import BackgroundServer
+from warroom.web.background import BackgroundServer, free_port
 
 MENTION = re.compile(r"@(\w+)")
 
@@ -40,16 +41,21 @@ def run_demo(speed: float = 600, keep: bool = False, output: Path | None = None,
             sandbox.user_id("alice"),
             members=[sandbox.user_id(name) for name in ("bob", "priya", "sam", "raj")],
         )
+        port = free_port()  # Sign in with Slack returns to the dashboard there
         settings = load_settings(
             _env_file=None,
             slack_bot_token=sandbox.bot_token,
             slack_signing_secret=sandbox.signing_secret,
             slack_api_url=sandbox.api_url,
+            slack_client_id=sandbox.sign_in.client_id,
+            slack_client_secret=sandbox.sign_in.client_secret,
+            warroom_public_url=f"http://127.0.0.1:{port}",
+            warroom_session_secret=secrets.token_urlsafe(32),
             database_url=database_url,
             warroom_announce_channel=announcements,
         )
         bot = start_bot(settings, db, lambda: datetime.fromtimestamp(sandbox.clock.now(), UTC))
-        server = BackgroundServer(bot.web_app()).start()
+        server = BackgroundServer(bot.web_app(), port=port).start()
         view = BackgroundServer(web_view(sandbox)).start()
         try:
             sandbox.connect_http(f"{server.url}/slack/events")
@@ -231,6 +237,8 @@ class Screen:
         """Leave everything running and let a person type as alice."""
         self.say(
             f"\nwarroom keeps running at {url} (customers' status page: {url}/status)."
+            f"\nIts dashboard is at {url}/incidents (sign in as anyone in the sandbox), and"
+            f" how the quarter went at {url}/insights."
             "\nType as alice in #inc-1-payments-service-down:"
             "\n  /incident <command>   a command (try /incident help, /incident status)"
             "\n  anything else         a message in the channel"
