@@ -16,7 +16,6 @@ import argparse
 import gc
 import random
 import re
-import socket
 import time
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
@@ -43,7 +42,7 @@ from warroom.store.models import (
     RoleAssignment,
     TimelineEntry,
 )
-from warroom.web.background import BackgroundServer
+from warroom.web.background import BackgroundServer, free_port
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 INCIDENTS, ENTRIES, ITEMS, BIG = 10_000, 1_000_000, 100_000, 10_000
@@ -92,9 +91,7 @@ def _serving(stack: ExitStack, database: str):
     url = stack.enter_context(fresh_database(database))
     db = Database(url, answer_within=ANSWER_WITHIN)
     stack.callback(db.dispose)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()  # Sign in with Slack returns there
     settings = load_settings(
         _env_file=None,
         slack_bot_token=sandbox.bot_token,

@@ -2,7 +2,6 @@
 
 import io
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -14,6 +13,7 @@ from tests.conftest import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET
 from warroom.config import load_settings
 from warroom.slack.doctor import Report, check_bot_scopes, run_doctor
 from warroom.slack.manifest import bot_scopes
+from warroom.web.background import free_port
 
 
 def doctor(**settings) -> tuple[int, list[str]]:
@@ -107,7 +107,7 @@ def test_an_unreachable_slack_is_one_line_and_quick(tmp_path):
             **os.environ,
             "SLACK_BOT_TOKEN": BOT_TOKEN,
             "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "SLACK_API_URL": f"http://127.0.0.1:{closed_port()}/api/",
+            "SLACK_API_URL": f"http://127.0.0.1:{free_port()}/api/",  # nothing listens
             "DATABASE_URL": f"sqlite:///{tmp_path}/w.db",
         },
         cwd=tmp_path,
@@ -122,13 +122,6 @@ def test_an_unreachable_slack_is_one_line_and_quick(tmp_path):
     assert all(line.split()[0] in ("ok", "warn", "FAIL", "1") for line in lines), lines
     [failure] = failures(lines)
     assert "is unreachable" in failure and "SLACK_API_URL" in failure
-
-
-def closed_port() -> int:
-    """A port nothing listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_an_unreachable_database_fails_without_its_password(sandbox):
