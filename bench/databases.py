@@ -28,7 +28,9 @@ def fresh_database(backend: str) -> Iterator[str]:
             migrate(url)
             yield url
         return
-    url = os.environ[POSTGRES_ENV]
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        raise SystemExit(f"set {POSTGRES_ENV} to the PostgreSQL database to benchmark on")
     engine = create_engine(url)
     try:
         with engine.begin() as connection:
