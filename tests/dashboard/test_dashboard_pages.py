@@ -6,8 +6,9 @@ import pytest
 
 from tests.conftest import eventually, settle
 from tests.dashboard.conftest import sign_in
-from tests.e2e.incident_fixtures import declare_and_settle
+from tests.e2e.incident_fixtures import declare_and_settle, run
 from tests.e2e.paging_fixtures import PAGE, acknowledged, paged, webhook
+from warroom.emulators.pagerduty import HTML
 
 
 @pytest.fixture
@@ -23,13 +24,28 @@ def test_the_incident_page_follows_each_page_from_rung_to_resolved(
     browser = sign_in(sandbox, dashboard.url, "alice", f"/incidents/{declared.id}")
 
     def pages() -> str:
-        shown = browser.get(f"/incidents/{declared.id}").text
-        return shown.split("<h2>Pages</h2>")[1].split("</ul>")[0]
+        return pages_shown(browser, declared)
 
-    assert "The on-call of payments (on call: Bob Builder): triggered" in pages()
-    pagerduty.resolve(PAGE, "PBOB")
-    eventually(lambda: "(on call: Bob Builder): resolved by Bob Builder" in pages())
+    assert "The on-call of payments (on call: Bob Builder): triggered</li>" in pages()
+    pagerduty.resolve(PAGE, "PBOB")  # PagerDuty's webhook says where its app shows the page
+    in_pagerduty = f'(<a href="{HTML}/incidents/PI00001">in PagerDuty</a>)'
+    eventually(lambda: f"(on call: Bob Builder): resolved by Bob Builder {in_pagerduty}" in pages())
     assert webhook(dashboard, acknowledged(PAGE)).status_code == 200  # news arriving late
     settle(sandbox)
     assert "(on call: Bob Builder): resolved by Bob Builder" in pages()  # not taken back
     assert pages().count("<li>") == 1  # one page, however much was said of it
+
+
+def test_a_person_paged_by_name_is_linked_to_pagerduty_from_the_start(
+    sandbox, general, dashboard, pagerduty, db, announce_channel
+):
+    declared = declare_and_settle(sandbox, db, "sev3 payments: Refunds slow")  # no page yet
+    run(sandbox, declared, f"page <@{sandbox.user_id('alice')}> Need you on the ledger")
+    browser = sign_in(sandbox, dashboard.url, "alice", f"/incidents/{declared.id}")
+    opened = f'(<a href="{HTML}/incidents/PI00001">in PagerDuty</a>)'
+    assert f"(on call: Alice Example): triggered {opened}</li>" in pages_shown(browser, declared)
+
+
+def pages_shown(browser, declared) -> str:
+    shown = browser.get(f"/incidents/{declared.id}").text
+    return shown.split("<h2>Pages</h2>")[1].split("</ul>")[0]

@@ -32,6 +32,7 @@ class PageState:
     on_call: tuple[str, ...]  # who it rang, by the names it gave
     status: str = "triggered"  # then acknowledged, resolved
     by: str | None = None  # who acknowledged or resolved it, as the paging service names them
+    url: str | None = None  # where the paging service shows it, once it said
 
 
 @dataclass(frozen=True)
@@ -101,10 +102,18 @@ def _pages(session: Session, incident_id: int) -> list[PageState]:
         named = (details["service"], details.get("person"))
         if kind == EntryKind.PAGED:
             rang = tuple(someone.get("name") or "?" for someone in details.get("on_call", []))
-            taken[named] = PageState(*named, on_call=rang)
-        elif named in taken and _further(details["status"], taken[named].status):
-            taken[named] = replace(taken[named], status=details["status"], by=details.get("by"))
+            taken[named] = PageState(*named, on_call=rang, url=details.get("url"))
+        elif named in taken:
+            taken[named] = _told(taken[named], details)
     return list(taken.values())
+
+
+def _told(page: PageState, details: dict) -> PageState:
+    """The page after news of it: its status never goes back, and its link is kept."""
+    url = page.url or details.get("url")
+    if _further(details["status"], page.status):
+        return replace(page, status=details["status"], by=details.get("by"), url=url)
+    return replace(page, url=url)
 
 
 def _further(status: str, than: str) -> bool:

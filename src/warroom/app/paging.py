@@ -126,10 +126,15 @@ def _refuse_unpageable(reference: str, chosen, pageable, catalog: Catalog) -> No
 
 
 def paged(
-    core: Core, page: PageKey, on_call: list[dict], pagerduty_incident: str | None = None
+    core: Core,
+    page: PageKey,
+    on_call: list[dict],
+    pagerduty_incident: str | None = None,
+    url: str | None = None,
 ) -> events.Paged:
     """The paging service took `page`; `on_call` is who it rings (`name` and `email` each),
-    when warroom could ask; `pagerduty_incident` is the id of a page opened by name."""
+    when warroom could ask; `pagerduty_incident` is the id of a page opened by name, `url`
+    where the paging service shows it."""
     with core.change(page.incident_id) as change:
         what = f"@{page.person}" if page.person else f"the on-call of {page.service}"
         entry = record(
@@ -139,7 +144,8 @@ def paged(
             f"Paged {what}",
             details=page.details
             | {"dedup_key": dedup_key(*page), "on_call": on_call}
-            | ({"pagerduty_incident": pagerduty_incident} if pagerduty_incident else {}),
+            | ({"pagerduty_incident": pagerduty_incident} if pagerduty_incident else {})
+            | _shown_at(url),
         )
         return emitted(change, events.Paged, entry, None, service=page.service, person=page.person)
 
@@ -152,11 +158,12 @@ def pages(core: Core, incident_id: int) -> list[dict]:
 
 
 def page_changed(
-    core: Core, key: str, status: str, who: str | None, at: datetime
+    core: Core, key: str, status: str, who: str | None, at: datetime, url: str | None = None
 ) -> events.PageChanged | None:
     """A responder `status` ("acknowledged" or "resolved") the page `key` in the paging
-    service at `at`. The first acknowledgement is the incident's acknowledged milestone.
-    None when the page is not warroom's, or this news was already recorded."""
+    service at `at`; `url` is where the paging service shows it, when it says. The first
+    acknowledgement is the incident's acknowledged milestone. None when the page is not
+    warroom's, or this news was already recorded."""
     page = page_of(key)
     if page is None:
         return None
@@ -175,7 +182,7 @@ def page_changed(
             EntryKind.PAGE_CHANGED,
             None,
             f"{who or 'Someone'} {status} the page for {paged}",
-            details=page.details | {"status": status, "by": who},
+            details=page.details | {"status": status, "by": who} | _shown_at(url),
         )
         return emitted(
             change,
@@ -186,6 +193,10 @@ def page_changed(
             person=page.person,
             status=status,
         )
+
+
+def _shown_at(url: str | None) -> dict:
+    return {"url": url} if url else {}
 
 
 def _names(details: dict, page: PageKey) -> bool:

@@ -180,12 +180,12 @@ class PagerDutyIntegration(Integration):
     def _paging_person(self, incident, service: Service, someone: dict, message: str, delivery):
         page = paging.PageKey(incident.id, service.name, someone["user"])
         finding = f"find {someone['email']} in PagerDuty"
-        opening = f"open {paging.dedup_key(*page)}"
+        opening = f"open the PagerDuty incident of {paging.dedup_key(*page)}"
 
         def record() -> int:
-            user = delivery.results[finding]
+            user, opened = delivery.results[finding], delivery.results[opening]
             on_call = [{"name": user.get("name") or user["id"], "email": user.get("email")}]
-            return paging.paged(self.core, page, on_call, delivery.results[opening]).entry_id
+            return paging.paged(self.core, page, on_call, opened["id"], opened["url"]).entry_id
 
         return [
             (finding, lambda: self._pagerduty_user(someone["email"])),
@@ -203,9 +203,9 @@ class PagerDutyIntegration(Integration):
             raise Refused(f"PagerDuty has no user with the email address {email}")
         return {name: found.get(name) for name in ("id", "name", "email")}
 
-    def _open(self, incident: Incident, service: Service, page, user: dict, message: str) -> str:
-        """The PagerDuty incident of the page: the one still open under its key (a retry,
-        or the same person paged twice), or a new one assigned to `user`."""
+    def _open(self, incident: Incident, service: Service, page, user: dict, message: str) -> dict:
+        """The PagerDuty incident of the page (its `id` and `url`): the one still open under
+        its key (a retry, or the same person paged twice), or a new one assigned to `user`."""
         key = paging.dedup_key(*page)
         with self._rest() as rest:
             params = {"incident_key": key, "statuses[]": OPEN}
@@ -213,7 +213,7 @@ class PagerDutyIntegration(Integration):
                 "look for the page", lambda: rest.list_all("/incidents", params=params)
             )
             if found:
-                return found[0]["id"]
+                return _shown(found[0])
             about = {
                 "type": "incident",
                 "title": paging.summary(incident, service.name)[:255],
@@ -226,7 +226,7 @@ class PagerDutyIntegration(Integration):
             opened = _calling(
                 "open the page", lambda: rest.rpost("/incidents", json={"incident": about})
             )
-        return opened["id"]
+        return _shown(opened)
 
     def _resolve(self, pages: list[dict], delivery: Delivery) -> None:
         pageable = self._pageable()
@@ -312,6 +312,11 @@ def _asked(core: Core, event: events.PageRequested) -> TimelineEntry:
         entry = session.get(TimelineEntry, event.entry_id)
         session.expunge(entry)
         return entry
+
+
+def _shown(pagerduty_incident: dict) -> dict:
+    """What is kept of a PagerDuty incident: its id, and where PagerDuty's app shows it."""
+    return {"id": pagerduty_incident["id"], "url": pagerduty_incident.get("html_url")}
 
 
 def _details(incident: Incident, message: str) -> str:

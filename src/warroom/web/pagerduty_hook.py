@@ -11,7 +11,7 @@ import hashlib
 import hmac
 from datetime import UTC
 
-from pydantic import AwareDatetime, BaseModel, ValidationError
+from pydantic import AwareDatetime, BaseModel, HttpUrl, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -31,6 +31,7 @@ class _Reference(BaseModel):
 
 class _Incident(BaseModel):
     incident_key: str | None = None
+    html_url: HttpUrl | None = None  # where PagerDuty's app shows it
 
 
 class _Event(BaseModel):
@@ -56,7 +57,9 @@ def pagerduty_route(core: Core, secret: str) -> Route:
     def record(event: _Event) -> bool:
         who = event.agent.summary if event.agent else None
         status, at = SHOWN[event.event_type], event.occurred_at.astimezone(UTC)
-        return paging.page_changed(core, event.data.incident_key, status, who, at) is not None
+        url = str(event.data.html_url) if event.data.html_url else None
+        changed = paging.page_changed(core, event.data.incident_key, status, who, at, url)
+        return changed is not None
 
     async def hook(request: Request) -> Response:
         body = await request.body()
