@@ -31,7 +31,12 @@ def test_sign_in_filter_open_and_export(sandbox, general, dashboard, db, announc
     assert "INC-1</a> Payments failing" in listed and "INC-2</a> Search slow" in listed
     sev1 = browser.get("/incidents?severity=sev1").text
     assert "Payments failing" in sev1 and "Search slow" not in sev1
-    assert "Payments failing" in browser.get(f"/incidents?ic={alice}").text
+    as_ic = browser.get(f"/incidents?ic={alice}").text
+    assert "Payments failing" in as_ic and "Search slow" not in as_ic
+    assert f'<option value="{alice}" selected>@alice</option>' in as_ic  # picked by name
+    nobody = browser.get("/incidents?ic=U0NOBODY").text  # a link's IC who never was one
+    assert '<option value="U0NOBODY" selected>U0NOBODY</option>' in nobody  # as written
+    assert "0 incidents ·" in nobody
     assert "1 incident ·" in browser.get("/incidents?severity=sev3").text
     wrong = browser.get("/incidents?severity=sev9&from=yesterday").text
     assert "Left out of the filter: severity &#39;sev9&#39; is not one warroom knows" in wrong
@@ -62,8 +67,11 @@ def test_a_private_incident_exists_only_for_its_channels_members(
 ):
     declare_and_settle(sandbox, db, "sev2 Search slow")
     secret = declare_private_and_settle(sandbox, db, "Contractor laptop stolen")
+    run(sandbox, secret, "role ic me")  # alice: IC of nothing else
     member = sign_in(sandbox, dashboard.url, "alice")  # declared it: in its channel
     stranger = sign_in(sandbox, dashboard.url, "bob")
+    assert "@alice</option>" in member.get("/incidents").text
+    assert "@alice</option>" not in stranger.get("/incidents").text  # the IC filter too
 
     assert "Contractor laptop stolen" in member.get("/incidents").text
     assert "Contractor laptop stolen" in member.get(f"/incidents/{secret.id}").text

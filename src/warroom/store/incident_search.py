@@ -58,6 +58,17 @@ def private_incidents(session: Session) -> list[tuple[int, str | None, str]]:
     return [tuple(row) for row in session.execute(query.where(Incident.is_private))]
 
 
+def commanders(session: Session, visible_private: Collection[int]) -> list[str]:
+    """Everyone who was ever IC of an incident the caller may see: whom the IC filter
+    offers."""
+    query = (
+        select(RoleAssignment.user_id)
+        .join(Incident, Incident.id == RoleAssignment.incident_id)
+        .where(RoleAssignment.role == Role.IC, _seen(visible_private))
+    )
+    return list(session.scalars(query.distinct()))
+
+
 def search(
     session: Session, filters: Filters, visible_private: Collection[int], page: int = 1
 ) -> tuple[list[Row], int]:
@@ -77,8 +88,9 @@ def every(session: Session, filters: Filters, visible_private: Collection[int]) 
 
 
 def _matching(filters: Filters, visible_private: Collection[int]) -> Select:
-    query = select(*(getattr(Incident, column) for column in _COLUMNS))
-    query = query.where(or_(~Incident.is_private, Incident.id.in_(list(visible_private))))
+    query = select(*(getattr(Incident, column) for column in _COLUMNS)).where(
+        _seen(visible_private)
+    )
     for word in filters.words:
         query = query.where(_mentions(word))
     if filters.statuses:
@@ -105,6 +117,10 @@ def _matching(filters: Filters, visible_private: Collection[int]) -> Select:
     if filters.declared_to:
         query = query.where(Incident.declared_at < _midnight(filters.declared_to + timedelta(1)))
     return query.order_by(Incident.declared_at.desc(), Incident.id.desc())  # newest first
+
+
+def _seen(visible_private: Collection[int]):
+    return or_(~Incident.is_private, Incident.id.in_(list(visible_private)))
 
 
 def _mentions(word: str):

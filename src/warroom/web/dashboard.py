@@ -80,11 +80,17 @@ def dashboard_routes(sources: Sources) -> list[Route]:
     def listing(who: Viewer, query: dashboard_query.Query):
         allowed = visible_private(sources, who)
         with sources.core.db.transaction() as session:
-            return incident_search.search(session, query.filters, allowed, query.page)
+            found = incident_search.search(session, query.filters, allowed, query.page)
+            offered = incident_search.commanders(session, allowed)
+        choices = sorted((sources.person(user), user) for user in offered)
+        wanted = query.filters.commander
+        if wanted and wanted not in offered:  # a link may name anyone: shown as written
+            choices.append((wanted, wanted))
+        return *found, choices
 
     async def incidents(request: Request, who: Viewer) -> Response:
         query = dashboard_query.parse(request.query_params)
-        rows, total = await run_in_threadpool(listing, who, query)
+        rows, total, commanders = await run_in_threadpool(listing, who, query)
         return page(
             request,
             "dashboard_incidents.html.j2",
@@ -96,6 +102,7 @@ def dashboard_routes(sources: Sources) -> list[Route]:
             severities=list(Severity),
             statuses=list(Status),
             services=sorted(sources.catalog.services()),
+            commanders=commanders,
         )
 
     def everything(who: Viewer, query: dashboard_query.Query):
