@@ -74,6 +74,11 @@ def run_demo(speed: float = 600, keep: bool = False, output: Path | None = None,
             screen.say(f"\n{'=' * 72}\n{markdown}\n{'=' * 72}\nThe postmortem is in {path}.")
             if keep:
                 screen.keep_playing(server.url)
+            else:
+                screen.say(
+                    "`warroom demo --keep` keeps it all running: type more commands, click in "
+                    "the web page, and open the status page and the dashboard."
+                )
         finally:
             view.stop()
             server.stop()
