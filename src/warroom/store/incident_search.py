@@ -19,6 +19,7 @@ from warroom.store.models import AffectedService, Incident, RoleAssignment, Time
 from warroom.store.text_match import holds
 
 PER_PAGE = 50
+COMMANDERS_OFFERED = 100
 
 
 @dataclass(frozen=True)
@@ -59,14 +60,16 @@ def private_incidents(session: Session) -> list[tuple[int, str | None, str]]:
 
 
 def commanders(session: Session, visible_private: Collection[int]) -> list[str]:
-    """Everyone who was ever IC of an incident the caller may see: whom the IC filter
-    offers."""
+    """Whom the IC filter offers: the people most recently IC of an incident the caller
+    may see, at most COMMANDERS_OFFERED (each is named by Slack, once per process)."""
     query = (
         select(RoleAssignment.user_id)
         .join(Incident, Incident.id == RoleAssignment.incident_id)
         .where(RoleAssignment.role == Role.IC, _seen(visible_private))
+        .group_by(RoleAssignment.user_id)
+        .order_by(func.max(RoleAssignment.started_at).desc(), RoleAssignment.user_id)
     )
-    return list(session.scalars(query.distinct()))
+    return list(session.scalars(query.limit(COMMANDERS_OFFERED)))
 
 
 def search(
