@@ -201,19 +201,21 @@ def watch_bot_work(sandbox, bot) -> None:
 
 
 def _following_up(bot) -> Callable[[], bool]:
-    """Whether work queued on the bot's follow-up pool (command follow-ups and Bolt's lazy
-    listeners, see slack/app.py) is still running or waiting."""
-    pool = bot.services.follow_ups
+    """Whether work queued after an acknowledgement (a command's follow-up, a lazy
+    listener) is still running or waiting."""
     futures = []
-    submit = pool.submit
+    for pool in (bot.services.follow_ups, bot.services.lazy_listeners):
+        pool.submit = _keeping(pool.submit, futures)
+    return lambda: not all(future.done() for future in futures)
 
+
+def _keeping(submit, futures: list) -> Callable:
     def submit_and_keep(*args, **kwargs):
         future = submit(*args, **kwargs)
         futures.append(future)
         return future
 
-    pool.submit = submit_and_keep
-    return lambda: not all(future.done() for future in futures)
+    return submit_and_keep
 
 
 def _outbox_has_due_work(bot) -> bool:

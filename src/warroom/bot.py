@@ -100,7 +100,8 @@ class Bot:
         self.stopping.set()
         self.scheduler.stop()
         self.deliverer.stop()
-        self.services.follow_ups.shutdown(wait=True, cancel_futures=True)
+        for pool in (self.services.follow_ups, self.services.lazy_listeners):
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def __enter__(self) -> "Bot":
         return self

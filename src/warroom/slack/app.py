@@ -48,8 +48,8 @@ def build_app(services: Services) -> SlackApp:
         process_before_response=True,
         # The HTTP front checks signatures before parsing (web.py); Socket Mode needs none.
         request_verification_enabled=False,
-        # Lazy listeners run on the commands' follow-up pool: one pool, shut down on stop.
-        listener_executor=services.follow_ups,
+        # A pool of warroom's (not Bolt's own), so that stopping the bot shuts it down.
+        listener_executor=services.lazy_listeners,
     )
 
     app.error(lambda error, body: errors.on_error(error, body))

@@ -29,10 +29,14 @@ class Services:
     # Set when an event could not be recorded: Slack retries a few times, then gives up,
     # so once the database answers again the channels are read back (see slack/app.py).
     events_lost: threading.Event = field(default_factory=threading.Event)
-    # Where work runs after its acknowledgement: a command's answer that needs more Slack
-    # calls, and Bolt's lazy listeners.
+    # Where a command's answer that needs more Slack calls runs, after its acknowledgement.
     follow_ups: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(thread_name_prefix="follow-up")
+    )
+    # Where Bolt's lazy listeners run: apart from the follow-ups, so a form still opens
+    # within the 3 seconds its trigger_id lives while slow follow-ups wait on Slack.
+    lazy_listeners: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(thread_name_prefix="lazy-listener")
     )
 
     @property
