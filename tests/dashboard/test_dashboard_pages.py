@@ -30,9 +30,12 @@ def test_the_incident_page_follows_each_page_from_rung_to_resolved(
     pagerduty.resolve(PAGE, "PBOB")  # PagerDuty's webhook says where its app shows the page
     in_pagerduty = f'(<a href="{HTML}/incidents/PI00001">in PagerDuty</a>)'
     eventually(lambda: f"(on call: Bob Builder): resolved by Bob Builder {in_pagerduty}" in pages())
-    assert webhook(dashboard, acknowledged(PAGE)).status_code == 200  # news arriving late
+    late = acknowledged(PAGE)  # news arriving late, with a link that is no web address
+    late["event"]["data"]["html_url"] = "javascript:alert(1)"
+    assert webhook(dashboard, late).status_code == 200  # the news counts all the same
     settle(sandbox)
-    assert "(on call: Bob Builder): resolved by Bob Builder" in pages()  # not taken back
+    assert f"(on call: Bob Builder): resolved by Bob Builder {in_pagerduty}" in pages()
+    assert "javascript" not in pages()  # not taken back, and the first link kept
     assert pages().count("<li>") == 1  # one page, however much was said of it
 
 

@@ -22,6 +22,7 @@ from warroom.app.core import Core
 from warroom.catalog import Catalog, Service
 from warroom.domain import events
 from warroom.domain.incident import Severity
+from warroom.domain.web_addresses import http_address
 from warroom.integrations.base import Delivery, Integration, Refused, Retry, in_order
 from warroom.store import incidents
 from warroom.store.models import Incident, TimelineEntry
@@ -316,7 +317,7 @@ def _asked(core: Core, event: events.PageRequested) -> TimelineEntry:
 
 def _shown(pagerduty_incident: dict) -> dict:
     """What is kept of a PagerDuty incident: its id, and where PagerDuty's app shows it."""
-    return {"id": pagerduty_incident["id"], "url": pagerduty_incident.get("html_url")}
+    return {"id": pagerduty_incident["id"], "url": http_address(pagerduty_incident.get("html_url"))}
 
 
 def _details(incident: Incident, message: str) -> str:

@@ -3,10 +3,11 @@ person fixes them in one go, and web addresses typed into any form."""
 
 from datetime import datetime
 
-from pydantic import BaseModel, HttpUrl, TypeAdapter, ValidationError
+from pydantic import BaseModel
 
 from warroom.domain.durations import parse_moment
 from warroom.domain.incident import Severity
+from warroom.domain.web_addresses import http_address
 from warroom.slack.commands import MOMENT_EXAMPLES, severity_named
 
 
@@ -28,19 +29,16 @@ class DeclareForm(BaseModel):
     services: list[str] = []
 
 
-_WEB_ADDRESS = TypeAdapter(HttpUrl)
-
-
 def web_address(text: str) -> str:
-    """A link someone typed, as one normalised http(s) address (what cannot appear in one,
-    such as `<` or a space, percent-encoded); ValueError when it is no web address."""
-    try:
-        return str(_WEB_ADDRESS.validate_python(text.strip()))
-    except ValidationError:
+    """A link someone typed, as one normalised http(s) address; ValueError when it is no
+    web address."""
+    address = http_address(text)
+    if address is None:
         raise ValueError(
             "That is not a web address: paste the ticket's link, such as "
             "https://jira.example.com/browse/OPS-12."
-        ) from None
+        )
+    return address
 
 
 def declare_form(

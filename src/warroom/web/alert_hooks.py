@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 
-from pydantic import AwareDatetime, BaseModel, Field, HttpUrl, TypeAdapter, ValidationError
+from pydantic import AwareDatetime, BaseModel, Field, HttpUrl, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -24,6 +24,7 @@ from warroom.app import alerts
 from warroom.app.core import Core
 from warroom.domain.alerts import Alert, AlertBatch, AlertPolicy, AlertStatus
 from warroom.domain.incident import incident_reference
+from warroom.domain.web_addresses import http_address
 from warroom.web.answers import refused, unreadable
 
 TEXT_MAX = 500  # of a title or a summary: a prompt is read at a glance
@@ -69,18 +70,10 @@ class GenericAlert(BaseModel):
     labels: dict[str, str] = {}
 
 
-_URL = TypeAdapter(HttpUrl)
-
-
 def _web_address(*candidates: str) -> str | None:
-    """The first of the links that is a web address, normalised (nothing mrkdwn could
-    read as markup survives in it); senders leave the ones they lack empty."""
-    for candidate in filter(None, candidates):
-        try:
-            return str(_URL.validate_python(candidate))
-        except ValidationError:
-            continue
-    return None
+    """The first of the links that is a web address, normalised; senders leave the ones
+    they lack empty."""
+    return next(filter(None, map(http_address, candidates)), None)
 
 
 def _fingerprint(labels: dict[str, str]) -> str:

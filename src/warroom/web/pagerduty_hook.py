@@ -11,7 +11,7 @@ import hashlib
 import hmac
 from datetime import UTC
 
-from pydantic import AwareDatetime, BaseModel, HttpUrl, ValidationError
+from pydantic import AwareDatetime, BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -19,6 +19,7 @@ from starlette.routing import Route
 
 from warroom.app import paging
 from warroom.app.core import Core
+from warroom.domain.web_addresses import http_address
 from warroom.web.answers import refused, unreadable
 
 # The v3 event types warroom shows, and the word the timeline says of each.
@@ -31,7 +32,7 @@ class _Reference(BaseModel):
 
 class _Incident(BaseModel):
     incident_key: str | None = None
-    html_url: HttpUrl | None = None  # where PagerDuty's app shows it
+    html_url: str | None = None  # where PagerDuty's app shows it: a link, not the news
 
 
 class _Event(BaseModel):
@@ -57,7 +58,7 @@ def pagerduty_route(core: Core, secret: str) -> Route:
     def record(event: _Event) -> bool:
         who = event.agent.summary if event.agent else None
         status, at = SHOWN[event.event_type], event.occurred_at.astimezone(UTC)
-        url = str(event.data.html_url) if event.data.html_url else None
+        url = http_address(event.data.html_url)
         changed = paging.page_changed(core, event.data.incident_key, status, who, at, url)
         return changed is not None
 

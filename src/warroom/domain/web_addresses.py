@@ -1,0 +1,17 @@
+"""Links that come from outside (typed by people, sent by alerting tools, given by PagerDuty)
+are shown only as one normalised http(s) address: what cannot appear in one, such as `<` or
+a space, percent-encoded, so neither mrkdwn nor HTML can read markup in it."""
+
+from pydantic import HttpUrl, TypeAdapter, ValidationError
+
+_HTTP = TypeAdapter(HttpUrl)
+
+
+def http_address(text: str | None) -> str | None:
+    """`text` as a normalised http(s) address; None when it is none."""
+    if not text:
+        return None
+    try:
+        return str(_HTTP.validate_python(text.strip()))
+    except ValidationError:
+        return None
