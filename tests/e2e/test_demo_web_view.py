@@ -67,8 +67,9 @@ def test_the_demo_knows_every_emoji_warroom_writes():
 
 
 def test_the_emoji_warroom_uses_are_drawn_and_other_colons_stay_as_written():
-    shown = mrkdwn(":white_check_mark: Resolved at 14:18:00 :no_such_emoji: `a:b`", {})
-    assert shown == "\u2705 Resolved at 14:18:00 :no_such_emoji: <code>a:b</code>"
+    shown = mrkdwn(":white_check_mark: Resolved at 14:18:00 :no_such_emoji: a:b:rocket:", {})
+    assert shown == "\u2705 Resolved at 14:18:00 :no_such_emoji: a:b\U0001f680"
+    assert mrkdwn("`:memo:` :memo:", {}) == "<code>:memo:</code> \U0001f4dd"  # none in code
     header = block_html(
         {"type": "header", "text": {"type": "plain_text", "text": ":rotating_light: <SEV1>"}},
         {},

@@ -40,7 +40,8 @@ EMOJI = {
     "warning": "\u26a0\ufe0f",
     "white_check_mark": "\u2705",
 }
-_SHORTCODE = re.compile(r":([a-z0-9_+-]+):")
+_SHORTCODE = re.compile(":(" + "|".join(map(re.escape, EMOJI)) + "):")
+_CODE = re.compile(r"(<code>.*?</code>)")  # Slack draws no emoji in code
 
 
 def _decoded(text: str) -> str:
@@ -56,7 +57,11 @@ def _styled(text: str) -> str:
 
 
 def _with_emoji(shown: str) -> str:
-    return _SHORTCODE.sub(lambda code: EMOJI.get(code[1], code[0]), shown)
+    parts = _CODE.split(shown)  # code, at the odd places
+    return "".join(
+        part if n % 2 else _SHORTCODE.sub(lambda code: EMOJI[code[1]], part)
+        for n, part in enumerate(parts)
+    )
 
 
 def _plain(text: str) -> Markup:
