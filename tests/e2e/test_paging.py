@@ -16,6 +16,7 @@ from tests.e2e.incident_fixtures import (
     told,
 )
 from tests.e2e.paging_fixtures import PAGE, acknowledged, paged, webhook
+from warroom.emulators.pagerduty import HTML
 from warroom.store import incidents
 
 
@@ -55,7 +56,7 @@ def test_a_sev1_pages_the_on_call_who_takes_ic_and_acknowledges_then_resolve_res
         assert incidents.get(session, declared.id).holder("ic") == bob
 
     hooked.acknowledge(PAGE, "PBOB")
-    said = "Bob Builder acknowledged the page for payments in PagerDuty."
+    said = f"Bob Builder acknowledged the page for payments in PagerDuty. {HTML}/incidents/PI00001"
     eventually(lambda: any(said in text for text in channel_texts(sandbox, declared)))
     settle(sandbox)
     with db.transaction() as session:
@@ -104,7 +105,8 @@ def test_paging_someone_by_name_rings_them_in_the_service_and_resolve_resolves_i
     texts = "\n".join(channel_texts(sandbox, declared))
     assert f"paged <@{alice}>: Need you on the ledger" in texts
     [news] = [m for m in sandbox.messages(declared.channel_id) if "is paging" in m["text"]]
-    assert f"PagerDuty is paging <@{alice}> (payments)." in news["text"]
+    in_pagerduty = f"{HTML}/incidents/PI00001"  # where PagerDuty's app shows the page
+    assert f"PagerDuty is paging <@{alice}> (payments). {in_pagerduty}" in news["text"]
     assert "Make Alice Example IC" in str(news["blocks"])
 
     run(sandbox, declared, f"page <@{alice}> still need you")  # finds the open page
@@ -113,7 +115,7 @@ def test_paging_someone_by_name_rings_them_in_the_service_and_resolve_resolves_i
     assert opened == [("POST", "/incidents", 201)]
 
     hooked.acknowledge(key, "PALICE")
-    said = f"Alice Example acknowledged the page for <@{alice}> in PagerDuty."
+    said = f"Alice Example acknowledged the page for <@{alice}> in PagerDuty. {in_pagerduty}"
     eventually(lambda: any(said in text for text in channel_texts(sandbox, declared)))
     run(sandbox, declared, "resolve Index rebuilt")
     eventually(lambda: hooked.alert(key)["status"] == "resolved")

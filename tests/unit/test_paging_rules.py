@@ -1,12 +1,15 @@
 """The pure rules of paging: which words of `/incident page` are services, which dedup keys
-are warroom's pages, and which PagerDuty webhook signatures are genuine."""
+are warroom's pages, which PagerDuty webhook signatures are genuine, and how a page's news
+reads."""
 
 import hashlib
 import hmac
+from types import SimpleNamespace
 
 import pytest
 
 from warroom.app.paging import dedup_key, page_of
+from warroom.domain.timeline import EntryKind, describe
 from warroom.slack.commands import paged_services
 from warroom.web.pagerduty_hook import signed
 
@@ -50,3 +53,24 @@ def test_a_signature_counts_when_any_of_the_rotated_ones_is_the_bodys():
     assert not signed("other", body, good)
     assert not signed("secret", body + b" ", good)
     assert not signed("secret", body, "")
+
+
+def test_a_page_names_where_pagerduty_shows_it_except_in_a_brief_story():
+    acknowledged = SimpleNamespace(
+        kind=EntryKind.PAGE_CHANGED,
+        actor_id=None,
+        text="",
+        details={
+            "service": "payments",
+            "status": "acknowledged",
+            "by": "Bob",
+            "url": "https://pd.example/incidents/Q1",
+        },
+    )
+    said = describe(acknowledged, person=lambda user: f"@{user}", quote=str)
+    assert (
+        said
+        == "Bob acknowledged the page for payments in PagerDuty. https://pd.example/incidents/Q1"
+    )
+    brief = describe(acknowledged, person=lambda user: f"@{user}", quote=str, brief=True)
+    assert brief == "Bob acknowledged the page for payments in PagerDuty."

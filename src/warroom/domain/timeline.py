@@ -52,13 +52,19 @@ Person = Callable[[str | None], str]
 Quote = Callable[[str], str]
 
 
+# The links a brief story leaves out: a message's Slack address, a page's in PagerDuty.
+_LEFT_OUT_OF_BRIEF = ("permalink", "url")
+
+
 def describe(entry: Entry, person: Person, quote: Quote, brief: bool = False) -> str:
     """An entry as a sentence. `person` renders a user id and `quote` renders text people
     wrote, so each front end (Slack, Markdown) can make them safe in its own way. `brief`
     leaves links out, for a story read top to bottom."""
     sentence = _SENTENCES.get(entry.kind, _message)
     details = (
-        {k: v for k, v in entry.details.items() if k != "permalink"} if brief else entry.details
+        {k: v for k, v in entry.details.items() if k not in _LEFT_OUT_OF_BRIEF}
+        if brief
+        else entry.details
     )
     return sentence(entry, person(entry.actor_id), details, person, quote)
 
@@ -107,7 +113,8 @@ def _page_requested(entry, by, details, person, quote) -> str:
 
 def _paged(entry, by, details, person, quote) -> str:
     if details.get("person"):
-        return f"PagerDuty is paging {person(details['person'])} ({details['service']})."
+        paged = f"{person(details['person'])} ({details['service']})."
+        return f"PagerDuty is paging {paged}{_link(details, 'url')}"
     on_call = ", ".join(quote(someone["name"]) for someone in details.get("on_call", []))
     who = f" On call: {on_call}." if on_call else ""
     return f"PagerDuty is paging the on-call of {details['service']}.{who}"
@@ -116,7 +123,7 @@ def _paged(entry, by, details, person, quote) -> str:
 def _page_changed(entry, by, details, person, quote) -> str:
     who = quote(details["by"]) if details.get("by") else "Someone"
     paged = person(details["person"]) if details.get("person") else details["service"]
-    return f"{who} {details['status']} the page for {paged} in PagerDuty."
+    return f"{who} {details['status']} the page for {paged} in PagerDuty.{_link(details, 'url')}"
 
 
 def _status_page(entry, by, details, person, quote) -> str:
@@ -130,14 +137,18 @@ def _status_page(entry, by, details, person, quote) -> str:
 
 
 def _alert(entry, by, details, person, quote) -> str:
-    link = f" {details['link']}" if details.get("link") else ""
-    return f"Alert {details['status']}: {quote(entry.text)}{link}"
+    return f"Alert {details['status']}: {quote(entry.text)}{_link(details, 'link')}"
 
 
 def _attached(entry, by, details, person, quote) -> str:
-    link = f" {details['permalink']}" if details.get("permalink") else ""
     who = person(details.get("attached_by"))
-    return f"{who} attached a message by {by}: {quote(plain_text(entry.text))}{link}"
+    said = quote(plain_text(entry.text))
+    return f"{who} attached a message by {by}: {said}{_link(details, 'permalink')}"
+
+
+def _link(details: dict, key: str) -> str:
+    """A web address the entry keeps, after its sentence (the front ends make it a link)."""
+    return f" {details[key]}" if details.get(key) else ""
 
 
 def _file(entry, by, details, person, quote) -> str:
