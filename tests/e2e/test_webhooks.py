@@ -122,7 +122,9 @@ def test_a_receiver_that_is_gone_is_given_up_on_and_slack_is_told(
     run(sandbox, incident, "update Reindexing")
     settle(sandbox)
     assert receiver.types() == ["incident.status_updated"]  # the next event goes on
-    [notice] = [m for m in sandbox.messages(incident.channel_id) if "refused" in m["text"]]
+    [notice] = eventually(  # the refusal's notice is its own delivery, after the refusal
+        lambda: [m for m in sandbox.messages(incident.channel_id) if "refused" in m["text"]]
+    )
     assert (
         "The outgoing webhook refused the setup of the incident's channel of INC-1"
         in (notice["text"])

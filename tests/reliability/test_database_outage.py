@@ -6,7 +6,7 @@ import time
 import pytest
 from sqlalchemy.engine import make_url
 
-from tests.conftest import POSTGRES_URL, eventually, settle
+from tests.conftest import POSTGRES_URL, eventually, settle, watch_bot_work
 from tests.e2e.incident_fixtures import declare_and_settle
 from tests.reliability.tcp_proxy import TcpProxy
 from warroom.bot import start_bot
@@ -33,6 +33,8 @@ def test_nothing_is_lost_while_the_database_is_unreachable(
     bot = start_bot(settings.model_copy(update={"database_url": proxied}), db, clock)
     server = BackgroundServer(bot.web_app()).start()
     sandbox.connect_http(f"{server.url}/slack/events")
+    direct = Database(database_url)  # the outbox as settle reads it, past the proxy
+    watch_bot_work(sandbox, bot, direct)
     sandbox.delivery.retry_delays = (0.1, 0.2, 0.4)
     try:
         incident = declare_and_settle(sandbox, db, "sev1 Payments failing")
@@ -66,3 +68,4 @@ def test_nothing_is_lost_while_the_database_is_unreachable(
         bot.stop()
         proxy.close()
         db.dispose()
+        direct.dispose()
