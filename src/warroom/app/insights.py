@@ -14,13 +14,14 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from warroom.domain.action_items import ActionStatus
 from warroom.domain.incident import Severity
 from warroom.domain.insights import Spread, out_of_hours, spread, week_of
 from warroom.domain.milestones import DURATIONS, Milestone
+from warroom.store import incident_search
 from warroom.store.epoch import DAY, epoch
 from warroom.store.models import ActionItem, AffectedService, Incident, RoleAssignment
 
@@ -131,7 +132,7 @@ def _declared_between(start: date, end: date, visible_private: Collection[int]) 
         Incident.declared_at >= since,
         Incident.declared_at < until,
         ~Incident.is_drill,  # practice, not how we are doing
-        or_(~Incident.is_private, Incident.id.in_(list(visible_private))),
+        incident_search.seen_by(visible_private),
     ]
 
 

@@ -7,10 +7,11 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warroom.domain.postmortem import factors
+from warroom.store import incident_search
 from warroom.store.models import AffectedService, Incident, PostmortemNotes
 
 LOOK_BACK = timedelta(days=183)
@@ -35,7 +36,7 @@ def similar_to(
         Incident.declared_at < incident.declared_at,
         Incident.declared_at >= incident.declared_at - LOOK_BACK,
         ~Incident.is_drill,
-        or_(~Incident.is_private, Incident.id.in_(list(visible_private))),
+        incident_search.seen_by(visible_private),
     )
     shared_services: dict[int, list[str]] = {}
     if incident.services:

@@ -59,13 +59,18 @@ def private_incidents(session: Session) -> list[tuple[int, str | None, str]]:
     return [tuple(row) for row in session.execute(query.where(Incident.is_private))]
 
 
+def seen_by(visible_private: Collection[int]):
+    """The incidents a reader may see: every public one, and the private ones allowed."""
+    return or_(~Incident.is_private, Incident.id.in_(list(visible_private)))
+
+
 def commanders(session: Session, visible_private: Collection[int]) -> list[str]:
     """Whom the IC filter offers: the people most recently IC of an incident the caller
     may see, at most COMMANDERS_OFFERED (each is named by Slack, once per process)."""
     query = (
         select(RoleAssignment.user_id)
         .join(Incident, Incident.id == RoleAssignment.incident_id)
-        .where(RoleAssignment.role == Role.IC, _seen(visible_private))
+        .where(RoleAssignment.role == Role.IC, seen_by(visible_private))
         .group_by(RoleAssignment.user_id)
         .order_by(func.max(RoleAssignment.started_at).desc(), RoleAssignment.user_id)
     )
@@ -92,7 +97,7 @@ def every(session: Session, filters: Filters, visible_private: Collection[int]) 
 
 def _matching(filters: Filters, visible_private: Collection[int]) -> Select:
     query = select(*(getattr(Incident, column) for column in _COLUMNS)).where(
-        _seen(visible_private)
+        seen_by(visible_private)
     )
     for word in filters.words:
         query = query.where(_mentions(word))
@@ -120,10 +125,6 @@ def _matching(filters: Filters, visible_private: Collection[int]) -> Select:
     if filters.declared_to:
         query = query.where(Incident.declared_at < _midnight(filters.declared_to + timedelta(1)))
     return query.order_by(Incident.declared_at.desc(), Incident.id.desc())  # newest first
-
-
-def _seen(visible_private: Collection[int]):
-    return or_(~Incident.is_private, Incident.id.in_(list(visible_private)))
 
 
 def _mentions(word: str):
