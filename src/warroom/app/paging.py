@@ -144,8 +144,7 @@ def paged(
             f"Paged {what}",
             details=page.details
             | {"dedup_key": dedup_key(*page), "on_call": on_call}
-            | ({"pagerduty_incident": pagerduty_incident} if pagerduty_incident else {})
-            | _shown_at(url),
+            | _given(pagerduty_incident=pagerduty_incident, url=url),
         )
         return emitted(change, events.Paged, entry, None, service=page.service, person=page.person)
 
@@ -182,7 +181,7 @@ def page_changed(
             EntryKind.PAGE_CHANGED,
             None,
             f"{who or 'Someone'} {status} the page for {paged}",
-            details=page.details | {"status": status, "by": who} | _shown_at(url),
+            details=page.details | {"status": status, "by": who} | _given(url=url),
         )
         return emitted(
             change,
@@ -195,8 +194,9 @@ def page_changed(
         )
 
 
-def _shown_at(url: str | None) -> dict:
-    return {"url": url} if url else {}
+def _given(**details) -> dict:
+    """The details the paging service gave: what it left out is not recorded as None."""
+    return {name: value for name, value in details.items() if value}
 
 
 def _names(details: dict, page: PageKey) -> bool:
