@@ -1,9 +1,11 @@
 """Slack as a destination of domain events: the first subscriber of the outbox.
 
 Everything an incident's channel, its headline, the announcement and the people involved
-are shown comes from here, delivered in order per incident ("slack"); warnings about
-deliveries go on a stream of their own ("slack.notices"), so they are never stuck behind
-what they warn about.
+are shown comes from here, delivered in order per incident ("slack"). Warnings about
+Slack's own deliveries go on a stream of their own ("slack.notices"), so they are never stuck
+behind what they warn about. Warnings about other destinations (a webhook, PagerDuty) follow
+the incident's Slack stream instead: they are posted after what came before them, so in the
+incident's channel once it is set up, not to the declarer while it is still being created.
 """
 
 from warroom.domain import events
@@ -25,7 +27,8 @@ class SlackIntegration(Integration):
 
     def destinations(self, event: events.Event) -> list[str]:
         if isinstance(event, events.DELIVERY_EVENTS):
-            return [NOTICES]
+            about_slack = self.services.core.outbox.integration_of(event.destination) is self
+            return [NOTICES] if about_slack else [self.name]
         if isinstance(event, events.ActionItemChanged):
             return []  # the person who changed it was answered; the lists show it
         if isinstance(event, events.AlertGroupChanged):

@@ -3,9 +3,11 @@ Slack itself refusing warroom's posts, or another destination of the incident's 
 What concerns an action item (its ticket, say) is told to the item's owner instead, who can
 act on it long after the incident's channel has gone quiet.
 
-The warnings travel on a stream of their own ("slack.notices"), so they are not queued behind
-what they warn about. A warning whose delay is over by the time it could be posted is not
-posted, and one that was posted is edited to say when the delay ended.
+Warnings about Slack travel on a stream of their own ("slack.notices"), so they are not queued
+behind what they warn about; the others follow the incident's own Slack deliveries, so they
+find its channel set up (slack/integration.py). A warning whose delay is over by the time
+it could be posted is not posted, and one that was posted is edited to say when the delay
+ended.
 """
 
 from warroom.domain.durations import format_duration
