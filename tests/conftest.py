@@ -37,6 +37,21 @@ def no_unexpected_errors(request, caplog):
     assert not errors, "unexpected errors logged:\n" + "\n".join(r.getMessage() for r in errors)
 
 
+@pytest.fixture(autouse=True)
+def no_log_handler_left_behind():
+    """A test that runs the CLI gets its log handler, writing to stderr as pytest captures it
+    for that test alone; later tests' threads must not write to that closed stream."""
+    from warroom.logs import HANDLER_NAME
+
+    root = logging.getLogger()
+    level = root.level
+    yield
+    for handler in [h for h in root.handlers if h.get_name() == HANDLER_NAME]:
+        root.removeHandler(handler)
+        handler.close()
+    root.setLevel(level)
+
+
 @pytest.fixture(scope="session")
 def migrated_url(tmp_path_factory) -> str:
     """A database at the head migration, made once per test session."""
