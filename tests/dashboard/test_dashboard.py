@@ -235,3 +235,21 @@ def test_search_finds_words_in_titles_and_timelines_and_never_a_hidden_incident(
     assert "3 incidents ·" in member.get("/incidents").text
     many = member.get("/incidents", params={"q": "a b c d e f g h i"}).text
     assert "Left out of the filter: the search&#39;s words after the first 8" in many
+
+
+def test_a_timeline_entrys_web_address_is_a_link(sandbox, general, dashboard, db):
+    incident = declare_and_settle(sandbox, db, "sev2 Refunds failing")
+    bob, alice = sandbox.user_id("bob"), sandbox.user_id("alice")
+    sandbox.driver.join(sandbox.bot_user_id, general)
+    ts = sandbox.driver.post_message(bob, general, "Refunds <time out> since 14:00")
+    settle(sandbox)
+    sandbox.driver.message_shortcut(alice, "add_to_timeline", general, ts)
+    settle(sandbox)
+    [form] = sandbox.open_views("attach_message")
+    sandbox.driver.submit_view(alice, form["id"], {"incident": {"value": str(incident.id)}})
+    settle(sandbox)
+    permalink = sandbox.workspace.permalink(general, ts)
+
+    page = sign_in(sandbox, dashboard.url, "alice").get(f"/incidents/{incident.id}").text
+    said = "@alice attached a message by @bob: Refunds &lt;time out&gt; since 14:00"
+    assert f'{said} <a href="{permalink}">{permalink}</a></li>' in page

@@ -10,6 +10,7 @@ from warroom.domain.incident import Role, Severity, Status
 from warroom.domain.markup import plain_text
 from warroom.domain.milestones import Milestone
 from warroom.domain.status_page import Condition, Phase
+from warroom.domain.web_addresses import http_address
 
 
 class EntryKind(StrEnum):
@@ -52,21 +53,27 @@ Person = Callable[[str | None], str]
 Quote = Callable[[str], str]
 
 
-# The links a brief story leaves out: a message's Slack address, a page's in PagerDuty.
-_LEFT_OUT_OF_BRIEF = ("permalink", "url")
-
-
-def describe(entry: Entry, person: Person, quote: Quote, brief: bool = False) -> str:
-    """An entry as a sentence. `person` renders a user id and `quote` renders text people
-    wrote, so each front end (Slack, Markdown) can make them safe in its own way. `brief`
-    leaves links out, for a story read top to bottom."""
+def describe(
+    entry: Entry, person: Person, quote: Quote, brief: bool = False, addressed: bool = True
+) -> str:
+    """An entry as a sentence, followed by the web address it keeps, if any (Slack and
+    Markdown make that a link). `person` renders a user id and `quote` renders text people
+    wrote, so each front end can make them safe in its own way. `brief` leaves out the
+    addresses a story read top to bottom can do without; `addressed=False` leaves out every
+    address, for a front end that shows `address_of(entry)` as a link of its own."""
     sentence = _SENTENCES.get(entry.kind, _message)
-    details = (
-        {k: v for k, v in entry.details.items() if k not in _LEFT_OUT_OF_BRIEF}
-        if brief
-        else entry.details
-    )
-    return sentence(entry, person(entry.actor_id), details, person, quote)
+    said = sentence(entry, person(entry.actor_id), entry.details, person, quote)
+    address = address_of(entry)
+    if not address or not addressed or (brief and entry.kind in _LEFT_OUT_OF_BRIEF):
+        return said
+    return f"{said} {address}"
+
+
+def address_of(entry: Entry) -> str | None:
+    """The web address an entry keeps: a message's in Slack, a page's in PagerDuty, an
+    alert's source; only ever an http(s) one."""
+    key = _ADDRESSES.get(entry.kind)
+    return http_address(entry.details.get(key)) if key else None
 
 
 def _role(entry, by, details, person, quote) -> str:
@@ -114,7 +121,7 @@ def _page_requested(entry, by, details, person, quote) -> str:
 def _paged(entry, by, details, person, quote) -> str:
     if details.get("person"):
         paged = f"{person(details['person'])} ({details['service']})."
-        return f"PagerDuty is paging {paged}{_link(details, 'url')}"
+        return f"PagerDuty is paging {paged}"
     on_call = ", ".join(quote(someone["name"]) for someone in details.get("on_call", []))
     who = f" On call: {on_call}." if on_call else ""
     return f"PagerDuty is paging the on-call of {details['service']}.{who}"
@@ -123,7 +130,7 @@ def _paged(entry, by, details, person, quote) -> str:
 def _page_changed(entry, by, details, person, quote) -> str:
     who = quote(details["by"]) if details.get("by") else "Someone"
     paged = person(details["person"]) if details.get("person") else details["service"]
-    return f"{who} {details['status']} the page for {paged} in PagerDuty.{_link(details, 'url')}"
+    return f"{who} {details['status']} the page for {paged} in PagerDuty."
 
 
 def _status_page(entry, by, details, person, quote) -> str:
@@ -137,18 +144,13 @@ def _status_page(entry, by, details, person, quote) -> str:
 
 
 def _alert(entry, by, details, person, quote) -> str:
-    return f"Alert {details['status']}: {quote(entry.text)}{_link(details, 'link')}"
+    return f"Alert {details['status']}: {quote(entry.text)}"
 
 
 def _attached(entry, by, details, person, quote) -> str:
     who = person(details.get("attached_by"))
     said = quote(plain_text(entry.text))
-    return f"{who} attached a message by {by}: {said}{_link(details, 'permalink')}"
-
-
-def _link(details: dict, key: str) -> str:
-    """A web address the entry keeps, after its sentence (the front ends make it a link)."""
-    return f" {details[key]}" if details.get(key) else ""
+    return f"{who} attached a message by {by}: {said}"
 
 
 def _file(entry, by, details, person, quote) -> str:
@@ -185,3 +187,12 @@ _SENTENCES = {
     EntryKind.LEFT: lambda e, by, d, p, q: f"{by} left the channel.",
     EntryKind.SETUP_FAILED: lambda e, by, d, p, q: f"Slack setup failed: {q(e.text)}",
 }
+# Where each kind of entry keeps its web address, if it has one.
+_ADDRESSES = {
+    EntryKind.ATTACHED: "permalink",
+    EntryKind.PAGED: "url",
+    EntryKind.PAGE_CHANGED: "url",
+    EntryKind.ALERT: "link",
+}
+# Those a brief story leaves out: a message's Slack address, a page's in PagerDuty.
+_LEFT_OUT_OF_BRIEF = {EntryKind.ATTACHED, EntryKind.PAGED, EntryKind.PAGE_CHANGED}

@@ -26,7 +26,7 @@ from warroom.catalog import Catalog
 from warroom.domain.action_items import ActionStatus
 from warroom.domain.incident import IncidentError, Role, Severity, Status
 from warroom.domain.postmortem import Depth
-from warroom.domain.timeline import describe
+from warroom.domain.timeline import address_of, describe
 from warroom.slack.visibility import may_see
 from warroom.store import incident_search
 from warroom.web import dashboard_query
@@ -152,7 +152,10 @@ def dashboard_routes(sources: Sources) -> list[Route]:
             record=shown[0],
             similar=shown[1],
             person=sources.person,
-            describe=lambda entry: describe(entry, person=sources.person, quote=str),
+            describe=lambda entry: describe(
+                entry, person=sources.person, quote=str, addressed=False
+            ),
+            address_of=address_of,
             ActionStatus=ActionStatus,
             Role=Role,
         )
