@@ -248,6 +248,27 @@ def test_an_incident_opened_by_name_is_found_by_key_and_resolved_as_its_from_use
     assert client.rpost("/incidents", json=new_incident())["id"] != opened["id"]  # key free again
 
 
+def test_a_note_is_added_as_its_from_user_and_a_bad_one_is_refused(emu):
+    client = rest_client(emu)
+    client.headers["From"] = "alice@example.com"
+    opened = client.rpost("/incidents", json=new_incident())
+    note = client.rpost(f"/incidents/{opened['id']}/notes", json={"note": {"content": "Again"}})
+    assert note["content"] == "Again" and note["user"]["id"] == "PALICE1"
+    assert note["id"] and note["created_at"].endswith("Z") and note["channel"]["summary"]
+    assert emu.calls[-1] == ("POST", f"/incidents/{opened['id']}/notes", 200)
+    assert emu.notes("k1") == ["Again"]
+
+    for body, named in (({}, "'note'"), ({"note": {"content": 7}}, "'note.content'")):
+        response = client.post(f"/incidents/{opened['id']}/notes", json=body)
+        assert response.status_code == 400 and named in str(response.json()["error"]["errors"])
+    unknown = client.post("/incidents/PI99999/notes", json={"note": {"content": "Again"}})
+    assert unknown.status_code == 404
+    del client.headers["From"]
+    anonymous = client.post(f"/incidents/{opened['id']}/notes", json={"note": {"content": "x"}})
+    assert anonymous.status_code == 400 and "From" in str(anonymous.json()["error"]["errors"])
+    assert emu.notes("k1") == ["Again"]
+
+
 @pytest.mark.parametrize(
     ("changes", "named"),
     [

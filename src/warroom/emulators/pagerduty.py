@@ -7,17 +7,18 @@ and resolve; faults (429, 5xx, Retry-After) on demand, and latency on every call
 Its rules are written here from PagerDuty's published descriptions, none of their text copied:
 PagerDuty/api-schema `reference/events-v2/openapiv3.json` (createV2Event; Payload, Links,
 Images; Success, Error) and `reference/REST/openapiv3.json` (listOnCalls, getService, getUser,
-listUsers, listIncidents, createIncident, updateIncident; Oncall, Pagination, Reference,
-Service, User, Incident; header_Accept, from_header, offset_*, *_oncalls; the error object of
-components/responses); where those are silent, PagerDuty/developer-docs:
+listUsers, listIncidents, createIncident, createIncidentNote, updateIncident; Oncall,
+Pagination, Reference, Service, User, Incident, IncidentNote; header_Accept, from_header,
+offset_*, *_oncalls; the error object of components/responses); where those are silent,
+PagerDuty/developer-docs:
 `docs/events-API-v2/02-Trigger-Events.md` (32-character routing key, dedup_key <= 255, summary
 <= 1024; follow-ups for an unknown or resolved alert, or via another routing key, are dropped;
 a trigger after a resolve opens a new alert), `docs/events-API-v2/05-Rate-Limits.md`,
 `docs/REST-API/14-Errors.md` (codes), `docs/REST-API/04-Rate-Limits.md` (the 429 body), and
 `docs/webhooks/01-Overview.md` (the payload; how they are sent is `pagerduty_webhooks.py`).
 What none of them says is chosen here, and marked where.
-What an event's body must hold is checked in `pagerduty_events.py`, and what opening or
-moving an incident with the REST API takes in `pagerduty_rest.py`.
+What an event's body must hold is checked in `pagerduty_events.py`, and what opening, noting
+on or moving an incident with the REST API takes in `pagerduty_rest.py`.
 """
 
 import asyncio
@@ -75,6 +76,7 @@ class PagerDutyEmulator(RestIncidents):
         endpoints += [("/services/{id}", self._service, "GET"), ("/users/{id}", self._user, "GET")]
         endpoints += [("/users", self._list_users, "GET"), ("/incidents", self._list, "GET")]
         endpoints += [("/incidents", self._open, "POST"), ("/incidents/{id}", self._update, "PUT")]
+        endpoints += [("/incidents/{id}/notes", self._note, "POST")]
         routes = [Route(path, self._endpoint(f), methods=[m]) for path, f, m in endpoints]
         self._app = Starlette(routes=routes)
 
@@ -143,6 +145,11 @@ class PagerDutyEmulator(RestIncidents):
         with self._lock:
             alert = self._alerts.get(dedup_key)
             return copy.deepcopy(alert.shown) if alert else None
+
+    def notes(self, dedup_key: str) -> list[str]:
+        """What the notes on the incident under `dedup_key` say, oldest first."""
+        with self._lock:
+            return [note["content"] for note in self._alerts[dedup_key].notes]
 
     def acknowledge(self, dedup_key: str, user_id: str) -> None:
         """As if `user_id` pressed Acknowledge in PagerDuty's app."""

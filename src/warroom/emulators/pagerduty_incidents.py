@@ -1,6 +1,6 @@
-"""The PagerDuty emulator's incidents opened, listed and moved through the REST API
-(createIncident, listIncidents, updateIncident), as warroom pages a person by name: a part
-of `PagerDutyEmulator`, whose state and lock it works on."""
+"""The PagerDuty emulator's incidents opened, listed, noted on and moved through the REST API
+(createIncident, listIncidents, createIncidentNote, updateIncident), as warroom pages a
+person by name: a part of `PagerDutyEmulator`, whose state and lock it works on."""
 
 import json
 import uuid
@@ -9,7 +9,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from warroom.emulators.pagerduty_model import Alert, listed, now, rest_error, stamp
-from warroom.emulators.pagerduty_rest import new_incident_errors, update_errors
+from warroom.emulators.pagerduty_rest import new_incident_errors, note_errors, update_errors
+
+MOST_NOTES = 2000  # createIncidentNote: "a maximum of 2000 notes" per incident
 
 
 class RestIncidents:
@@ -56,6 +58,34 @@ class RestIncidents:
             self._alerts[key] = alert
             self._notify("incident.triggered", alert, self._user_ref(self._by(request)))
             return JSONResponse({"incident": self._rest_incident(alert)}, 201)
+
+    async def _note(self, request: Request) -> Response:
+        """createIncidentNote: a note by the `From` user, answered 200 with the IncidentNote."""
+        try:
+            body = json.loads(await request.body())
+        except ValueError:
+            return rest_error(400, "Invalid Input Provided", 2001, ["JSON parse error"])
+        if errors := note_errors(body):
+            return rest_error(400, "Invalid Input Provided", 2001, errors)
+        with self._lock:
+            found = [a for a in self._alerts.values() if a.id == request.path_params["id"]]
+            if not found:
+                return rest_error(404, "Not Found", 2100)
+            notes = found[0].notes
+            if len(notes) >= MOST_NOTES:  # chosen: the limit's refusal in the usual shape
+                errors = [f"An incident can have at most {MOST_NOTES} notes"]
+                return rest_error(400, "Arguments Caused Error", 2002, errors)
+            channel = {"summary": "The PagerDuty website or APIs", "type": "web_trigger"}
+            notes.append(
+                {
+                    "id": f"PN{len(notes) + 1:05d}",
+                    "user": self._user_ref(self._by(request)),
+                    "channel": channel,
+                    "content": body["note"]["content"],
+                    "created_at": stamp(now()),
+                }
+            )
+            return JSONResponse({"note": notes[-1]})
 
     async def _update(self, request: Request) -> Response:
         """updateIncident, as far as warroom moves one: acknowledged or resolved."""

@@ -40,6 +40,7 @@ class Alert:
     number: int
     created_at: datetime
     users: list[str]  # whom it rings: the service's on-call, or its assignees
+    notes: list[dict] = dataclasses.field(default_factory=list)  # IncidentNote, oldest first
 
     id = property(lambda self: f"PI{self.number:05d}")
 

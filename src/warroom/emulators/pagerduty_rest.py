@@ -1,7 +1,8 @@
-"""What PagerDuty's REST API accepts when incidents are opened and resolved: the rules of
-`POST /incidents` (createIncident) and `PUT /incidents/{id}` (updateIncident) bodies, from
+"""What PagerDuty's REST API accepts when incidents are opened, noted on and resolved: the
+rules of `POST /incidents` (createIncident), `POST /incidents/{id}/notes`
+(createIncidentNote) and `PUT /incidents/{id}` (updateIncident) bodies, from
 PagerDuty/api-schema `reference/REST/openapiv3.json` (the operations, IncidentReference,
-UserReference, ServiceReference, IncidentBody) and PagerDuty/developer-docs
+UserReference, ServiceReference, IncidentBody, IncidentNote) and PagerDuty/developer-docs
 `docs/REST-API/15-Incident-Creation-API.md` (one assignee, not with an escalation policy),
 each broken rule said as the emulator answers it, in the `errors` of PagerDuty's error
 object."""
@@ -39,6 +40,16 @@ def new_incident_errors(body, services: set[str], users: set[str]) -> list[str]:
     if not isinstance(details, dict) or details.get("type") != "incident_body":
         errors.append("'incident.body.type' must be incident_body")
     return errors
+
+
+def note_errors(body) -> list[str]:
+    """What is wrong with a createIncidentNote body: `note.content`, a string, is required."""
+    note = body.get("note") if isinstance(body, dict) else None
+    if not isinstance(note, dict):
+        return ["'note' is required and must be an object"]
+    if not isinstance(note.get("content"), str):
+        return ["'note.content' is required and must be a string"]
+    return []
 
 
 def update_errors(body) -> list[str]:
