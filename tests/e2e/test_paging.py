@@ -109,10 +109,12 @@ def test_paging_someone_by_name_rings_them_in_the_service_and_resolve_resolves_i
     assert f"PagerDuty is paging <@{alice}> (payments). {in_pagerduty}" in news["text"]
     assert "Make Alice Example IC" in str(news["blocks"])
 
+    assert hooked.notes(key) == []
     run(sandbox, declared, f"page <@{alice}> still need you")  # finds the open page
     settle(sandbox)
     opened = [call for call in hooked.calls if call[:2] == ("POST", "/incidents")]
-    assert opened == [("POST", "/incidents", 201)]
+    assert opened == [("POST", "/incidents", 201)]  # which rings nobody again, so it says so
+    assert hooked.notes(key) == ["Paged again from Slack for INC-1: still need you"]
 
     hooked.acknowledge(key, "PALICE")
     said = f"Alice Example acknowledged the page for <@{alice}> in PagerDuty. {in_pagerduty}"

@@ -179,22 +179,37 @@ class PagerDutyIntegration(Integration):
         )
 
     def _paging_person(self, incident, service: Service, someone: dict, message: str, delivery):
+        """Find the person in PagerDuty, then ring them: a new PagerDuty incident, or, when
+        one of an earlier page is still open (which rings nobody again), a note on it that
+        says they were paged again, and why."""
         page = paging.PageKey(incident.id, service.name, someone["user"])
+        key = paging.dedup_key(*page)
         finding = f"find {someone['email']} in PagerDuty"
-        opening = f"open the PagerDuty incident of {paging.dedup_key(*page)}"
+        looking = f"look for the open PagerDuty incident of {key}"
+        opening = f"open the PagerDuty incident of {key}"
+
+        def open_unless_open() -> dict | None:
+            if delivery.results.get(looking):
+                return None
+            user = delivery.results[finding]
+            return self._open(incident, service, key, user, message)
+
+        def note_if_open() -> None:
+            if earlier := delivery.results.get(looking):
+                self._note(earlier["id"], _paged_again(incident, message))
 
         def record() -> int:
-            user, opened = delivery.results[finding], delivery.results[opening]
+            user = delivery.results[finding]
+            rung = delivery.results.get(looking) or delivery.results[opening]
             on_call = [{"name": user.get("name") or user["id"], "email": user.get("email")}]
-            return paging.paged(self.core, page, on_call, opened["id"], opened["url"]).entry_id
+            return paging.paged(self.core, page, on_call, rung["id"], rung["url"]).entry_id
 
         return [
             (finding, lambda: self._pagerduty_user(someone["email"])),
-            (
-                opening,
-                lambda: self._open(incident, service, page, delivery.results[finding], message),
-            ),
+            (looking, lambda: self._open_page(key)),
+            (opening, open_unless_open),
             (f"record the page of {someone['email']}", record),
+            (f"say in PagerDuty that {someone['email']} was paged again", note_if_open),
         ]
 
     def _pagerduty_user(self, email: str) -> dict:
@@ -204,17 +219,21 @@ class PagerDutyIntegration(Integration):
             raise Refused(f"PagerDuty has no user with the email address {email}")
         return {name: found.get(name) for name in ("id", "name", "email")}
 
-    def _open(self, incident: Incident, service: Service, page, user: dict, message: str) -> dict:
-        """The PagerDuty incident of the page (its `id` and `url`): the one still open under
-        its key (a retry, or the same person paged twice), or a new one assigned to `user`."""
-        key = paging.dedup_key(*page)
+    def _open_page(self, key: str) -> dict | None:
+        """The PagerDuty incident still open under `key` (its `id` and `url`), if any."""
         with self._rest() as rest:
             params = {"incident_key": key, "statuses[]": OPEN}
             found = _calling(
                 "look for the page", lambda: rest.list_all("/incidents", params=params)
             )
-            if found:
-                return _shown(found[0])
+        return _shown(found[0]) if found else None
+
+    def _open(self, incident: Incident, service: Service, key: str, user: dict, message: str):
+        """A new PagerDuty incident (its `id` and `url`) assigned to `user`; the one already
+        open under `key` when an earlier try of this very step opened it."""
+        if found := self._open_page(key):
+            return found
+        with self._rest() as rest:
             about = {
                 "type": "incident",
                 "title": paging.summary(incident, service.name)[:255],
@@ -228,6 +247,14 @@ class PagerDutyIntegration(Integration):
                 "open the page", lambda: rest.rpost("/incidents", json={"incident": about})
             )
         return _shown(opened)
+
+    def _note(self, pagerduty_incident: str, content: str) -> None:
+        note = {"note": {"content": content}}
+        with self._rest() as rest:
+            _calling(
+                "add a note to the page",
+                lambda: rest.rpost(f"/incidents/{pagerduty_incident}/notes", json=note),
+            )
 
     def _resolve(self, pages: list[dict], delivery: Delivery) -> None:
         pageable = self._pageable()
@@ -318,6 +345,11 @@ def _asked(core: Core, event: events.PageRequested) -> TimelineEntry:
 def _shown(pagerduty_incident: dict) -> dict:
     """What is kept of a PagerDuty incident: its id, and where PagerDuty's app shows it."""
     return {"id": pagerduty_incident["id"], "url": http_address(pagerduty_incident.get("html_url"))}
+
+
+def _paged_again(incident: Incident, message: str) -> str:
+    said = f": {message}" if message else "."
+    return f"Paged again from Slack for {incident.reference}{said}"
 
 
 def _details(incident: Incident, message: str) -> str:
