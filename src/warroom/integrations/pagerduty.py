@@ -181,12 +181,17 @@ class PagerDutyIntegration(Integration):
     def _paging_person(self, incident, service: Service, someone: dict, message: str, delivery):
         """Find the person in PagerDuty, then ring them: a new PagerDuty incident, or, when
         one of an earlier page is still open (which rings nobody again), a note on it that
-        says they were paged again, and why."""
+        says they were paged again, and why. (A page interrupted by a restart adds no note:
+        it cannot tell an earlier page's incident from the one it opened itself.)"""
         page = paging.PageKey(incident.id, service.name, someone["user"])
         key = paging.dedup_key(*page)
         finding = f"find {someone['email']} in PagerDuty"
         looking = f"look for the open PagerDuty incident of {key}"
         opening = f"open the PagerDuty incident of {key}"
+
+        def look() -> dict | None:
+            # After an interruption an open one may be this delivery's own: opening finds it.
+            return None if delivery.interrupted else self._open_page(key)
 
         def open_unless_open() -> dict | None:
             if delivery.results.get(looking):
@@ -206,7 +211,7 @@ class PagerDutyIntegration(Integration):
 
         return [
             (finding, lambda: self._pagerduty_user(someone["email"])),
-            (looking, lambda: self._open_page(key)),
+            (looking, look),
             (opening, open_unless_open),
             (f"record the page of {someone['email']}", record),
             (f"say in PagerDuty that {someone['email']} was paged again", note_if_open),
