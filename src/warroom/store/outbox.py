@@ -44,13 +44,8 @@ class Claimed:
     created_at: datetime
     progress: tuple[str, ...]
     result: dict
-    last_error: str | None
     warning_id: int | None
-
-    @property
-    def interrupted(self) -> bool:
-        """Claimed before and never settled: whoever held it stopped in the middle."""
-        return self.attempt > 1 and self.last_error is None
+    interrupted: bool  # claimed before and never settled: its holder stopped in the middle
 
 
 def add(session: Session, deliveries: Sequence[tuple[str, Event]], now: datetime) -> None:
@@ -104,6 +99,8 @@ def claim(session: Session, now: datetime, lease: timedelta, limit: int) -> list
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=OutboxDelivery)
     rows = session.scalars(query).all()
+    # Every settling clears the lease: one still set ran out on a holder that never settled.
+    interrupted = {row.id: row.leased_until is not None for row in rows}
     for row in rows:
         row.attempts += 1
         row.leased_until = now + lease
@@ -118,8 +115,8 @@ def claim(session: Session, now: datetime, lease: timedelta, limit: int) -> list
             created_at=row.created_at,
             progress=tuple(row.progress),
             result=dict(row.result),
-            last_error=row.last_error,
             warning_id=row.warning_id,
+            interrupted=interrupted[row.id],
         )
         for row in rows
     ]
