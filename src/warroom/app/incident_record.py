@@ -95,16 +95,22 @@ PAGE_PROGRESS = ("triggered", "acknowledged", "resolved")  # news never takes a 
 
 
 def _pages(session: Session, incident_id: int) -> list[PageState]:
-    """Each page as far as it got; paging the same again starts it over."""
+    """Each page as far as it got. Paging the same again while its PagerDuty incident is
+    open rings that incident, which keeps how far it got; once resolved, paging again opens
+    a new one, which starts over. News that came before its page was recorded counts too."""
     taken: dict[tuple, PageState] = {}
     kinds = [EntryKind.PAGED, EntryKind.PAGE_CHANGED]
     for kind, details in timeline.kinds_and_details(session, incident_id, kinds):
         named = (details["service"], details.get("person"))
-        if kind == EntryKind.PAGED:
-            rang = tuple(someone.get("name") or "?" for someone in details.get("on_call", []))
+        earlier = taken.get(named)
+        if kind == EntryKind.PAGE_CHANGED:
+            taken[named] = _told(earlier or PageState(*named, on_call=()), details)
+            continue
+        rang = tuple(someone.get("name") or "?" for someone in details.get("on_call", []))
+        if earlier is None or earlier.status == "resolved":
             taken[named] = PageState(*named, on_call=rang, url=details.get("url"))
-        elif named in taken:
-            taken[named] = _told(taken[named], details)
+        else:
+            taken[named] = replace(earlier, on_call=rang, url=earlier.url or details.get("url"))
     return list(taken.values())
 
 

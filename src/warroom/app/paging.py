@@ -157,12 +157,19 @@ def pages(core: Core, incident_id: int) -> list[dict]:
 
 
 def page_changed(
-    core: Core, key: str, status: str, who: str | None, at: datetime, url: str | None = None
+    core: Core,
+    key: str,
+    news_id: str,
+    status: str,
+    who: str | None,
+    at: datetime,
+    url: str | None = None,
 ) -> events.PageChanged | None:
     """A responder `status` ("acknowledged" or "resolved") the page `key` in the paging
-    service at `at`; `url` is where the paging service shows it, when it says. The first
-    acknowledgement is the incident's acknowledged milestone. None when the page is not
-    warroom's, or this news was already recorded."""
+    service at `at`, as its news `news_id` says; `url` is where the paging service shows
+    it, when it says. The first acknowledgement is the incident's acknowledged milestone.
+    None when the page is not warroom's, or this news was already recorded (a redelivery:
+    the same news twice, not the same status twice, which a page opened again can have)."""
     page = page_of(key)
     if page is None:
         return None
@@ -171,7 +178,7 @@ def page_changed(
             return None
     with core.change(page.incident_id) as change:
         known = timeline.details_of(change.session, page.incident_id, EntryKind.PAGE_CHANGED)
-        if any(_names(d, page) and d["status"] == status for d in known):
+        if any(d.get("news_id") == news_id for d in known):
             return None
         if status == "acknowledged":
             _acknowledged(change.incident, at, change.at)
@@ -181,7 +188,9 @@ def page_changed(
             EntryKind.PAGE_CHANGED,
             None,
             f"{who or 'Someone'} {status} the page for {paged}",
-            details=page.details | {"status": status, "by": who} | _given(url=url),
+            details=page.details
+            | {"status": status, "by": who, "news_id": news_id}
+            | _given(url=url),
         )
         return emitted(
             change,
@@ -197,10 +206,6 @@ def page_changed(
 def _given(**details) -> dict:
     """The details the paging service gave: what it left out is not recorded as None."""
     return {name: value for name, value in details.items() if value}
-
-
-def _names(details: dict, page: PageKey) -> bool:
-    return details["service"] == page.service and details.get("person") == page.person
 
 
 def _acknowledged(incident, at: datetime, now: datetime) -> None:

@@ -4,7 +4,7 @@ or resolved one of warroom's pages there. Each is checked against `X-PagerDuty-S
 
 Pages are known by their dedup key (the PagerDuty incident's `incident_key`); news of
 other incidents, and kinds of news warroom does not show, are answered 202 and dropped. A
-redelivery records nothing new.
+redelivery (the same event `id`) records nothing new.
 """
 
 import hashlib
@@ -59,7 +59,8 @@ def pagerduty_route(core: Core, secret: str) -> Route:
         who = event.agent.summary if event.agent else None
         status, at = SHOWN[event.event_type], event.occurred_at.astimezone(UTC)
         url = http_address(event.data.html_url)
-        changed = paging.page_changed(core, event.data.incident_key, status, who, at, url)
+        key = event.data.incident_key
+        changed = paging.page_changed(core, key, event.id, status, who, at, url)
         return changed is not None
 
     async def hook(request: Request) -> Response:
