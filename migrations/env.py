@@ -21,8 +21,12 @@ def render_item(type_, obj, autogen_context):
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """An index the models make on one kind of database only is compared only there."""
-    only_on = getattr(obj, "info", {}).get("only_on")
+    """An index the models make on one kind of database only is compared only there; an
+    optional one only where it exists."""
+    info = getattr(obj, "info", {})
+    if info.get("optional") and not reflected and compare_to is None:
+        return False
+    only_on = info.get("only_on")
     return only_on is None or only_on == context.get_bind().dialect.name
 
 

@@ -1,8 +1,11 @@
+import io
+
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect, make_url, text
 
 from tests.conftest import POSTGRES_URL
+from warroom.slack.doctor import Report, check_search_index
 from warroom.store.db import alembic_config, migrate
 
 
@@ -46,10 +49,58 @@ def test_without_pg_trgm_the_upgrade_completes_and_says_how_to_add_the_index(cap
         schema.dispose()
         assert "pg_trgm could not be created" in caplog.text
         assert "CREATE INDEX CONCURRENTLY IF NOT EXISTS" in caplog.text
+        command.check(alembic_config(str(plain)))  # the index is optional: no difference
+        [said] = doctor_says(plain.render_as_string(hide_password=False))
+        assert said.startswith("warn the search's trigram index is missing")
+        assert "CREATE EXTENSION pg_trgm; then: CREATE INDEX CONCURRENTLY" in said
     finally:
         with admin.connect() as connection:
             _drop(connection)
         admin.dispose()
+
+
+@pytest.mark.skipif(
+    not POSTGRES_URL, reason="the trigram index is PostgreSQL's: set WARROOM_TEST_DATABASE_URL"
+)
+def test_an_index_left_invalid_by_a_failed_build_is_built_again():
+    """CREATE INDEX CONCURRENTLY that fails leaves an invalid index and no stamped version:
+    the next migration builds it again rather than keep it, and the doctor says which."""
+    admin_url = make_url(POSTGRES_URL)
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    url = admin_url.set(database="warroom_rebuild").render_as_string(hide_password=False)
+    try:
+        with admin.connect() as connection:
+            connection.execute(text("DROP DATABASE IF EXISTS warroom_rebuild WITH (FORCE)"))
+            connection.execute(text("CREATE DATABASE warroom_rebuild"))
+        migrate(url)
+        command.stamp(alembic_config(url), "0010")  # as if 0011 had failed
+        inside = create_engine(url)
+        with inside.begin() as connection:
+            connection.execute(text(f"UPDATE pg_index SET indisvalid = false {OF_THE_INDEX}"))
+        assert doctor_says(url)[0].startswith("warn the search's trigram index is invalid")
+
+        migrate(url)
+
+        with inside.connect() as connection:
+            assert connection.scalar(text(f"SELECT indisvalid FROM pg_index {OF_THE_INDEX}"))
+        inside.dispose()
+        assert doctor_says(url) == ["ok   the search's trigram index is in place"]
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text("DROP DATABASE IF EXISTS warroom_rebuild WITH (FORCE)"))
+        admin.dispose()
+
+
+OF_THE_INDEX = (
+    "WHERE indexrelid = (SELECT oid FROM pg_class "
+    "WHERE relname = 'ix_timeline_entries_text_trigrams')"
+)
+
+
+def doctor_says(url: str) -> list[str]:
+    said = io.StringIO()
+    check_search_index(Report(said), url)
+    return said.getvalue().splitlines()
 
 
 def _drop(connection) -> None:

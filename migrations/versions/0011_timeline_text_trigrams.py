@@ -4,7 +4,8 @@ A search looks for a word anywhere in a million messages (ILIKE '%word%'); witho
 index PostgreSQL reads every one. pg_trgm ships with PostgreSQL and is a trusted extension
 (the database's owner may create it). Where it cannot be created the search still works,
 reading every message, and the log says how to add the index later (until then `warroom
-doctor` reports it missing).
+doctor` reports it missing). A build that failed half way left an invalid index: it is built
+again.
 
 Revision ID: 0011
 Revises: 0010
@@ -16,6 +17,7 @@ import logging
 from collections.abc import Sequence
 
 from alembic import op
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 revision: str = "0011"
@@ -49,6 +51,17 @@ def upgrade() -> None:
                 CREATE_INDEX,
             )
             return
+        # A CONCURRENTLY build that failed or was killed leaves an invalid index, which
+        # IF NOT EXISTS would keep: the planner never uses one.
+        valid = op.get_bind().scalar(
+            text(
+                "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                "WHERE c.relname = :name"
+            ),
+            {"name": INDEX},
+        )
+        if valid is False:
+            op.execute(f"DROP INDEX CONCURRENTLY {INDEX}")
         op.execute(CREATE_INDEX)
 
 

@@ -11,13 +11,16 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+from sqlalchemy.schema import CreateIndex
 
 from warroom.config import ConfigError, Settings, load_settings
 from warroom.slack.gateway import checking_client, slack_error
 from warroom.slack.manifest import bot_scopes
 from warroom.store.db import Database, alembic_config
+from warroom.store.models import TRIGRAM_INDEX
 
 
 class Report:
@@ -165,6 +168,41 @@ def check_migrations(report: Report, url: str) -> None:
         )
         return
     report.ok("database schema matches warroom's models")
+    check_search_index(report, url)
+
+
+def check_search_index(report: Report, url: str) -> None:
+    """On PostgreSQL the dashboard's search is served by a trigram index, which a database
+    that refused pg_trgm lacks, and which a failed build leaves invalid."""
+    database = Database(url)
+    try:
+        if database.engine.dialect.name != "postgresql":
+            return
+        with database.engine.connect() as connection:
+            valid = connection.scalar(_INDEX_VALID, {"name": TRIGRAM_INDEX.name})
+        create = CreateIndex(TRIGRAM_INDEX).compile(dialect=database.engine.dialect)
+    finally:
+        database.dispose()
+    build = str(create).replace("CREATE INDEX", "CREATE INDEX CONCURRENTLY", 1)
+    if valid is None:
+        report.warn(
+            "the search's trigram index is missing, so a search reads every timeline message",
+            f"as a superuser: CREATE EXTENSION pg_trgm; then: {build}",
+        )
+    elif not valid:
+        report.warn(
+            "the search's trigram index is invalid (its build was interrupted), so a search "
+            "reads every timeline message",
+            f"DROP INDEX CONCURRENTLY {TRIGRAM_INDEX.name}; then: {build}",
+        )
+    else:
+        report.ok("the search's trigram index is in place")
+
+
+_INDEX_VALID = text(
+    "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+    "WHERE c.relname = :name"
+)
 
 
 class SlackRefused(ConfigError):
