@@ -154,7 +154,7 @@ def scenario(named: str) -> Scenario:
     """A built-in scenario by its name, else the scenario file of that path."""
     if named in SCENARIOS:
         return SCENARIOS[named]
-    if not Path(named).suffix:  # a name, mistyped
+    if not Path(named).suffix and not Path(named).exists():  # a name, mistyped
         raise ConfigError(f"No scenario {named!r}: say {' or '.join(SCENARIOS)}, or a file.")
     return load_scenario(Path(named))
 

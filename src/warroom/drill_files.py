@@ -33,7 +33,12 @@ class ScenarioFileError(FileProblems):
 
 
 def _duration(value: object) -> object:
-    return parse_duration(value) if isinstance(value, str) else value
+    """A duration as settings write it, or a number of seconds (YAML reads `60` as one)."""
+    if isinstance(value, str):
+        return parse_duration(value)
+    if isinstance(value, int | float) and value < 0:
+        raise ValueError(f"{value} is negative: it is the time since the step before")
+    return value
 
 
 class _Inject(BaseModel):

@@ -78,7 +78,7 @@ def test_a_scenario_that_cannot_be_played_is_refused_with_every_problem(
     scenario = tmp_path / "broken.yml"
     scenario.write_text(
         "title: ''\nseverity: sev9\ninjects:\n  - after: soon\n    text: Disk full\n"
-        "  - text: ''\n    after: 2m\n    colour: red\n"
+        "  - text: ''\n    after: 2m\n    colour: red\n  - after: -60\n    text: Back\n"
     )
     assert main(["drill", str(scenario), "--by", sandbox.user_id("alice")]) == 1
     problems = capsys.readouterr().err.splitlines()
@@ -88,6 +88,7 @@ def test_a_scenario_that_cannot_be_played_is_refused_with_every_problem(
         f"{scenario}: injects.0.after 'soon' is not a duration such as 30s, 15m, 2h or 3d",
         f"{scenario}: injects.1.text String should have at least 1 character",
         f"{scenario}: injects.1.colour Extra inputs are not permitted",
+        f"{scenario}: injects.2.after -60 is negative: it is the time since the step before",
     ]
     scenario.write_text("title: [unclosed\n")
     assert main(["drill", str(scenario), "--by", sandbox.user_id("alice")]) == 1
@@ -97,6 +98,10 @@ def test_a_scenario_that_cannot_be_played_is_refused_with_every_problem(
     assert f"{scenario} is not text in UTF-8" in capsys.readouterr().err
     assert main(["drill", str(tmp_path / "missing.yml"), "--by", "U1"]) == 1
     assert "missing.yml cannot be read: No such file or directory" in capsys.readouterr().err
+    plain = tmp_path / "disk-full"  # a file named without a suffix is still a file
+    plain.write_text("title: [unclosed\n")
+    assert main(["drill", str(plain), "--by", "U1"]) == 1
+    assert f"{plain} is not YAML at line 2" in capsys.readouterr().err
     assert main(["drill", "chekout", "--by", "U1"]) == 2
     assert "No scenario 'chekout': say checkout or database, or a file." in (
         capsys.readouterr().err
