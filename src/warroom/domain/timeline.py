@@ -120,8 +120,7 @@ def _page_requested(entry, by, details, person, quote) -> str:
 
 def _paged(entry, by, details, person, quote) -> str:
     if details.get("person"):
-        paged = f"{person(details['person'])} ({details['service']})."
-        return f"PagerDuty is paging {paged}"
+        return f"PagerDuty is paging {person(details['person'])} ({details['service']})."
     on_call = ", ".join(quote(someone["name"]) for someone in details.get("on_call", []))
     who = f" On call: {on_call}." if on_call else ""
     return f"PagerDuty is paging the on-call of {details['service']}.{who}"
