@@ -186,7 +186,7 @@ def test_a_ticket_link_must_be_a_web_address_and_cannot_ping(sandbox, incident, 
     sandbox.driver.submit_view(alice, form, {**fields, "ticket": {"value": ticket}})
     settle(sandbox)
     [item] = items(db)
-    assert item.ticket_url == "https://jira.example/browse/OPS-7?a=1&b=%3C!channel%3E|x"
+    assert item.ticket_url == "https://jira.example/browse/OPS-7?a=1&b=%3C!channel%3E%7Cx"
     [notice] = [m["text"] for m in sandbox.messages(incident.channel_id) if "OPS-7" in m["text"]]
     assert "<https://jira.example/browse/OPS-7?a=1&amp;b=%3C!channel%3E%7Cx|ticket>" in notice
     assert "<!channel>" not in notice
