@@ -131,3 +131,33 @@ def test_a_receiver_that_is_gone_is_given_up_on_and_slack_is_told(
         in (notice["text"])
     )
     assert "HTTP 410" in notice["text"]
+
+
+def test_slack_holding_up_a_notice_about_the_webhook_is_warned_about_in_turn(
+    sandbox, general, warroom, db, bot, clock, receiver
+):
+    from warroom.app import action_items
+
+    incident = declare_and_settle(sandbox, db, "sev2 Search is slow")
+    run(sandbox, incident, f"action Add a disk alert <@{sandbox.user_id('alice')}> due friday")
+    settle(sandbox)
+    receiver.fail(410, times=1)  # refuses the item's change, which Slack is not told of
+    sandbox.faults.fail("chat.postMessage", status=500, fraction=1.0)  # and Slack posts nothing
+    action_items.close(bot.core, 1, by=sandbox.user_id("alice"))
+    settle(sandbox)
+    assert receiver.attempts[-1].status == 410  # refused: its notice is held up by Slack
+
+    clock.advance(minutes=3)
+    bot.deliverer.deliver_due()
+    # Slack has held the notice up for minutes: that is said too (in the topic, as posts fail).
+    topic = eventually(lambda: "refusing" in sandbox.channel(incident.channel_id).topic)
+    assert "Slack is refusing warroom's posts about INC-1" in (
+        sandbox.channel(incident.channel_id).topic
+    ), topic
+    sandbox.faults.clear()
+    deliver_everything(bot, clock)
+    settle(sandbox)
+    [notice] = [
+        m for m in sandbox.direct_messages(sandbox.user_id("alice")) if "refused" in m["text"]
+    ]
+    assert "The outgoing webhook refused" in notice["text"]

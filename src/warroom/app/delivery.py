@@ -192,7 +192,7 @@ class Deliverer:
             claimed.incident_id is not None
             and claimed.warning_id is None
             and now - claimed.created_at >= WARN_AFTER
-            and not isinstance(claimed.event, events.DELIVERY_EVENTS)
+            and not self._warns_about_itself(claimed)
         )
         with self.core.db.transaction() as session:
             outbox.retry_later(
@@ -232,9 +232,17 @@ class Deliverer:
         if failure:
             self.core.outbox.committed()
 
-    @staticmethod
-    def _failure(claimed: Claimed, error: str) -> Sequence[events.Event]:
-        if claimed.incident_id is None or isinstance(claimed.event, events.DELIVERY_EVENTS):
+    def _warns_about_itself(self, claimed: Claimed) -> bool:
+        """A warning about a destination, held up by that same destination: warning about
+        it in turn would never end. (Slack held up posting a warning about a webhook is
+        warned about like anything else Slack holds up.)"""
+        if not isinstance(claimed.event, events.DELIVERY_EVENTS):
+            return False
+        about = self.core.outbox.integration_of(claimed.event.destination)
+        return about is self.core.outbox.integration_of(claimed.destination)
+
+    def _failure(self, claimed: Claimed, error: str) -> Sequence[events.Event]:
+        if claimed.incident_id is None or self._warns_about_itself(claimed):
             return []  # no channel to warn in; a warning about a warning would never end
         return [
             events.DeliveryFailed(
