@@ -10,7 +10,7 @@ it plays a built-in one.
         text: Indexing has stopped; searches return week-old results.
 
 `after` is the time since the previous inject (or since the declare), written as settings
-write durations (30s, 5m, 1h).
+write durations (30s, 5m, 1h) or as a number of seconds, up to a day.
 """
 
 from datetime import timedelta
@@ -26,6 +26,7 @@ from warroom.domain.incident import TITLE_MAX, Severity
 from warroom.file_problems import FileProblems, not_yaml, said
 
 TEXT_MAX = 2000  # a step read at a glance; Slack's notice shows 3,000 characters, escaped
+LONGEST_WAIT = timedelta(days=1)  # between two injects: a game day, not a calendar
 
 
 class ScenarioFileError(FileProblems):
@@ -33,12 +34,19 @@ class ScenarioFileError(FileProblems):
 
 
 def _duration(value: object) -> object:
-    """A duration as settings write it, or a number of seconds (YAML reads `60` as one)."""
+    """A duration as settings write it, or a number of seconds (YAML reads `60` as one),
+    from nothing to a day."""
     if isinstance(value, str):
-        return parse_duration(value)
-    if isinstance(value, int | float) and value < 0:
-        raise ValueError(f"{value} is negative: it is the time since the step before")
-    return value
+        seconds = parse_duration(value).total_seconds()
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = value
+    else:
+        return value  # pydantic says what else it is
+    if seconds < 0:
+        raise ValueError(f"{value!r} is negative: it is the time since the step before")
+    if seconds > LONGEST_WAIT.total_seconds():
+        raise ValueError(f"{value!r} is longer than a day: a drill plays in one sitting")
+    return timedelta(seconds=seconds)
 
 
 class _Inject(BaseModel):

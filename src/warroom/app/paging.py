@@ -4,7 +4,7 @@ service took each page and who it rang, and what responders did with the page th
 A page is known by its dedup key, one per incident and service (and person, for a page to
 someone by name, which the paging service opens in one of the incident's services), so
 asking twice while a page is open comes back to that page instead of opening another (a
-page by name is not rung again, and its new message stays in Slack), and the paging
+page by name is not rung again: a note on it says it was asked for again), and the paging
 service's news of a page says which incident it belongs to.
 """
 

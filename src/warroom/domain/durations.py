@@ -26,7 +26,10 @@ def parse_duration(text: str) -> timedelta:
     match = _DURATION.match(text.lower())
     if not match:
         raise ValueError(f"{text!r} is not a duration such as 30s, 15m, 2h or 3d")
-    return timedelta(seconds=int(match.group(1)) * _UNIT_SECONDS[match.group(2)])
+    try:
+        return timedelta(seconds=int(match.group(1)) * _UNIT_SECONDS[match.group(2)])
+    except OverflowError:
+        raise ValueError(f"{text!r} is longer than any duration warroom can count") from None
 
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

@@ -49,7 +49,8 @@ class Delivery:
     id: int
     destination: str
     attempt: int
-    interrupted: bool  # an earlier attempt stopped in the middle (warroom was killed)
+    interrupted: bool  # an earlier attempt never settled (warroom was killed, or its database
+    # went away before it could say how the attempt went)
     created_at: datetime
     done: set[str] = field(default_factory=set)  # steps done by this or earlier attempts
     results: dict[str, Any] = field(default_factory=dict)  # what done steps returned

@@ -191,7 +191,10 @@ class PagerDutyIntegration(Integration):
 
         def look() -> dict | None:
             # After an interruption an open one may be this delivery's own: opening finds it.
-            return None if delivery.interrupted else self._open_page(key)
+            # (So may a delivery that opened it before this step existed.)
+            if delivery.interrupted or opening in delivery.done:
+                return None
+            return self._open_page(key)
 
         def open_unless_open() -> dict | None:
             if delivery.results.get(looking):
@@ -234,8 +237,9 @@ class PagerDutyIntegration(Integration):
         return _shown(found[0]) if found else None
 
     def _open(self, incident: Incident, service: Service, key: str, user: dict, message: str):
-        """A new PagerDuty incident (its `id` and `url`) assigned to `user`; the one already
-        open under `key` when an earlier try of this very step opened it."""
+        """A new PagerDuty incident (its `id` and `url`) assigned to `user`, unless one is
+        open under `key` already: an earlier try of this step opened it, or (after an
+        interruption, which does not look first) an earlier page did."""
         if found := self._open_page(key):
             return found
         with self._rest() as rest:

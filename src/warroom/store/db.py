@@ -93,9 +93,6 @@ class Database:
         self._autocommit = (
             self.engine.execution_options(isolation_level="AUTOCOMMIT") if postgres else None
         )
-        self._autocommit = (
-            self.engine.execution_options(isolation_level="AUTOCOMMIT") if postgres else None
-        )
         self._watchdog = (
             Watchdog(self.engine, answer_within) if answer_within and postgres else None
         )
