@@ -34,3 +34,21 @@ def test_declaring_records_the_first_timeline_entries(core):
         (EntryKind.DECLARED, "U1", "A"),
         (EntryKind.SEVERITY, "U1", "Severity set to SEV2"),
     ]
+
+
+def test_a_page_counts_the_news_that_came_before_it_was_recorded(core, clock):
+    from warroom.app import paging
+    from warroom.app.incident_record import record
+    from warroom.catalog import Catalog
+
+    number = running.declare(core, title="Payments", severity=Severity.SEV1, by="U1").incident_id
+    page = paging.PageKey(number, "payments", None)
+    key = paging.dedup_key(*page)
+    # PagerDuty's webhook about the page beats warroom's own record of having paged.
+    paging.page_changed(core, key, "news-1", "resolved", "Bob Builder", clock())
+    paging.paged(core, page, [{"name": "Bob Builder", "email": "bob@example.com"}])
+
+    with core.db.transaction() as session:
+        shown = record(session, number, Catalog(None), str, everything=False, page=1)
+    [paged] = shown.paged
+    assert (paged.status, paged.by, paged.on_call) == ("resolved", "Bob Builder", ("Bob Builder",))

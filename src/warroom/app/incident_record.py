@@ -33,6 +33,7 @@ class PageState:
     status: str = "triggered"  # then acknowledged, resolved
     by: str | None = None  # who acknowledged or resolved it, as the paging service names them
     url: str | None = None  # where the paging service shows it, once it said
+    recorded: bool = True  # False: known from the paging service's news only, so far
 
 
 @dataclass(frozen=True)
@@ -102,15 +103,15 @@ def _pages(session: Session, incident_id: int) -> list[PageState]:
     kinds = [EntryKind.PAGED, EntryKind.PAGE_CHANGED]
     for kind, details in timeline.kinds_and_details(session, incident_id, kinds):
         named = (details["service"], details.get("person"))
-        earlier = taken.get(named)
+        earlier = taken.get(named) or PageState(*named, on_call=(), recorded=False)
         if kind == EntryKind.PAGE_CHANGED:
-            taken[named] = _told(earlier or PageState(*named, on_call=()), details)
+            taken[named] = _told(earlier, details)
             continue
         rang = tuple(someone.get("name") or "?" for someone in details.get("on_call", []))
-        if earlier is None or earlier.status == "resolved":
-            taken[named] = PageState(*named, on_call=rang, url=details.get("url"))
-        else:
-            taken[named] = replace(earlier, on_call=rang, url=earlier.url or details.get("url"))
+        if earlier.recorded and earlier.status == "resolved":
+            earlier = PageState(*named, on_call=())
+        url = earlier.url or details.get("url")
+        taken[named] = replace(earlier, on_call=rang, url=url, recorded=True)
     return list(taken.values())
 
 
