@@ -257,6 +257,8 @@ def test_a_note_is_added_as_its_from_user_and_a_bad_one_is_refused(emu):
     assert note["id"] and note["created_at"].endswith("Z") and note["channel"]["summary"]
     assert emu.calls[-1] == ("POST", f"/incidents/{opened['id']}/notes", 200)
     assert emu.notes("k1") == ["Again"]
+    assert client.rget(f"/incidents/{opened['id']}/notes") == [note]  # listIncidentNotes
+    assert client.get("/incidents/PI99999/notes").status_code == 404
 
     for body, named in (({}, "'note'"), ({"note": {"content": 7}}, "'note.content'")):
         response = client.post(f"/incidents/{opened['id']}/notes", json=body)

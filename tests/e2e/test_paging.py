@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.conftest import eventually, settle
+from tests.conftest import deliver_everything, eventually, settle
 from tests.e2e.incident_fixtures import (
     declare_and_settle,
     declare_private_and_settle,
@@ -198,3 +198,19 @@ def test_the_webhook_refuses_forgeries_and_records_a_redelivery_once(
     settle(sandbox)
     acks = [t for t in channel_texts(sandbox, declared) if "acknowledged the page" in t]
     assert len(acks) == 1
+
+
+def test_a_re_page_note_whose_answer_was_lost_is_not_added_again(
+    sandbox, general, warroom, pagerduty, bot, clock, db, announce_channel
+):
+    declared = declare_and_settle(sandbox, db, "sev3 payments: Refunds slow")
+    alice = sandbox.user_id("alice")
+    run(sandbox, declared, f"page <@{alice}> Need you on the ledger")
+    pagerduty.lose_answer("POST", "/notes")  # the note is added; PagerDuty's answer is lost
+    run(sandbox, declared, f"page <@{alice}> still need you")
+    deliver_everything(bot, clock)  # the retry finds the note there
+    settle(sandbox)
+    key = f"warroom-1-payments-@{alice}"
+    assert pagerduty.notes(key) == ["Paged again from Slack for INC-1: still need you"]
+    assert ("POST", "/incidents/PI00001/notes", 504) in pagerduty.calls
+    assert ("GET", "/incidents/PI00001/notes", 200) in pagerduty.calls

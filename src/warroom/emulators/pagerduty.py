@@ -2,15 +2,16 @@
 and the REST reads warroom makes (`GET /oncalls`, `/services/{id}`, `/users/{id}`) over real
 HTTPS, signed by a throwaway test CA (trustme), so the official `pagerduty` client talks to it
 as to PagerDuty; the signed v3 webhooks PagerDuty sends as incidents trigger, are acknowledged
-and resolve; faults (429, 5xx, Retry-After) on demand, and latency on every call.
+and resolve; faults (429, 5xx, Retry-After, an answer lost once the call did its work) on
+demand, and latency on every call.
 
 Its rules are written here from PagerDuty's published descriptions, none of their text copied:
 PagerDuty/api-schema `reference/events-v2/openapiv3.json` (createV2Event; Payload, Links,
 Images; Success, Error) and `reference/REST/openapiv3.json` (listOnCalls, getService, getUser,
-listUsers, listIncidents, createIncident, createIncidentNote, updateIncident; Oncall,
-Pagination, Reference, Service, User, Incident, IncidentNote; header_Accept, from_header,
-offset_*, *_oncalls; the error object of components/responses); where those are silent,
-PagerDuty/developer-docs:
+listUsers, listIncidents, createIncident, createIncidentNote, listIncidentNotes,
+updateIncident; Oncall, Pagination, Reference, Service, User, Incident, IncidentNote;
+header_Accept, from_header, offset_*, *_oncalls; the error object of components/responses);
+where those are silent, PagerDuty/developer-docs:
 `docs/events-API-v2/02-Trigger-Events.md` (32-character routing key, dedup_key <= 255, summary
 <= 1024; follow-ups for an unknown or resolved alert, or via another routing key, are dropped;
 a trigger after a resolve opens a new alert), `docs/events-API-v2/05-Rate-Limits.md`,
@@ -70,6 +71,7 @@ class PagerDutyEmulator(RestIncidents):
         self._alerts: dict[str, Alert] = {}  # by dedup key: the latest alert under each
         self._numbers = 0  # incident numbers given
         self._faults = FaultPlan()
+        self._answers_to_lose: list[tuple[str, str]] = []  # (method, the path's end)
         self.events: list[dict] = []
         self.calls: list[tuple[str, str, int]] = []
         endpoints = [("/v2/enqueue", self._enqueue, "POST"), ("/oncalls", self._oncalls, "GET")]
@@ -77,6 +79,7 @@ class PagerDutyEmulator(RestIncidents):
         endpoints += [("/users", self._list_users, "GET"), ("/incidents", self._list, "GET")]
         endpoints += [("/incidents", self._open, "POST"), ("/incidents/{id}", self._update, "PUT")]
         endpoints += [("/incidents/{id}/notes", self._note, "POST")]
+        endpoints += [("/incidents/{id}/notes", self._notes, "GET")]
         routes = [Route(path, self._endpoint(f), methods=[m]) for path, f, m in endpoints]
         self._app = Starlette(routes=routes)
 
@@ -171,6 +174,12 @@ class PagerDutyEmulator(RestIncidents):
     def recover(self) -> None:
         self._faults.recover()
 
+    def lose_answer(self, method: str, path_end: str) -> None:
+        """Do what the next `method` call to a path ending in `path_end` asks, then answer
+        504, as a gateway that gave up waiting would: the caller cannot tell it happened."""
+        with self._lock:
+            self._answers_to_lose.append((method, path_end))
+
     def _endpoint(self, handler):
         rest = handler != self._enqueue
 
@@ -179,6 +188,8 @@ class PagerDutyEmulator(RestIncidents):
                 await asyncio.sleep(self._latency)
             response = self._fault(rest) or (self._refusal(request) if rest else None)
             response = response or await handler(request)
+            if rest and self._losing(request):
+                response = rest_error(504, HTTPStatus(504).phrase, 2000)
             # Chosen: one connection per call. uvicorn's TLS shutdown waits for idle keep-alive
             # clients to answer close_notify, which pooled clients never do, so stop() stalls.
             response.headers["Connection"] = "close"
@@ -187,6 +198,14 @@ class PagerDutyEmulator(RestIncidents):
             return response
 
         return endpoint
+
+    def _losing(self, request: Request) -> bool:
+        with self._lock:
+            for method, path_end in self._answers_to_lose:
+                if request.method == method and request.url.path.endswith(path_end):
+                    self._answers_to_lose.remove((method, path_end))
+                    return True
+        return False
 
     def _fault(self, rest: bool) -> Response | None:
         failure = self._faults.take()

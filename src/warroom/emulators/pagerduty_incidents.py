@@ -1,6 +1,7 @@
 """The PagerDuty emulator's incidents opened, listed, noted on and moved through the REST API
-(createIncident, listIncidents, createIncidentNote, updateIncident), as warroom pages a
-person by name: a part of `PagerDutyEmulator`, whose state and lock it works on."""
+(createIncident, listIncidents, createIncidentNote, listIncidentNotes, updateIncident), as
+warroom pages a person by name: a part of `PagerDutyEmulator`, whose state and lock it works
+on."""
 
 import json
 import uuid
@@ -86,6 +87,14 @@ class RestIncidents:
                 }
             )
             return JSONResponse({"note": notes[-1]})
+
+    async def _notes(self, request: Request) -> Response:
+        """listIncidentNotes: every note, oldest first (the operation has no pagination)."""
+        with self._lock:
+            found = [a for a in self._alerts.values() if a.id == request.path_params["id"]]
+            if not found:
+                return rest_error(404, "Not Found", 2100)
+            return JSONResponse({"notes": list(found[0].notes)})
 
     async def _update(self, request: Request) -> Response:
         """updateIncident, as far as warroom moves one: acknowledged or resolved."""

@@ -204,7 +204,8 @@ class PagerDutyIntegration(Integration):
 
         def note_if_open() -> None:
             if earlier := delivery.results.get(looking):
-                self._note(earlier["id"], _paged_again(incident, message))
+                again = delivery.attempt > 1  # an earlier try may have added it, unanswered
+                self._note(earlier["id"], _paged_again(incident, message), again)
 
         def record() -> int:
             user = delivery.results[finding]
@@ -257,13 +258,16 @@ class PagerDutyIntegration(Integration):
             )
         return _shown(opened)
 
-    def _note(self, pagerduty_incident: str, content: str) -> None:
-        note = {"note": {"content": content}}
+    def _note(self, pagerduty_incident: str, content: str, unless_there: bool) -> None:
+        """Add a note to the PagerDuty incident; `unless_there`: not if one says the same."""
+        notes = f"/incidents/{pagerduty_incident}/notes"
         with self._rest() as rest:
-            _calling(
-                "add a note to the page",
-                lambda: rest.rpost(f"/incidents/{pagerduty_incident}/notes", json=note),
-            )
+            if unless_there:
+                there = _calling("read the page's notes", lambda: rest.rget(notes))
+                if any(note.get("content") == content for note in there):
+                    return
+            note = {"note": {"content": content}}
+            _calling("add a note to the page", lambda: rest.rpost(notes, json=note))
 
     def _resolve(self, pages: list[dict], delivery: Delivery) -> None:
         pageable = self._pageable()
