@@ -1,11 +1,13 @@
 import io
+import threading
+from contextlib import contextmanager
 
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect, make_url, text
 
 from tests.conftest import POSTGRES_URL
-from warroom.slack.doctor import Report, check_search_index
+from warroom.slack.doctor import Report, check_migrations, check_search_index
 from warroom.store.db import alembic_config, migrate
 
 
@@ -49,8 +51,9 @@ def test_without_pg_trgm_the_upgrade_completes_and_says_how_to_add_the_index(cap
         schema.dispose()
         assert "pg_trgm could not be created" in caplog.text
         assert "CREATE INDEX CONCURRENTLY IF NOT EXISTS" in caplog.text
-        command.check(alembic_config(str(plain)))  # the index is optional: no difference
-        [said] = doctor_says(plain.render_as_string(hide_password=False))
+        plain_url = plain.render_as_string(hide_password=False)
+        command.check(alembic_config(plain_url))  # the index is optional: no difference
+        [said] = doctor_says(plain_url)
         assert said.startswith("warn the search's trigram index is missing")
         assert "CREATE EXTENSION pg_trgm; then: CREATE INDEX CONCURRENTLY" in said
     finally:
@@ -63,31 +66,65 @@ def test_without_pg_trgm_the_upgrade_completes_and_says_how_to_add_the_index(cap
     not POSTGRES_URL, reason="the trigram index is PostgreSQL's: set WARROOM_TEST_DATABASE_URL"
 )
 def test_an_index_left_invalid_by_a_failed_build_is_built_again():
-    """CREATE INDEX CONCURRENTLY that fails leaves an invalid index and no stamped version:
-    the next migration builds it again rather than keep it, and the doctor says which."""
-    admin_url = make_url(POSTGRES_URL)
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    url = admin_url.set(database="warroom_rebuild").render_as_string(hide_password=False)
-    try:
-        with admin.connect() as connection:
-            connection.execute(text("DROP DATABASE IF EXISTS warroom_rebuild WITH (FORCE)"))
-            connection.execute(text("CREATE DATABASE warroom_rebuild"))
+    """CREATE INDEX CONCURRENTLY that fails leaves an invalid index, which the doctor
+    reports; a migration that had failed so (its version not stamped) builds it again."""
+    with fresh_database("warroom_rebuild") as url:
         migrate(url)
-        command.stamp(alembic_config(url), "0010")  # as if 0011 had failed
         inside = create_engine(url)
         with inside.begin() as connection:
             connection.execute(text(f"UPDATE pg_index SET indisvalid = false {OF_THE_INDEX}"))
-        assert doctor_says(url)[0].startswith("warn the search's trigram index is invalid")
+        said = io.StringIO()
+        check_migrations(Report(said), url)  # as `warroom doctor` checks the database
+        assert "warn the search's trigram index is invalid" in said.getvalue()
 
+        command.stamp(alembic_config(url), "0010")  # as if 0011 had failed half way
         migrate(url)
 
         with inside.connect() as connection:
             assert connection.scalar(text(f"SELECT indisvalid FROM pg_index {OF_THE_INDEX}"))
         inside.dispose()
         assert doctor_says(url) == ["ok   the search's trigram index is in place"]
+
+
+@pytest.mark.skipif(
+    not POSTGRES_URL,
+    reason="replicas migrate one PostgreSQL database: set WARROOM_TEST_DATABASE_URL",
+)
+def test_replicas_starting_together_migrate_in_turn():
+    """Side by side, two migrations' DDL collides, and the trigram index's CONCURRENTLY
+    build waits for ever on the other's transaction."""
+    with fresh_database("warroom_replicas") as url:
+        failures = []
+
+        def start() -> None:
+            try:
+                migrate(url)
+            except Exception as error:  # the test says what went wrong, in the replica's words
+                failures.append(error)
+
+        replicas = [threading.Thread(target=start, daemon=True) for _ in range(2)]
+        for replica in replicas:
+            replica.start()
+        for replica in replicas:
+            replica.join(timeout=60)
+        assert not any(replica.is_alive() for replica in replicas), "a migration hangs"
+        assert failures == []
+        assert doctor_says(url) == ["ok   the search's trigram index is in place"]
+
+
+@contextmanager
+def fresh_database(name: str):
+    """An empty PostgreSQL database of its own, dropped afterwards (and whoever is in it)."""
+    admin_url = make_url(POSTGRES_URL)
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            connection.execute(text(f"CREATE DATABASE {name}"))
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
-            connection.execute(text("DROP DATABASE IF EXISTS warroom_rebuild WITH (FORCE)"))
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         admin.dispose()
 
 

@@ -53,11 +53,9 @@ def upgrade() -> None:
             return
         # A CONCURRENTLY build that failed or was killed leaves an invalid index, which
         # IF NOT EXISTS would keep: the planner never uses one.
+        # (Replicas migrate in turn, so none is building it now: `warroom.store.db.migrate`.)
         valid = op.get_bind().scalar(
-            text(
-                "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-                "WHERE c.relname = :name"
-            ),
+            text("SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass(:name)"),
             {"name": INDEX},
         )
         if valid is False:

@@ -12,6 +12,7 @@ from alembic.util import CommandError
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 from sqlalchemy import text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.schema import CreateIndex
@@ -174,34 +175,46 @@ def check_migrations(report: Report, url: str) -> None:
 def check_search_index(report: Report, url: str) -> None:
     """On PostgreSQL the dashboard's search is served by a trigram index, which a database
     that refused pg_trgm lacks, and which a failed build leaves invalid."""
+    state = _search_index_state(url)
+    if state == "in place":
+        report.ok("the search's trigram index is in place")
+    elif state is not None:
+        build = str(CreateIndex(TRIGRAM_INDEX).compile(dialect=postgresql.dialect()))
+        build = build.replace("CREATE INDEX", "CREATE INDEX CONCURRENTLY", 1)
+        what, advice = {
+            "missing": ("missing", f"as a superuser: CREATE EXTENSION pg_trgm; then: {build}"),
+            "being built": ("being built", "run `warroom doctor` again in a few minutes"),
+            "invalid": (
+                "invalid (its build was interrupted)",
+                f"DROP INDEX CONCURRENTLY {TRIGRAM_INDEX.name}; then: {build}",
+            ),
+        }[state]
+        report.warn(
+            f"the search's trigram index is {what}, so a search reads every timeline message",
+            advice,
+        )
+
+
+def _search_index_state(url: str) -> str | None:
+    """The index's state ("in place", "missing", "being built", "invalid"); None on a
+    database other than PostgreSQL."""
     database = Database(url)
     try:
         if database.engine.dialect.name != "postgresql":
-            return
+            return None
         with database.engine.connect() as connection:
             valid = connection.scalar(_INDEX_VALID, {"name": TRIGRAM_INDEX.name})
-        create = CreateIndex(TRIGRAM_INDEX).compile(dialect=database.engine.dialect)
+            building = connection.scalar(_INDEX_BUILDING, {"name": TRIGRAM_INDEX.name})
     finally:
         database.dispose()
-    build = str(create).replace("CREATE INDEX", "CREATE INDEX CONCURRENTLY", 1)
     if valid is None:
-        report.warn(
-            "the search's trigram index is missing, so a search reads every timeline message",
-            f"as a superuser: CREATE EXTENSION pg_trgm; then: {build}",
-        )
-    elif not valid:
-        report.warn(
-            "the search's trigram index is invalid (its build was interrupted), so a search "
-            "reads every timeline message",
-            f"DROP INDEX CONCURRENTLY {TRIGRAM_INDEX.name}; then: {build}",
-        )
-    else:
-        report.ok("the search's trigram index is in place")
+        return "missing"
+    return "being built" if building else "in place" if valid else "invalid"
 
 
-_INDEX_VALID = text(
-    "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-    "WHERE c.relname = :name"
+_INDEX_VALID = text("SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass(:name)")
+_INDEX_BUILDING = text(
+    "SELECT count(*) > 0 FROM pg_stat_progress_create_index WHERE index_relid = to_regclass(:name)"
 )
 
 

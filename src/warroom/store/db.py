@@ -1,6 +1,7 @@
 """The engine, sessions, and bringing the schema to the head migration."""
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from functools import cache
@@ -12,6 +13,7 @@ from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from warroom.store.watchdog import Watchdog
 
@@ -169,6 +171,29 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+# The advisory lock replicas take turns migrating under: any number, warroom's own.
+MIGRATION_LOCK = 0x7761_7272  # "warr"
+MIGRATION_TURN_POLL = 0.5  # seconds between asks for it
+
+
 def migrate(url: str) -> None:
-    """Upgrade the database at `url` to the head migration."""
-    command.upgrade(alembic_config(url), "head")
+    """Upgrade the database at `url` to the head migration. On PostgreSQL replicas that
+    start together take turns, so the second finds the work done: side by side, their DDL
+    collides, and a CREATE INDEX CONCURRENTLY waits for ever on the other's transaction.
+    A replica waiting its turn asks again and again rather than wait in one statement,
+    which such a build would wait for in turn."""
+    if not url.startswith("postgresql"):
+        command.upgrade(alembic_config(url), "head")
+        return
+    engine = create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    try:
+        with engine.connect() as turn:
+            taking = text("SELECT pg_try_advisory_lock(:key)")
+            while not turn.scalar(taking, {"key": MIGRATION_LOCK}):
+                time.sleep(MIGRATION_TURN_POLL)
+            try:
+                command.upgrade(alembic_config(url), "head")
+            finally:
+                turn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+    finally:
+        engine.dispose()
