@@ -6,8 +6,9 @@ rings the same PagerDuty incident again); resolving the incident resolves its pa
 Who is on call is asked of the REST API when a read-only key is configured, and recorded
 with the page, so Slack can offer them the Incident Commander role. A page to a person by
 name is a PagerDuty incident opened with the REST API (a full-access key, and a `From`
-user), assigned to the PagerDuty user with their email address. The client's own retries
-are kept to one short wait: the outbox retries, without holding a deliverer.
+user), assigned to the PagerDuty user with their email address; paging them again while it
+is open adds a note to it instead. The client's own retries are kept to one short wait: the
+outbox retries, without holding a deliverer.
 """
 
 import logging
