@@ -3,6 +3,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from warroom.app import incidents as running
+from warroom.app import paging
 from warroom.domain.incident import Severity
 from warroom.domain.timeline import EntryKind
 from warroom.store import incidents, timeline
@@ -36,19 +37,43 @@ def test_declaring_records_the_first_timeline_entries(core):
     ]
 
 
-def test_a_page_counts_the_news_that_came_before_it_was_recorded(core, clock):
-    from warroom.app import paging
+BOB = [{"name": "Bob Builder", "email": "bob@example.com"}]
+
+
+def _pages_shown(core, number):
     from warroom.app.incident_record import record
     from warroom.catalog import Catalog
 
+    with core.db.transaction() as session:
+        return record(session, number, Catalog(None), str, everything=False, page=1).paged
+
+
+def test_a_page_counts_the_news_that_came_before_it_was_recorded(core, clock):
     number = running.declare(core, title="Payments", severity=Severity.SEV1, by="U1").incident_id
     page = paging.PageKey(number, "payments", None)
     key = paging.dedup_key(*page)
     # PagerDuty's webhook about the page beats warroom's own record of having paged.
     paging.page_changed(core, key, "news-1", "resolved", "Bob Builder", clock())
-    paging.paged(core, page, [{"name": "Bob Builder", "email": "bob@example.com"}])
+    paging.paged(core, page, BOB)
 
-    with core.db.transaction() as session:
-        shown = record(session, number, Catalog(None), str, everything=False, page=1)
-    [paged] = shown.paged
+    [paged] = _pages_shown(core, number)
     assert (paged.status, paged.by, paged.on_call) == ("resolved", "Bob Builder", ("Bob Builder",))
+
+
+def test_a_page_again_counts_its_new_incidents_news_that_came_before_it_was_recorded(core, clock):
+    number = running.declare(core, title="Payments", severity=Severity.SEV1, by="U1").incident_id
+    page = paging.PageKey(number, "payments", None)
+    key = paging.dedup_key(*page)
+    first, second = "https://pd.example/incidents/P1", "https://pd.example/incidents/P2"
+    paging.paged(core, page, BOB, "P1", first)
+    paging.page_changed(core, key, "news-1", "resolved", "Bob Builder", clock(), first)
+    paging.page_changed(core, key, "news-2", "acknowledged", "Bob Builder", clock(), first)
+    [late_word] = _pages_shown(core, number)  # of the resolved incident: no going back
+    assert (late_word.status, late_word.url) == ("resolved", first)
+
+    # Paged again: PagerDuty opens a new incident, acknowledged before warroom records it.
+    paging.page_changed(core, key, "news-3", "acknowledged", "Carol Coder", clock(), second)
+    paging.paged(core, page, BOB, "P2", second)
+    [paged] = _pages_shown(core, number)
+    assert (paged.status, paged.by, paged.url) == ("acknowledged", "Carol Coder", second)
+    assert paged.recorded and paged.on_call == ("Bob Builder",)

@@ -98,13 +98,16 @@ PAGE_PROGRESS = ("triggered", "acknowledged", "resolved")  # news never takes a 
 def _pages(session: Session, incident_id: int) -> list[PageState]:
     """Each page as far as it got. Paging the same again while its PagerDuty incident is
     open rings that incident, which keeps how far it got; once resolved, paging again opens
-    a new one, which starts over. News that came before its page was recorded counts too."""
+    a new one, which starts over. News that came before its page was recorded counts too,
+    the new incident's news included."""
     taken: dict[tuple, PageState] = {}
     kinds = [EntryKind.PAGED, EntryKind.PAGE_CHANGED]
     for kind, details in timeline.kinds_and_details(session, incident_id, kinds):
         named = (details["service"], details.get("person"))
         earlier = taken.get(named) or PageState(*named, on_call=(), recorded=False)
         if kind == EntryKind.PAGE_CHANGED:
+            if _of_a_new_incident(earlier, details):  # before the page again was recorded
+                earlier = PageState(*named, on_call=(), recorded=False)
             taken[named] = _told(earlier, details)
             continue
         rang = tuple(someone.get("name") or "?" for someone in details.get("on_call", []))
@@ -113,6 +116,13 @@ def _pages(session: Session, incident_id: int) -> list[PageState]:
         url = earlier.url or details.get("url")
         taken[named] = replace(earlier, on_call=rang, url=url, recorded=True)
     return list(taken.values())
+
+
+def _of_a_new_incident(page: PageState, details: dict) -> bool:
+    """News that a resolved page is open again, from another address: the PagerDuty
+    incident that paging again opened (late news of the resolved one has its address)."""
+    resolved = page.status == "resolved"
+    return resolved and details["status"] != "resolved" and details.get("url") != page.url
 
 
 def _told(page: PageState, details: dict) -> PageState:
