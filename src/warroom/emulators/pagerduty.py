@@ -187,9 +187,10 @@ class PagerDutyEmulator(RestIncidents):
             if self._latency:
                 await asyncio.sleep(self._latency)
             response = self._fault(rest) or (self._refusal(request) if rest else None)
-            response = response or await handler(request)
-            if rest and self._losing(request):
-                response = rest_error(504, HTTPStatus(504).phrase, 2000)
+            if response is None:
+                response = await handler(request)
+                if rest and self._losing(request):  # done, but the answer never comes back
+                    response = rest_error(504, HTTPStatus(504).phrase, 2000)
             # Chosen: one connection per call. uvicorn's TLS shutdown waits for idle keep-alive
             # clients to answer close_notify, which pooled clients never do, so stop() stalls.
             response.headers["Connection"] = "close"
