@@ -89,7 +89,7 @@ def test_page_on_demand_names_a_service_or_says_what_to_type(
 
 
 def test_paging_someone_by_name_rings_them_in_the_service_and_resolve_resolves_it(
-    sandbox, general, warroom, hooked, db, announce_channel
+    sandbox, general, warroom, hooked, clock, db, announce_channel
 ):
     declared = declare_and_settle(sandbox, db, "sev3 payments: Refunds slow")
     alice = sandbox.user_id("alice")
@@ -114,7 +114,9 @@ def test_paging_someone_by_name_rings_them_in_the_service_and_resolve_resolves_i
     settle(sandbox)
     opened = [call for call in hooked.calls if call[:2] == ("POST", "/incidents")]
     assert opened == [("POST", "/incidents", 201)]  # which rings nobody again, so it says so
-    assert hooked.notes(key) == ["Paged again from Slack for INC-1: still need you"]
+    assert hooked.notes(key) == [
+        f"Paged again from Slack for INC-1 at {clock():%H:%M:%S} UTC: still need you"
+    ]
 
     hooked.acknowledge(key, "PALICE")
     said = f"Alice Example acknowledged the page for <@{alice}> in PagerDuty. {in_pagerduty}"
@@ -208,9 +210,33 @@ def test_a_re_page_note_whose_answer_was_lost_is_not_added_again(
     run(sandbox, declared, f"page <@{alice}> Need you on the ledger")
     pagerduty.lose_answer("POST", "/notes")  # the note is added; PagerDuty's answer is lost
     run(sandbox, declared, f"page <@{alice}> still need you")
+    asked = f"{clock():%H:%M:%S}"
     deliver_everything(bot, clock)  # the retry finds the note there
     settle(sandbox)
     key = f"warroom-1-payments-@{alice}"
-    assert pagerduty.notes(key) == ["Paged again from Slack for INC-1: still need you"]
+    assert pagerduty.notes(key) == [
+        f"Paged again from Slack for INC-1 at {asked} UTC: still need you"
+    ]
     assert ("POST", "/incidents/PI00001/notes", 504) in pagerduty.calls
+    assert ("GET", "/incidents/PI00001/notes", 200) in pagerduty.calls
+
+
+def test_the_same_words_paged_again_later_are_a_note_of_their_own_even_on_a_retry(
+    sandbox, general, warroom, pagerduty, bot, clock, db, announce_channel
+):
+    declared = declare_and_settle(sandbox, db, "sev3 payments: Refunds slow")
+    alice = sandbox.user_id("alice")
+    run(sandbox, declared, f"page <@{alice}> Need you on the ledger")
+    run(sandbox, declared, f"page <@{alice}> still need you")
+    settle(sandbox)
+    first = f"{clock():%H:%M:%S}"
+    clock.advance(minutes=5)
+    pagerduty.fail(500, times=1)  # the next page's first try fails: its retry reads the notes
+    run(sandbox, declared, f"page <@{alice}> still need you")
+    second = f"{clock():%H:%M:%S}"
+    deliver_everything(bot, clock)
+    settle(sandbox)
+    key = f"warroom-1-payments-@{alice}"
+    said = "Paged again from Slack for INC-1 at {} UTC: still need you"
+    assert pagerduty.notes(key) == [said.format(first), said.format(second)]
     assert ("GET", "/incidents/PI00001/notes", 200) in pagerduty.calls

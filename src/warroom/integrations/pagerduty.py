@@ -172,18 +172,21 @@ class PagerDutyIntegration(Integration):
                     f"page {someone['email']}",
                     in_order(
                         delivery,
-                        self._paging_person(incident, through, someone, asked.text, delivery),
+                        self._paging_person(incident, through, someone, asked, delivery),
                     ),
                 )
                 for someone in asked.details["people"]
             ]
         )
 
-    def _paging_person(self, incident, service: Service, someone: dict, message: str, delivery):
+    def _paging_person(
+        self, incident, service: Service, someone: dict, asked: TimelineEntry, delivery
+    ):
         """Find the person in PagerDuty, then ring them: a new PagerDuty incident, or, when
         one of an earlier page is still open (which rings nobody again), a note on it that
-        says they were paged again, and why. (A page interrupted by a restart adds no note:
-        it cannot tell an earlier page's incident from the one it opened itself.)"""
+        says they were paged again, when and why. (A page interrupted by a restart adds no
+        note: it cannot tell an earlier page's incident from the one it opened itself.)"""
+        message = asked.text
         page = paging.PageKey(incident.id, service.name, someone["user"])
         key = paging.dedup_key(*page)
         finding = f"find {someone['email']} in PagerDuty"
@@ -206,7 +209,7 @@ class PagerDutyIntegration(Integration):
         def note_if_open() -> None:
             if earlier := delivery.results.get(looking):
                 again = delivery.attempt > 1  # an earlier try may have added it, unanswered
-                self._note(earlier["id"], _paged_again(incident, message), again)
+                self._note(earlier["id"], _paged_again(incident, asked), again)
 
         def record() -> int:
             user = delivery.results[finding]
@@ -361,9 +364,12 @@ def _shown(pagerduty_incident: dict) -> dict:
     return {"id": pagerduty_incident["id"], "url": http_address(pagerduty_incident.get("html_url"))}
 
 
-def _paged_again(incident: Incident, message: str) -> str:
-    said = f": {message}" if message else "."
-    return f"Paged again from Slack for {incident.reference}{said}"
+def _paged_again(incident: Incident, asked: TimelineEntry) -> str:
+    """The note's words, with when it was asked: the same words asked twice are two notes."""
+    said = f": {asked.text}" if asked.text else "."
+    return (
+        f"Paged again from Slack for {incident.reference} at {asked.occurred_at:%H:%M:%S} UTC{said}"
+    )
 
 
 def _details(incident: Incident, message: str) -> str:
