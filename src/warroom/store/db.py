@@ -1,5 +1,6 @@
 """The engine, sessions, and bringing the schema to the head migration."""
 
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -16,6 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from warroom.store.watchdog import Watchdog
+
+log = logging.getLogger(__name__)
 
 
 def package_folder(package: str) -> Path:
@@ -185,10 +188,15 @@ def migrate(url: str) -> None:
     if not url.startswith("postgresql"):
         command.upgrade(alembic_config(url), "head")
         return
-    engine = create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    reaching = {"connect_timeout": CONNECT_TIMEOUT, **KEEPALIVES}
+    engine = create_engine(
+        url, isolation_level="AUTOCOMMIT", poolclass=NullPool, connect_args=reaching
+    )
     try:
         with engine.connect() as turn:
             taking = text("SELECT pg_try_advisory_lock(:key)")
+            if not turn.scalar(taking, {"key": MIGRATION_LOCK}):
+                log.info("another warroom is migrating the database: waiting for it to finish")
             while not turn.scalar(taking, {"key": MIGRATION_LOCK}):
                 time.sleep(MIGRATION_TURN_POLL)
             try:
