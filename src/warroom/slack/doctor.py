@@ -184,9 +184,9 @@ def check_search_index(report: Report, url: str) -> None:
         what, advice = {
             "missing": ("missing", f"as a superuser: CREATE EXTENSION pg_trgm; then: {build}"),
             "being built": ("being built", "run `warroom doctor` again in a few minutes"),
-            "invalid": (
-                "invalid (its build was interrupted)",
-                f"DROP INDEX CONCURRENTLY {TRIGRAM_INDEX.name}; then: {build}",
+            "invalid": (  # PostgreSQL shows only our own role's builds in progress
+                "invalid (its build was interrupted, or another database user is building it)",
+                f"unless someone is: DROP INDEX CONCURRENTLY {TRIGRAM_INDEX.name}; then: {build}",
             ),
         }[state]
         report.warn(
