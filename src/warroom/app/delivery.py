@@ -243,7 +243,7 @@ class Deliverer:
 
     def _failure(self, claimed: Claimed, error: str) -> Sequence[events.Event]:
         if claimed.incident_id is None or self._warns_about_itself(claimed):
-            return []  # no channel to warn in; a warning about a warning would never end
+            return []  # no channel to warn in, or warning about it would never end
         return [
             events.DeliveryFailed(
                 incident_id=claimed.incident_id,
