@@ -13,6 +13,7 @@ it plays a built-in one.
 write durations (30s, 5m, 1h) or as a number of seconds, up to a day.
 """
 
+import math
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
@@ -42,6 +43,8 @@ def _duration(value: object) -> object:
         seconds = value
     else:
         return value  # pydantic says what else it is
+    if math.isnan(seconds):  # YAML's .nan
+        raise ValueError(f"{value!r} is not a number of seconds")
     if seconds < 0:
         raise ValueError(f"{value!r} is negative: it is the time since the step before")
     if seconds > LONGEST_WAIT.total_seconds():

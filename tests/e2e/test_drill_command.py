@@ -80,6 +80,7 @@ def test_a_scenario_that_cannot_be_played_is_refused_with_every_problem(
         "title: ''\nseverity: sev9\ninjects:\n  - after: soon\n    text: Disk full\n"
         "  - text: ''\n    after: 2m\n    colour: red\n"
         "  - after: -60\n    text: Back\n  - after: 2d\n    text: Later\n"
+        "  - after: .nan\n    text: Never\n"
     )
     assert main(["drill", str(scenario), "--by", sandbox.user_id("alice")]) == 1
     problems = capsys.readouterr().err.splitlines()
@@ -91,6 +92,7 @@ def test_a_scenario_that_cannot_be_played_is_refused_with_every_problem(
         f"{scenario}: injects.1.colour Extra inputs are not permitted",
         f"{scenario}: injects.2.after -60 is negative: it is the time since the step before",
         f"{scenario}: injects.3.after '2d' is longer than a day: a drill plays in one sitting",
+        f"{scenario}: injects.4.after nan is not a number of seconds",
     ]
     scenario.write_text("title: [unclosed\n")
     assert main(["drill", str(scenario), "--by", sandbox.user_id("alice")]) == 1
