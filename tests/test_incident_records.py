@@ -65,14 +65,18 @@ def test_a_page_again_counts_its_new_incidents_news_that_came_before_it_was_reco
     page = paging.PageKey(number, "payments", None)
     key = paging.dedup_key(*page)
     first, second = "https://pd.example/incidents/P1", "https://pd.example/incidents/P2"
+
+    def news(news_id: str, status: str, by: str, url: str, pagerduty_incident: str) -> None:
+        paging.page_changed(core, key, news_id, status, by, clock(), url, pagerduty_incident)
+
     paging.paged(core, page, BOB, "P1", first)
-    paging.page_changed(core, key, "news-1", "resolved", "Bob Builder", clock(), first)
-    paging.page_changed(core, key, "news-2", "acknowledged", "Bob Builder", clock(), first)
+    news("news-1", "resolved", "Bob Builder", first, "P1")
+    news("news-2", "acknowledged", "Bob Builder", second, "P1")  # late, wherever it points
     [late_word] = _pages_shown(core, number)  # of the resolved incident: no going back
     assert (late_word.status, late_word.url) == ("resolved", first)
 
     # Paged again: PagerDuty opens a new incident, acknowledged before warroom records it.
-    paging.page_changed(core, key, "news-3", "acknowledged", "Carol Coder", clock(), second)
+    news("news-3", "acknowledged", "Carol Coder", second, "P2")
     paging.paged(core, page, BOB, "P2", second)
     [paged] = _pages_shown(core, number)
     assert (paged.status, paged.by, paged.url) == ("acknowledged", "Carol Coder", second)

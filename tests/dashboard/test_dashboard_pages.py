@@ -30,12 +30,12 @@ def test_the_incident_page_follows_each_page_from_rung_to_resolved(
     pagerduty.resolve(PAGE, "PBOB")  # PagerDuty's webhook says where its app shows the page
     in_pagerduty = f'(<a href="{HTML}/incidents/PI00001">in PagerDuty</a>)'
     eventually(lambda: f"(on call: Bob Builder): resolved by Bob Builder {in_pagerduty}" in pages())
-    late = acknowledged(PAGE)  # news arriving late, naming another address
-    late["event"]["data"]["html_url"] = "https://elsewhere.example/incidents/Q1"
+    late = acknowledged(PAGE)  # news of that incident arriving late, naming another address
+    late["event"]["data"] |= {"id": "PI00001", "html_url": "https://elsewhere.example/Q1"}
     assert webhook(dashboard, late).status_code == 200
     sneaky = acknowledged(PAGE)  # and news whose link is no web address
     sneaky["event"] |= {"id": "01DEN4HPBQAAAG05V5QQYBRZMG"}
-    sneaky["event"]["data"]["html_url"] = "javascript:alert(1)"
+    sneaky["event"]["data"] |= {"id": "PI00001", "html_url": "javascript:alert(1)"}
     assert webhook(dashboard, sneaky).status_code == 200  # the news counts all the same
     settle(sandbox)
     assert f"(on call: Bob Builder): resolved by Bob Builder {in_pagerduty}" in pages()

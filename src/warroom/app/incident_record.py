@@ -33,6 +33,7 @@ class PageState:
     status: str = "triggered"  # then acknowledged, resolved
     by: str | None = None  # who acknowledged or resolved it, as the paging service names them
     url: str | None = None  # where the paging service shows it, once it said
+    pagerduty_incident: str | None = None  # its incident there, once it said
     recorded: bool = True  # False: known from the paging service's news only, so far
 
 
@@ -113,24 +114,32 @@ def _pages(session: Session, incident_id: int) -> list[PageState]:
         rang = tuple(someone.get("name") or "?" for someone in details.get("on_call", []))
         if earlier.recorded and earlier.status == "resolved":
             earlier = PageState(*named, on_call=())
-        url = earlier.url or details.get("url")
-        taken[named] = replace(earlier, on_call=rang, url=url, recorded=True)
+        taken[named] = replace(earlier, on_call=rang, recorded=True, **_learned(earlier, details))
     return list(taken.values())
 
 
 def _of_a_new_incident(page: PageState, details: dict) -> bool:
-    """News that a resolved page is open again, from another address: the PagerDuty
-    incident that paging again opened (late news of the resolved one has its address)."""
-    resolved = page.status == "resolved"
-    return resolved and details["status"] != "resolved" and details.get("url") != page.url
+    """News that a resolved page is open again, of another PagerDuty incident: the one
+    that paging again opened (late news of the resolved one names that one)."""
+    if page.status != "resolved" or details["status"] == "resolved":
+        return False
+    there = details.get("pagerduty_incident")
+    return there is not None and there != page.pagerduty_incident
 
 
 def _told(page: PageState, details: dict) -> PageState:
     """The page after news of it: its status never goes back, and its link is kept."""
-    url = page.url or details.get("url")
+    known = _learned(page, details)
     if _further(details["status"], page.status):
-        return replace(page, status=details["status"], by=details.get("by"), url=url)
-    return replace(page, url=url)
+        return replace(page, status=details["status"], by=details.get("by"), **known)
+    return replace(page, **known)
+
+
+def _learned(page: PageState, details: dict) -> dict:
+    """Where the paging service shows the page, and its incident there: as first said."""
+    return {
+        name: getattr(page, name) or details.get(name) for name in ("url", "pagerduty_incident")
+    }
 
 
 def _further(status: str, than: str) -> bool:

@@ -164,12 +164,14 @@ def page_changed(
     who: str | None,
     at: datetime,
     url: str | None = None,
+    pagerduty_incident: str | None = None,
 ) -> events.PageChanged | None:
     """A responder `status` ("acknowledged" or "resolved") the page `key` in the paging
     service at `at`, as its news `news_id` says; `url` is where the paging service shows
-    it, when it says. The first acknowledgement is the incident's acknowledged milestone.
-    None when the page is not warroom's, or this news was already recorded (a redelivery:
-    the same news twice, not the same status twice, which a page opened again can have)."""
+    it and `pagerduty_incident` the id of its incident there, when it says. The first
+    acknowledgement is the incident's acknowledged milestone. None when the page is not
+    warroom's, or this news was already recorded (a redelivery: the same news twice, not
+    the same status twice, which a page opened again can have)."""
     page = page_of(key)
     if page is None:
         return None
@@ -190,7 +192,7 @@ def page_changed(
             f"{who or 'Someone'} {status} the page for {paged}",
             details=page.details
             | {"status": status, "by": who, "news_id": news_id}
-            | _given(url=url),
+            | _given(url=url, pagerduty_incident=pagerduty_incident),
         )
         return emitted(
             change,

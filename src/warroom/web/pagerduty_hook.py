@@ -31,6 +31,7 @@ class _Reference(BaseModel):
 
 
 class _Incident(BaseModel):
+    id: str | None = None  # of the PagerDuty incident: a page again may open another
     incident_key: str | None = None
     html_url: str | None = None  # where PagerDuty's app shows it: a link, not the news
 
@@ -60,7 +61,9 @@ def pagerduty_route(core: Core, secret: str) -> Route:
         status, at = SHOWN[event.event_type], event.occurred_at.astimezone(UTC)
         url = http_address(event.data.html_url)
         key = event.data.incident_key
-        changed = paging.page_changed(core, key, event.id, status, who, at, url)
+        changed = paging.page_changed(
+            core, key, event.id, status, who, at, url, pagerduty_incident=event.data.id
+        )
         return changed is not None
 
     async def hook(request: Request) -> Response:
