@@ -194,14 +194,21 @@ def migrate(url: str) -> None:
     )
     try:
         with engine.connect() as turn:
-            taking = text("SELECT pg_try_advisory_lock(:key)")
-            if not turn.scalar(taking, {"key": MIGRATION_LOCK}):
-                log.info("another warroom is migrating the database: waiting for it to finish")
-            while not turn.scalar(taking, {"key": MIGRATION_LOCK}):
-                time.sleep(MIGRATION_TURN_POLL)
+            _wait_for_turn(turn)
             try:
                 command.upgrade(alembic_config(url), "head")
             finally:
                 turn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
     finally:
         engine.dispose()
+
+
+def _wait_for_turn(turn: Connection) -> None:
+    """Take the migration lock, once (PostgreSQL counts each take, to be released as many
+    times), saying so if another replica holds it."""
+    taking = text("SELECT pg_try_advisory_lock(:key)")
+    if turn.scalar(taking, {"key": MIGRATION_LOCK}):
+        return
+    log.info("another warroom is migrating the database: waiting for it to finish")
+    while not turn.scalar(taking, {"key": MIGRATION_LOCK}):
+        time.sleep(MIGRATION_TURN_POLL)
