@@ -4,6 +4,8 @@ import pytest
 
 from warroom.app import incidents as running
 from warroom.app import paging
+from warroom.app.incident_record import record
+from warroom.catalog import Catalog
 from warroom.domain.incident import Severity
 from warroom.domain.timeline import EntryKind
 from warroom.store import incidents, timeline
@@ -41,9 +43,6 @@ BOB = [{"name": "Bob Builder", "email": "bob@example.com"}]
 
 
 def _pages_shown(core, number):
-    from warroom.app.incident_record import record
-    from warroom.catalog import Catalog
-
     with core.db.transaction() as session:
         return record(session, number, Catalog(None), str, everything=False, page=1).paged
 

@@ -105,15 +105,16 @@ def _pages(session: Session, incident_id: int) -> list[PageState]:
     kinds = [EntryKind.PAGED, EntryKind.PAGE_CHANGED]
     for kind, details in timeline.kinds_and_details(session, incident_id, kinds):
         named = (details["service"], details.get("person"))
-        earlier = taken.get(named) or PageState(*named, on_call=(), recorded=False)
+        fresh = PageState(*named, on_call=(), recorded=False)
+        earlier = taken.get(named) or fresh
         if kind == EntryKind.PAGE_CHANGED:
             if _of_a_new_incident(earlier, details):  # before the page again was recorded
-                earlier = PageState(*named, on_call=(), recorded=False)
+                earlier = fresh
             taken[named] = _told(earlier, details)
             continue
         rang = tuple(someone.get("name") or "?" for someone in details.get("on_call", []))
         if earlier.recorded and earlier.status == "resolved":
-            earlier = PageState(*named, on_call=())
+            earlier = fresh
         taken[named] = replace(earlier, on_call=rang, recorded=True, **_learned(earlier, details))
     return list(taken.values())
 
